@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cat requirements/lock.txt pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: demo test lock clean-venv
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	rm -f $(VENV)/.installed-*
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/lock.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+demo: $(STAMP)  ## generate the demo survey if absent, run the pipeline, write reports/
+	$(VENV)/bin/survey-tools demo
+
+test: $(STAMP)  ## the whole suite: lint, unit tests, notebooks
+	$(VENV)/bin/ruff check src tests requirements
+	$(VENV)/bin/ruff format --check src tests requirements
+	$(PY) -m pytest
+
+lock:  ## re-resolve the exact pins from pyproject.toml, then mirror them into environment.yml
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/pip install --quiet -e '.[pdf,lab,test]' setuptools wheel
+	{ echo "# Exact pins for CI, make and environment.yml. Regenerate with: make lock"; \
+	  .lockvenv/bin/pip freeze --all --exclude-editable | grep -v '^pip=='; } > requirements/lock.txt
+	rm -rf .lockvenv
+	$(PYTHON) requirements/write_environment.py
+
+clean-venv:
+	rm -rf $(VENV)

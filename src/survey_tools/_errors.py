@@ -1,0 +1,47 @@
+"""The one error hierarchy of survey_tools.
+
+Every error the toolkit raises on purpose derives from :class:`SurveyToolsError`, so an analyst
+can catch all of them at once, or one family at a time::
+
+    SurveyToolsError            root; never raised itself
+    ├── ExportReadError         a survey export cannot be read (names the file and the cause)
+    └── DemoDataError           the bundled demo survey is missing, stale or cannot be written
+
+Messages say what went wrong, where (file, column, level) and how to fix it. The structured
+parts are also kept as attributes so that notebooks and the command line can show them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["DemoDataError", "ExportReadError", "SurveyToolsError"]
+
+
+class SurveyToolsError(Exception):
+    """Root of every error survey_tools raises on purpose.
+
+    Parameters
+    ----------
+    message
+        What went wrong, in plain words.
+    hint
+        How to fix it; appended to the message after "Fix:".
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.hint = hint
+        super().__init__(f"{message} Fix: {hint}" if hint else message)
+
+
+class ExportReadError(SurveyToolsError):
+    """A survey export cannot be read; ``path`` names the file and ``cause`` the reason."""
+
+    def __init__(self, path: str | Path, cause: str, *, hint: str | None = None) -> None:
+        self.path = Path(path)
+        self.cause = cause
+        super().__init__(f"Cannot read {self.path}: {cause}.", hint=hint)
+
+
+class DemoDataError(SurveyToolsError):
+    """The bundled synthetic demo survey is missing, stale or cannot be written."""

@@ -1,0 +1,25 @@
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "data" / "raw" / "demo"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def demo_files():
+    """The bundled demo survey as committed in data/raw/demo."""
+    from survey_tools.synth import DEMO_FILES
+
+    files = {kind: DEMO / name for kind, name in DEMO_FILES.items()}
+    missing = [str(p) for p in files.values() if not p.exists()]
+    assert not missing, f"bundled demo files missing: {missing}; run `make demo`"
+    return files
+
+
+@pytest.fixture(scope="session")
+def truth(demo_files):
+    import json
+
+    return json.loads(demo_files["truth"].read_text(encoding="utf-8"))

@@ -9,7 +9,17 @@ import pytest
 import survey_tools
 from survey_tools import DemoDataError, ExportReadError, SurveyToolsError
 
-PUBLIC = {"DemoDataError", "ExportReadError", "SurveyToolsError", "__version__"}
+PUBLIC = {
+    "DemoDataError",
+    "DesignError",
+    "ExportReadError",
+    "LonelyPSUError",
+    "MarginsError",
+    "SurveyDesign",
+    "SurveyToolsError",
+    "__version__",
+    "read_margins",
+}
 
 
 def test_public_surface_is_curated():

@@ -5,13 +5,27 @@ package has no side effects: no printing, logging configuration, warnings or fil
 The synthetic demo survey lives in :mod:`survey_tools.synth`.
 """
 
-from ._errors import DemoDataError, ExportReadError, SurveyToolsError
+from ._design import SurveyDesign
+from ._errors import (
+    DemoDataError,
+    DesignError,
+    ExportReadError,
+    LonelyPSUError,
+    MarginsError,
+    SurveyToolsError,
+)
+from ._margins import read_margins
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DemoDataError",
+    "DesignError",
     "ExportReadError",
+    "LonelyPSUError",
+    "MarginsError",
+    "SurveyDesign",
     "SurveyToolsError",
     "__version__",
+    "read_margins",
 ]

@@ -5,7 +5,10 @@ can catch all of them at once, or one family at a time::
 
     SurveyToolsError            root; never raised itself
     ├── ExportReadError         a survey export cannot be read (names the file and the cause)
-    └── DemoDataError           the bundled demo survey is missing, stale or cannot be written
+    ├── DemoDataError           the bundled demo survey is missing, stale or cannot be written
+    ├── MarginsError            a margins file or table is malformed or does not fit the data
+    └── DesignError             a survey design or estimate cannot be set up as asked
+        └── LonelyPSUError      a stratum has a single PSU and no lonely_psu rule was chosen
 
 Messages say what went wrong, where (file, column, level) and how to fix it. The structured
 parts are also kept as attributes so that notebooks and the command line can show them.
@@ -15,7 +18,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["DemoDataError", "ExportReadError", "SurveyToolsError"]
+__all__ = [
+    "DemoDataError",
+    "DesignError",
+    "ExportReadError",
+    "LonelyPSUError",
+    "MarginsError",
+    "SurveyToolsError",
+]
 
 
 class SurveyToolsError(Exception):
@@ -45,3 +55,15 @@ class ExportReadError(SurveyToolsError):
 
 class DemoDataError(SurveyToolsError):
     """The bundled synthetic demo survey is missing, stale or cannot be written."""
+
+
+class MarginsError(SurveyToolsError):
+    """A margins file or table is malformed, or does not match the data."""
+
+
+class DesignError(SurveyToolsError):
+    """A survey design or an estimate cannot be set up as asked (names the column or level)."""
+
+
+class LonelyPSUError(DesignError):
+    """A stratum has a single primary sampling unit, so its variance cannot be estimated."""

@@ -8,15 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._errors import SurveyToolsError
+from ._errors import MarginsError
 
-__all__ = ["MarginsError", "read_margins", "representation"]
+__all__ = ["read_margins", "representation"]
 
 Margins = dict[str, dict[str, float]]
-
-
-class MarginsError(SurveyToolsError):
-    """A margins file or table is malformed, or does not match the data."""
 
 
 def read_margins(path: str | os.PathLike) -> Margins:
@@ -27,10 +23,10 @@ def read_margins(path: str | os.PathLike) -> Margins:
 
     Examples
     --------
-    >>> from pathlib import Path
-    >>> p = Path(tmp) / "m.csv"  # doctest: +SKIP
-    >>> _ = p.write_text("margin,level,members\\nregion,LA,60\\nregion,NY,40\\n")  # doctest: +SKIP
-    >>> read_margins(p)  # doctest: +SKIP
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "margins.csv"
+    >>> _ = path.write_text("margin,level,members\\nregion,LA,60\\nregion,NY,40\\n")
+    >>> read_margins(path)
     {'region': {'LA': 60.0, 'NY': 40.0}}
     """
     path = Path(path)

@@ -10,10 +10,11 @@ speeders, straightliners, failed attention checks, impossible values, pay typed 
 
 Examples
 --------
+>>> import tempfile
 >>> from survey_tools.synth import generate_demo
->>> files = generate_demo(tmp_path)  # doctest: +SKIP
->>> sorted(p.name for p in files.values())  # doctest: +SKIP
-['dispositions.csv', 'guild_ai_survey_2026.sav', ...]
+>>> files = generate_demo(tempfile.mkdtemp())
+>>> files["spss"].name, files["truth"].name
+('guild_ai_survey_2026.sav', 'truth.json')
 """
 
 from __future__ import annotations

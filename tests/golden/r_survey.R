@@ -1,0 +1,108 @@
+# Golden values from R's survey package for tests/test_design.py.
+# Run from the project root:  Rscript tests/golden/r_survey.R ../shared/reference/r-survey-api
+# Writes tests/golden/r_survey.json. CI never runs R: it reads the committed JSON.
+suppressMessages({library(survey); library(jsonlite)})
+args <- commandArgs(trailingOnly = TRUE)
+ref <- if (length(args)) args[1] else "../shared/reference/r-survey-api"
+rd <- function(name) {
+  d <- read.csv(file.path(ref, paste0(name, ".csv")), stringsAsFactors = FALSE)
+  for (f in c("stype", "sch.wide", "comp.imp", "both", "awards", "yr.rnd"))
+    if (f %in% names(d)) d[[f]] <- factor(d[[f]])
+  d
+}
+apisrs <- rd("apisrs"); apistrat <- rd("apistrat"); apiclus1 <- rd("apiclus1"); apiclus2 <- rd("apiclus2")
+# A stratified design with one lonely PSU: apistrat's high schools plus one elementary school.
+lonely <- rbind(apistrat[apistrat$stype != "E", ], apistrat[apistrat$stype == "E", ][1, ])
+
+designs <- list(
+  srs = list(d = svydesign(id = ~1, fpc = ~fpc, data = apisrs),
+             spec = list(data = "apisrs", fpc = "fpc")),
+  srs_nofpc = list(d = svydesign(id = ~1, weights = ~pw, data = apisrs),
+                   spec = list(data = "apisrs", weights = "pw")),
+  strat = list(d = svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat),
+               spec = list(data = "apistrat", strata = "stype", weights = "pw", fpc = "fpc")),
+  clus1 = list(d = svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = apiclus1),
+               spec = list(data = "apiclus1", psu = "dnum", weights = "pw", fpc = "fpc")),
+  clus1_nofpc = list(d = svydesign(id = ~dnum, weights = ~pw, data = apiclus1),
+                     spec = list(data = "apiclus1", psu = "dnum", weights = "pw")),
+  clus1_fpc_only = list(d = svydesign(id = ~dnum, fpc = ~fpc, data = apiclus1),
+                        spec = list(data = "apiclus1", psu = "dnum", fpc = "fpc")),
+  clus2 = list(d = svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, data = apiclus2),
+               spec = list(data = "apiclus2", psu = c("dnum", "snum"), fpc = c("fpc1", "fpc2")))
+)
+
+out <- list()
+add <- function(case, design, stat, var, est, se, ci = c(NA, NA), by = NA, level = NA,
+                deff = NA, df = NA, extra = list()) {
+  out[[length(out) + 1]] <<- c(list(case = case, design = design, stat = stat, var = var,
+                                    by = by, level = level, estimate = as.numeric(est), se = as.numeric(se),
+                                    ci_low = as.numeric(ci[1]), ci_high = as.numeric(ci[2]),
+                                    deff = as.numeric(deff), df = df), extra)
+}
+stat_rows <- function(case, dname, stat, var, s, by = NA, level = NA) {
+  ci <- confint(s)
+  d <- if (!is.null(attr(s, "deff"))) diag(as.matrix(attr(s, "deff"))) else rep(NA, length(coef(s)))
+  for (i in seq_along(coef(s)))
+    add(case, dname, stat, var, coef(s)[i], SE(s)[i], ci[i, ], by = by,
+        level = if (is.na(level[1])) NA else level[i], deff = d[i])
+}
+for (dname in names(designs)) {
+  d <- designs[[dname]]$d
+  stat_rows("mean", dname, "mean", "api00", svymean(~api00, d, deff = TRUE))
+  stat_rows("total", dname, "total", "enroll", svytotal(~enroll, d, deff = TRUE))
+  stat_rows("mean_na", dname, "mean", "acs.k3", svymean(~acs.k3, d, na.rm = TRUE))
+  stat_rows("levels", dname, "mean", "stype", svymean(~stype, d), level = levels(d$variables$stype))
+  stat_rows("level_totals", dname, "total", "stype", svytotal(~stype, d), level = levels(d$variables$stype))
+  r <- svyratio(~api.stu, ~enroll, d)
+  add("ratio", dname, "ratio", "api.stu/enroll", coef(r), SE(r), confint(r))
+  for (m in c("logit", "beta", "asin", "likelihood", "mean")) {
+    p <- svyciprop(~I(sch.wide == "Yes"), d, method = m)
+    add(paste0("ciprop_", m), dname, "proportion", "sch.wide", coef(p), SE(p), attr(p, "ci"),
+        level = "Yes", df = degf(d))
+  }
+  for (by in c("stype", "awards")) {
+    b <- svyby(~api00, as.formula(paste0("~", by)), d, svymean, deff = TRUE)
+    ci <- confint(b)
+    for (i in seq_len(nrow(b)))
+      add("mean_by", dname, "mean", "api00", coef(b)[i], SE(b)[i], ci[i, ], by = by,
+          level = as.character(b[[by]][i]), deff = deff(b)[i])
+    b <- svyby(~enroll, as.formula(paste0("~", by)), d, svytotal, deff = TRUE)
+    ci <- confint(b)
+    for (i in seq_len(nrow(b)))
+      add("total_by", dname, "total", "enroll", coef(b)[i], SE(b)[i], ci[i, ], by = by,
+          level = as.character(b[[by]][i]), deff = deff(b)[i])
+    b <- svyby(~I(sch.wide == "Yes"), as.formula(paste0("~", by)), d, svyciprop, vartype = "ci")
+    s <- svyby(~I(sch.wide == "Yes"), as.formula(paste0("~", by)), d, svyciprop, vartype = "se")
+    for (i in seq_len(nrow(b))) {
+      sub <- subset(d, get(by) == b[[by]][i])
+      add("ciprop_logit_by", dname, "proportion", "sch.wide", coef(b)[i], SE(s)[i],
+          c(b$ci_l[i], b$ci_u[i]), by = by, level = as.character(b[[by]][i]), df = degf(sub))
+    }
+  }
+  q <- svyquantile(~api00, d, quantiles = c(0.25, 0.5, 0.9), ci = TRUE)
+  qq <- q$api00
+  for (i in seq_len(nrow(qq)))
+    add("quantile", dname, "quantile", "api00", qq[i, "quantile"], qq[i, "se"],
+        qq[i, c("ci.2.5", "ci.97.5")], level = c(0.25, 0.5, 0.9)[i])
+}
+
+for (how in c("certainty", "adjust", "average")) {
+  options(survey.lonely.psu = how)
+  d <- svydesign(id = ~1, strata = ~stype, weights = ~pw, data = lonely)
+  s <- svymean(~api00, d)
+  add("lonely_mean", paste0("lonely_", how), "mean", "api00", coef(s), SE(s), confint(s),
+      extra = list(lonely_psu = how))
+  s <- svytotal(~enroll, d)
+  add("lonely_total", paste0("lonely_", how), "total", "enroll", coef(s), SE(s), confint(s),
+      extra = list(lonely_psu = how))
+}
+options(survey.lonely.psu = "fail")
+
+specs <- lapply(designs, function(x) x$spec)
+specs$lonely <- list(data = "apistrat", strata = "stype", weights = "pw",
+                     rows = "apistrat: stype != 'E', then the first 'E' row")
+writeLines(toJSON(list(r_version = R.version.string,
+                       survey_version = as.character(packageVersion("survey")),
+                       designs = specs, results = out),
+                  digits = NA, auto_unbox = TRUE, na = "null", pretty = TRUE),
+           "tests/golden/r_survey.json")

@@ -22,7 +22,15 @@ def test_help_explains_each_step():
     demo = subprocess.run(
         [*_command(), "demo", "--help"], capture_output=True, text=True, check=True
     )
-    for step in ("1. demo data", "2. fieldwork", "3. representation", "RR1", "--regenerate"):
+    for step in (
+        "1. demo data",
+        "2. fieldwork",
+        "3. representation",
+        "4. weighting",
+        "5. estimates",
+        "RR1",
+        "--regenerate",
+    ):
         assert step in demo.stdout
 
 
@@ -37,6 +45,20 @@ def test_demo_generates_when_absent_then_reuses(tmp_path, capsys, truth):
     assert table.groupby("margin")["respondent_share"].sum().sub(1).abs().max() < 1e-12
     rates = pd.read_csv(reports / "demo" / "response_rates.csv").iloc[0]
     assert rates["rr1"] == truth["fieldwork"]["rr1"]
+    # Raking to the roll brings the weighted shares onto the roll's.
+    assert (table["weighted_share"] - table["roll_share"]).abs().max() < 1e-9
+
+    # The weighted estimate covers the population truth and is closer to it than the unweighted.
+    est = pd.read_csv(reports / "demo" / "ai_lost_work.csv").set_index("role_group")
+    lost = truth["population"]["ai_lost_work_yes"]
+    overall = est.loc["All members"]
+    assert overall["ci_low"] < lost["overall"] < overall["ci_high"]
+    assert abs(overall["estimate"] - lost["overall"]) < abs(overall["unweighted"] - lost["overall"])
+    covered = [
+        est.loc[g, "ci_low"] < p < est.loc[g, "ci_high"] for g, p in lost["by_role_group"].items()
+    ]
+    assert sum(covered) >= len(covered) - 1  # 95% intervals: one miss in nine is allowed
+    assert "5. estimates: knowingly lost work to AI:" in out
 
     assert main(["demo", "--data", str(data), "--reports", str(reports)]) == 0
     assert "found in" in capsys.readouterr().out

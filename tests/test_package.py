@@ -17,6 +17,7 @@ PUBLIC = {
     "MarginsError",
     "SurveyDesign",
     "SurveyToolsError",
+    "WeightingError",
     "__version__",
     "read_margins",
 }

@@ -13,6 +13,7 @@ from ._errors import (
     LonelyPSUError,
     MarginsError,
     SurveyToolsError,
+    WeightingError,
 )
 from ._margins import read_margins
 
@@ -26,6 +27,7 @@ __all__ = [
     "MarginsError",
     "SurveyDesign",
     "SurveyToolsError",
+    "WeightingError",
     "__version__",
     "read_margins",
 ]

@@ -18,7 +18,12 @@ Steps:
   3. representation
                  respondents against the roll on each published margin (role group,
                  region, age band, membership status): shows the nonresponse bias that
-                 weighting must correct.
+                 weighting must correct;
+  4. weighting   rake the respondents to the roll's margins, with the Kish effective
+                 sample size and weighting design effect;
+  5. estimates   share of members who knowingly lost work to AI in the past 12 months,
+                 unweighted and weighted, by role group, with design-based 95% intervals
+                 (logit), assuming respondents are a random sample within weighting cells.
 Outputs go to REPORTS/demo/.
 """
 
@@ -37,6 +42,17 @@ def _demo(args: argparse.Namespace) -> int:
         f"{r['partials']:,} partial; RR1 {r['rr1']:.1%}, RR2 {r['rr2']:.1%}"
     )
     print("3. representation: respondents vs roll written")
+    w = run.weighting
+    print(
+        f"4. weighting: raked to the roll in {w.iterations} passes; effective sample "
+        f"{w.effective_n:,.0f} of {w.n:,} (design effect {w.deff_weighting:.2f})"
+    )
+    total = run.estimates.iloc[0]
+    print(
+        f"5. estimates: knowingly lost work to AI: {total['unweighted']:.1%} unweighted, "
+        f"{total['estimate']:.1%} weighted (95% CI {total['ci_low']:.1%} to "
+        f"{total['ci_high']:.1%}, n = {total['n']:,})"
+    )
     for path in run.outputs.values():
         print(f"   {path}")
     return 0

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._errors import DesignError, LonelyPSUError
+from ._errors import DesignError, LonelyPSUError, WeightingError
+from ._weighting import WeightDiagnostics, diagnostics, margin_codes, rake_cells, residualise
 
 __all__ = ["SurveyDesign"]
 
@@ -218,6 +219,8 @@ class SurveyDesign:
         else:
             w = np.ones(n)
         self.weights = w
+        self._calibrations: tuple = ()
+        self._fit: tuple = (None, None)
         self._check_lonely()
 
     @staticmethod
@@ -250,9 +253,21 @@ class SurveyDesign:
     def _variance(self, values: np.ndarray, dom: np.ndarray, n_dom: int) -> np.ndarray:
         """Variance of totals of ``values`` (rows x q) within each domain: a (q, n_dom) array.
 
-        ``dom`` holds each row's domain (``-1``: in none, zero influence).
+        ``dom`` holds each row's domain (``-1``: in none, zero influence). After calibration the
+        residuals of a domain's influence values spread over every row, so each domain is
+        then taken on its own.
         """
         values = np.asarray(values, dtype=float).reshape(len(dom), -1)
+        if not self._calibrations:
+            return self._stage_variance(values, dom, n_dom)
+        out = np.empty((values.shape[1], n_dom))
+        everyone = np.zeros(len(dom), dtype=np.int64)
+        for k in range(n_dom):
+            x = np.where((dom == k)[:, None], values, 0.0)
+            out[:, k] = self._stage_variance(residualise(x, self._calibrations), everyone, 1)[:, 0]
+        return out
+
+    def _stage_variance(self, values: np.ndarray, dom: np.ndarray, n_dom: int) -> np.ndarray:
         q = values.shape[1]
         out = np.zeros((q, n_dom))
         keep = dom >= 0
@@ -311,6 +326,111 @@ class SurveyDesign:
             np.bincount(psus % n_dom, minlength=n_dom)
             - np.bincount(strata % n_dom, minlength=n_dom)
         ).astype(float)
+
+    # --- weighting -----------------------------------------------------------------------------
+
+    def _reweighted(self, weights: np.ndarray, step: tuple, fit: tuple) -> SurveyDesign:
+        new = object.__new__(SurveyDesign)
+        new.__dict__.update(self.__dict__)
+        new.weights = weights
+        new._calibrations = (*self._calibrations, step)
+        new._fit = fit
+        return new
+
+    def rake(
+        self,
+        margins: dict,
+        *,
+        max_iter: int = 100,
+        tol: float = 1e-10,
+        bounds: tuple[float, float] | None = None,
+    ) -> SurveyDesign:
+        """Rake the weights to population margins ``{column: {level: population_total}}``.
+
+        Iterative proportional fitting, on the unique cells of the margin variables. Every
+        margin is checked at each pass; the largest relative misfit is kept in
+        :attr:`diagnostics`. ``bounds=(lo, hi)`` limits each respondent's adjustment factor
+        (new weight over old) and re-rakes within those limits. The returned design's standard
+        errors account for the raking, as R's ``rake()`` does.
+
+        Raises :class:`WeightingError` naming the margin and level when a level has no
+        respondents, a respondent's level has no population total, or the fit does not
+        converge.
+        """
+        if not margins:
+            raise WeightingError("No margins to rake to.", hint="pass {column: {level: total}}")
+        parts = margin_codes(self.data, margins)
+        codes = [c for _, c, _ in parts]
+        totals = [t for _, _, t in parts]
+        active = self.weights > 0
+        if not active.all():
+            raise WeightingError(
+                "Raking needs every row to carry a positive weight.",
+                hint="drop rows with zero weight before raking",
+            )
+        w, iterations, misfit = rake_cells(
+            self.weights, codes, totals, max_iter=max_iter, tol=tol, bounds=bounds
+        )
+        if not misfit < tol:
+            col, idx, worst = max(
+                (
+                    (col, int(rel.argmax()), float(rel.max()))
+                    for col, c, t in parts
+                    for rel in [
+                        np.abs(np.bincount(c, weights=w, minlength=len(t)) - t)
+                        / np.where(t > 0, t, 1)
+                    ]
+                ),
+                key=lambda item: item[2],
+            )
+            raise WeightingError(
+                f"Raking did not converge in {iterations} passes: {col}="
+                f"{list(margins[col])[idx]!r} is off its target by {worst:.2%}.",
+                hint="raise max_iter, widen bounds, or collapse sparse levels",
+            )
+        return self._reweighted(w, ("rake", codes, w), (iterations, misfit))
+
+    def poststratify(self, cols: str | Sequence[str], totals) -> SurveyDesign:
+        """Post-stratify to population counts of the cells of ``cols``.
+
+        ``totals`` maps each cell to its population count: ``{level: count}`` for one column,
+        ``{(level1, level2): count}`` for several, or a Series indexed the same way. Every
+        sample cell needs a count and every counted cell needs respondents.
+        """
+        cols = _as_list(cols)
+        totals = pd.Series(totals, dtype=float)
+        keys = [tuple(map(str, k)) if isinstance(k, tuple) else (str(k),) for k in totals.index]
+        lookup = {k: i for i, k in enumerate(keys)}
+        for col in cols:
+            if col not in self.data.columns:
+                raise WeightingError(f"The data has no column {col!r} to post-stratify on.")
+            if self.data[col].isna().any():
+                raise WeightingError(
+                    f"{int(self.data[col].isna().sum())} row(s) have no {col!r}.",
+                    hint="fill or drop them before post-stratifying",
+                )
+        row_keys = list(zip(*(self.data[c].astype(str) for c in cols)))
+        index = np.array([lookup.get(k, -1) for k in row_keys])
+        if (index < 0).any():
+            raise WeightingError(
+                f"Cell {row_keys[int(np.argmax(index < 0))]} of {cols} has respondents but no "
+                "population count.",
+                hint="add its count to totals",
+            )
+        have = np.bincount(index, weights=self.weights, minlength=len(keys))
+        if ((have == 0) & (totals.to_numpy() > 0)).any():
+            cell = keys[int(np.argmax((have == 0) & (totals.to_numpy() > 0)))]
+            raise WeightingError(
+                f"Cell {cell} of {cols} has a population count but no respondents.",
+                hint="collapse it with a neighbouring cell",
+            )
+        w = self.weights * (totals.to_numpy() / np.where(have > 0, have, 1))[index]
+        return self._reweighted(w, ("post", index, self.weights, w), (1, 0.0))
+
+    @property
+    def diagnostics(self) -> WeightDiagnostics:
+        """Kish effective sample size, weighting efficiency and design effect, weight range."""
+        return diagnostics(self.weights, *self._fit)
 
     # --- domains -------------------------------------------------------------------------------
 

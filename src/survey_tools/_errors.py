@@ -7,8 +7,9 @@ can catch all of them at once, or one family at a time::
     ├── ExportReadError         a survey export cannot be read (names the file and the cause)
     ├── DemoDataError           the bundled demo survey is missing, stale or cannot be written
     ├── MarginsError            a margins file or table is malformed or does not fit the data
-    └── DesignError             a survey design or estimate cannot be set up as asked
-        └── LonelyPSUError      a stratum has a single PSU and no lonely_psu rule was chosen
+    ├── DesignError             a survey design or estimate cannot be set up as asked
+    │   └── LonelyPSUError      a stratum has a single PSU and no lonely_psu rule was chosen
+    └── WeightingError          weights cannot be fitted to the population totals as asked
 
 Messages say what went wrong, where (file, column, level) and how to fix it. The structured
 parts are also kept as attributes so that notebooks and the command line can show them.
@@ -25,6 +26,7 @@ __all__ = [
     "LonelyPSUError",
     "MarginsError",
     "SurveyToolsError",
+    "WeightingError",
 ]
 
 
@@ -67,3 +69,7 @@ class DesignError(SurveyToolsError):
 
 class LonelyPSUError(DesignError):
     """A stratum has a single primary sampling unit, so its variance cannot be estimated."""
+
+
+class WeightingError(SurveyToolsError):
+    """Weights cannot be fitted to the population totals (names the margin and level)."""

@@ -106,3 +106,39 @@ writeLines(toJSON(list(r_version = R.version.string,
                        designs = specs, results = out),
                   digits = NA, auto_unbox = TRUE, na = "null", pretty = TRUE),
            "tests/golden/r_survey.json")
+
+# --- Weighting: post-stratification and raking (tight convergence so the fits are exact) ----
+pop_types <- data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018))
+pop_schwide <- data.frame(sch.wide = c("No", "Yes"), Freq = c(1072, 5122))
+weighted <- list(
+  clus1_ps = postStratify(designs$clus1$d, ~stype, pop_types),
+  strat_ps = postStratify(designs$strat$d, ~stype, pop_types),
+  clus1_rake = rake(designs$clus1$d, list(~stype, ~sch.wide), list(pop_types, pop_schwide),
+                    control = list(maxit = 200, epsilon = 1e-12)),
+  srs_rake = rake(designs$srs_nofpc$d, list(~stype, ~sch.wide), list(pop_types, pop_schwide),
+                  control = list(maxit = 200, epsilon = 1e-12))
+)
+out <- list()
+for (dname in names(weighted)) {
+  d <- weighted[[dname]]
+  stat_rows("mean", dname, "mean", "api00", svymean(~api00, d))
+  stat_rows("total", dname, "total", "enroll", svytotal(~enroll, d))
+  stat_rows("mean_na", dname, "mean", "acs.k3", svymean(~acs.k3, d, na.rm = TRUE))
+  stat_rows("level_totals", dname, "total", "stype", svytotal(~stype, d), level = levels(d$variables$stype))
+  p <- svyciprop(~I(awards == "Yes"), d, method = "logit")
+  add("ciprop_awards", dname, "proportion", "awards", coef(p), SE(p), attr(p, "ci"), level = "Yes")
+  b <- svyby(~api00, ~stype, d, svymean)
+  ci <- confint(b)
+  for (i in seq_len(nrow(b)))
+    add("mean_by", dname, "mean", "api00", coef(b)[i], SE(b)[i], ci[i, ], by = "stype",
+        level = as.character(b$stype[i]))
+  add("weights", dname, "weights", "sum", sum(weights(d)), NA)
+}
+writeLines(toJSON(list(r_version = R.version.string,
+                       survey_version = as.character(packageVersion("survey")),
+                       base = c("clus1 for clus1_*, strat for strat_*, srs_nofpc for srs_*"),
+                       margins = list(stype = setNames(as.list(pop_types$Freq), pop_types$stype),
+                                      sch.wide = setNames(as.list(pop_schwide$Freq), pop_schwide$sch.wide)),
+                       results = out),
+                  digits = NA, auto_unbox = TRUE, na = "null", pretty = TRUE),
+           "tests/golden/r_survey_weighting.json")

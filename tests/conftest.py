@@ -7,6 +7,15 @@ DEMO = ROOT / "data" / "raw" / "demo"
 SHARED = ROOT.parent / "shared"
 
 
+def pytest_sessionstart(session):
+    """Reference data is read from ../shared (beside the clone, as in CI); say so if it is not."""
+    if not (SHARED / "reference" / "r-survey-api").is_dir():
+        raise pytest.UsageError(
+            f"{SHARED} not found: the tests read R's reference data sets from shared/ beside "
+            "the project folder (CI clones it there). Clone the project next to shared/."
+        )
+
+
 @pytest.fixture(scope="session")
 def demo_files():
     """The bundled demo survey as committed in data/raw/demo."""

@@ -165,7 +165,6 @@ class SurveyDesign:
             own = _codes(data[stratas[k]]) if k < len(stratas) else np.zeros(n, dtype=np.int64)
             row_stratum = _combine(parent, own)
             row_cluster = _combine(row_stratum, ids[k])
-            n_clusters = row_cluster.max() + 1
             first = np.unique(row_cluster, return_index=True)[1]
             cl_stratum = row_stratum[first]
             n_strata = row_stratum.max() + 1
@@ -203,7 +202,6 @@ class SurveyDesign:
             names = [self._stratum_name(data, stratas, k, row_stratum, h) for h in range(n_strata)]
             self._stages.append(_Stage(row_cluster, cl_stratum, group, n_psu, f, mult, names))
             parent = row_cluster
-            del n_clusters
             if not fpcs:  # without fpc: ultimate-cluster variance (R's svyrecvar)
                 break
 

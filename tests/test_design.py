@@ -127,3 +127,14 @@ def test_proportion_intervals_stay_inside_zero_one():
         assert (out["ci_low"] <= out["estimate"]).all() and (
             out["estimate"] <= out["ci_high"]
         ).all()
+
+
+def test_level_design_effects_equal_those_of_the_level_as_a_numeric_indicator():
+    d = _design("clus1")
+    levels = d.mean("stype", deff=True).set_index("level")
+    for level in ("E", "H", "M"):
+        flag = d.data["stype"].eq(level).astype(float)
+        d_flag = SurveyDesign(d.data.assign(flag=flag), psu="dnum", weights="pw", fpc="fpc")
+        want = d_flag.mean("flag", deff=True).iloc[0]
+        assert levels.loc[level, "deff"] == pytest.approx(want["deff"], rel=1e-12)
+        assert levels.loc[level, "se"] == pytest.approx(want["se"], rel=1e-12)

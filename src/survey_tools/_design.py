@@ -489,6 +489,12 @@ class SurveyDesign:
             cats = pd.Index(sorted(values.dropna().unique()))
         return pd.Categorical(values, categories=cats).codes.astype(np.int64), cats
 
+    def _indicators(self, col: str) -> tuple[np.ndarray, pd.Index]:
+        """One 0/1 column per level of a categorical column (NaN where it is missing)."""
+        codes, cats = self._levels(col)
+        hits = (codes[:, None] == np.arange(len(cats))) * 1.0
+        return np.where(codes[:, None] < 0, np.nan, hits), cats
+
     @staticmethod
     def _frame(table: pd.DataFrame, body: dict, level=None) -> pd.DataFrame:
         out = table.reset_index(drop=True).copy()
@@ -548,8 +554,7 @@ class SurveyDesign:
         if not pd.api.types.is_numeric_dtype(self.data[col]) or pd.api.types.is_bool_dtype(
             self.data[col]
         ):
-            out = self.proportion(col, by=by, level=level)
-            return out if not deff else self._proportion_deff(col, by, out)
+            return self.proportion(col, by=by, level=level, deff=deff)
         dom, table = self._domains(by)
         y = self._numeric(col)[:, None]
         est, var, n, d, w, wsum, y0 = self._mean_parts(y, dom, len(table))
@@ -577,8 +582,7 @@ class SurveyDesign:
             self.data[col]
         ) or pd.api.types.is_bool_dtype(self.data[col])
         if categorical:
-            codes, cats = self._levels(col)
-            y = np.where(codes[:, None] < 0, np.nan, (codes[:, None] == np.arange(len(cats))) * 1.0)
+            y, cats = self._indicators(col)
         else:
             y = self._numeric(col)[:, None]
         ok = ~np.isnan(y).any(axis=1) & (dom >= 0)
@@ -630,7 +634,7 @@ class SurveyDesign:
         return out
 
     def proportion(
-        self, col: str, *, by=None, ci: str = "logit", level: float = 0.95
+        self, col: str, *, by=None, ci: str = "logit", level: float = 0.95, deff: bool = False
     ) -> pd.DataFrame:
         """Proportion of each level of a categorical (or 0/1, or boolean) column, with intervals.
 
@@ -638,17 +642,17 @@ class SurveyDesign:
         (Korn-Graubard), ``"likelihood"``, ``"asin"``, ``"wilson"`` (score interval on the
         effective sample size) or ``"mean"`` (Wald, clipped to [0, 1]). Every interval uses
         the design's degrees of freedom in the domain (PSUs minus strata) and stays in [0, 1].
+        ``deff=True`` adds each level's design effect, as R's ``svymean(deff=TRUE)``.
         """
         if ci not in CI_METHODS:
             raise DesignError(
                 f"Unknown interval method ci={ci!r}.", hint=f"use one of {CI_METHODS}"
             )
         dom, table = self._domains(by)
-        codes, cats = self._levels(col)
+        y, cats = self._indicators(col)
         if len(cats) == 0:
             raise DesignError(f"Column {col!r} has no values to take proportions of.")
-        y = np.where(codes[:, None] < 0, np.nan, (codes[:, None] == np.arange(len(cats))) * 1.0)
-        est, var, n, *_ = self._mean_parts(y, dom, len(table))
+        est, var, n, d, w, wsum, y0 = self._mean_parts(y, dom, len(table))
         se = np.sqrt(var)
         df = self._degf(dom, len(table))[:, None] * np.ones_like(est)
         rows = np.bincount(dom[dom >= 0], minlength=len(table))[:, None] * np.ones_like(est)
@@ -660,15 +664,9 @@ class SurveyDesign:
             "ci_high": high,
             "n": np.repeat(n[:, None], len(cats), axis=1),
         }
+        if deff:
+            body["deff"] = self._deff(y0, est, var, d, w, wsum, n, total=False)
         return self._long(table, cats, body)
-
-    def _proportion_deff(self, col, by, out):
-        dom, table = self._domains(by)
-        codes, cats = self._levels(col)
-        y = np.where(codes[:, None] < 0, np.nan, (codes[:, None] == np.arange(len(cats))) * 1.0)
-        est, var, n, d, w, wsum, y0 = self._mean_parts(y, dom, len(table))
-        out["deff"] = self._deff(y0, est, var, d, w, wsum, n, total=False).reshape(-1)
-        return out
 
     def ratio(self, num: str, den: str, *, by=None, level: float = 0.95) -> pd.DataFrame:
         """Ratio of two weighted totals, ``sum(w num) / sum(w den)``, with its linearised SE."""

@@ -12,6 +12,8 @@ from survey_tools import DemoDataError, ExportReadError, SurveyToolsError
 PUBLIC = {
     "DemoDataError",
     "DesignError",
+    "Export",
+    "ExportMeta",
     "ExportReadError",
     "LonelyPSUError",
     "MarginsError",
@@ -19,6 +21,7 @@ PUBLIC = {
     "SurveyToolsError",
     "WeightingError",
     "__version__",
+    "read_export",
     "read_margins",
 }
 

@@ -15,6 +15,7 @@ from ._errors import (
     SurveyToolsError,
     WeightingError,
 )
+from ._ingest import Export, ExportMeta, read_export
 from ._margins import read_margins
 
 __version__ = "0.1.0"
@@ -22,6 +23,8 @@ __version__ = "0.1.0"
 __all__ = [
     "DemoDataError",
     "DesignError",
+    "Export",
+    "ExportMeta",
     "ExportReadError",
     "LonelyPSUError",
     "MarginsError",
@@ -29,5 +32,6 @@ __all__ = [
     "SurveyToolsError",
     "WeightingError",
     "__version__",
+    "read_export",
     "read_margins",
 ]

@@ -1,0 +1,453 @@
+"""Read a survey export as it arrives: ``read_export(path) -> Export``.
+
+The file's format is decided by its first bytes, not its name alone: SPSS (``.sav``, ``.zsav``,
+``.por``), Stata (``.dta``), SAS (``.sas7bdat``, ``.xpt``) go through pyreadstat with their
+labels and user-defined missing values kept; text and Excel exports go through
+:mod:`survey_tools._platforms`, which recognises Qualtrics, SurveyMonkey, REDCap and Google Forms
+layouts. Raw codes are kept: an SPSS user-missing ``99`` stays ``99``, a Stata ``.a`` stays
+``"a"``; :func:`survey_tools.clean` turns them into missing values with their reasons.
+
+Every failure a user can cause (wrong file, wrong name, encrypted, corrupt, undecodable) is an
+:class:`~survey_tools.ExportReadError` naming the file, the cause and the fix. The raw file is
+only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+
+from ._errors import ExportReadError
+from ._platforms import PLATFORMS, Layout, looks_like_identifier, read_excel, read_text
+
+__all__ = ["Export", "ExportMeta", "read_export"]
+
+BINARY = {  # format -> (extensions, description)
+    "spss": ((".sav", ".zsav"), "an SPSS .sav file"),
+    "spss_por": ((".por",), "an SPSS portable .por file"),
+    "stata": ((".dta",), "a Stata .dta file"),
+    "sas": ((".sas7bdat",), "a SAS .sas7bdat file"),
+    "sas_xpt": ((".xpt",), "a SAS transport .xpt file"),
+}
+TEXT_EXT = (".csv", ".tsv", ".txt", ".tab")
+EXCEL_EXT = (".xlsx", ".xlsm")
+SAS_MAGIC = bytes.fromhex("000000000000000000000000c2ea8160b31411cfbd92080009c7318c181f1011")
+# Where each format counts its dates from, and in what unit (used only to recover from a date
+# that pyreadstat cannot convert).
+EPOCH = {"spss": ("1582-10-14", "s"), "stata": ("1960-01-01", "D"), "sas": ("1960-01-01", "D")}
+
+
+@dataclass(frozen=True)
+class ExportMeta:
+    """What an export says about itself, beside the data.
+
+    Attributes
+    ----------
+    platform
+        ``"spss"``, ``"stata"``, ``"sas"``, ``"qualtrics"``, ``"surveymonkey"``, ``"redcap"``,
+        ``"google_forms"``, ``"csv"`` or ``"excel"``.
+    source_path, sha256
+        The file read and the SHA-256 of its bytes, to cite in a methodology note.
+    variable_labels, value_labels
+        ``{column: label}`` and ``{column: {code: label}}``.
+    missing_values
+        ``{column: [code or (lo, hi), ...]}``: SPSS user-missing codes and ranges, Stata/SAS
+        tagged missing letters (``"a"``), Qualtrics seen-but-unanswered recodes.
+    questions
+        ``{column: question text}`` (the variable label where the format has no other).
+    multi_select
+        ``{question: [columns]}`` for check-all-that-apply questions.
+    other_text
+        ``{text column: the column of its "Other (please specify)" choice}``.
+    identifiers
+        Columns that hold direct identifiers (names, emails, IPs, locations, ids).
+    layout
+        The platform layout recognised, e.g. ``"qualtrics-legacy"`` or ``"surveymonkey-2row"``.
+    encoding, encoding_fallback
+        The text encoding used, and whether it was a fallback after UTF-8 failed.
+    timezone, file_label, notes
+        The declared time zone of timestamps, the file label and notes, where the file has them.
+
+    The fields can also be read as a mapping: ``meta["platform"]``.
+    """
+
+    platform: str
+    source_path: Path
+    sha256: str
+    variable_labels: dict = field(default_factory=dict)
+    value_labels: dict = field(default_factory=dict)
+    missing_values: dict = field(default_factory=dict)
+    questions: dict = field(default_factory=dict)
+    multi_select: dict = field(default_factory=dict)
+    other_text: dict = field(default_factory=dict)
+    identifiers: tuple = ()
+    layout: str = ""
+    encoding: str | None = None
+    encoding_fallback: bool = False
+    timezone: str | None = None
+    file_label: str | None = None
+    notes: tuple = ()
+
+    def __getitem__(self, key: str):
+        try:
+            return getattr(self, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+
+@dataclass(frozen=True)
+class Export:
+    """A survey export as read: one row per response (header rows removed), raw codes kept."""
+
+    data: pd.DataFrame
+    meta: ExportMeta
+
+    def __repr__(self) -> str:
+        rows, cols = self.data.shape
+        return (
+            f"Export({self.meta.platform}, {rows:,} rows x {cols:,} columns, "
+            f"{self.meta.source_path.name})"
+        )
+
+
+def read_export(
+    path: str | os.PathLike,
+    *,
+    platform: str = "auto",
+    encoding: str | None = None,
+    data_dictionary: str | os.PathLike | None = None,
+) -> Export:
+    """Read a survey export with its labels, missing codes and question texts.
+
+    Parameters
+    ----------
+    path
+        The export: ``.sav``, ``.zsav``, ``.por``, ``.dta``, ``.sas7bdat``, ``.xpt``, ``.csv``,
+        ``.tsv``, ``.txt``, ``.xlsx``, or a ``.zip`` holding one of them (Qualtrics API).
+    platform
+        ``"auto"`` (recognise it) or one of ``ExportMeta.platform``'s values to insist on it.
+    encoding
+        Text encoding, when the file's own declaration (or UTF-8 for text) is wrong, e.g.
+        ``"latin1"``. Without it, text falls back from UTF-8 to Windows-1252 and says so in
+        ``meta.encoding_fallback``.
+    data_dictionary
+        A REDCap data dictionary (CSV) giving labels, choices and identifier flags.
+
+    Returns
+    -------
+    Export
+        ``.data`` (one row per response) and ``.meta`` (:class:`ExportMeta`).
+
+    Raises
+    ------
+    ExportReadError
+        The file is missing, empty, encrypted, corrupt, misnamed or cannot be decoded.
+
+    Examples
+    --------
+    >>> from survey_tools import read_export
+    >>> export = read_export("data/raw/demo/guild_ai_survey_2026.sav")
+    >>> export.meta.platform, export.meta.value_labels["ai_lost_work"][1.0]
+    ('spss', 'Yes')
+    """
+    path = Path(path)
+    if platform != "auto" and platform not in PLATFORMS:
+        raise ExportReadError(
+            path, f"unknown platform {platform!r}", hint=f"use 'auto' or one of {PLATFORMS}"
+        )
+    raw = _read_bytes(path)
+    digest = hashlib.sha256(raw).hexdigest()
+    name, raw = _unzip(path, raw)
+    kind = _sniff(path, name, raw)
+    if kind in BINARY:
+        if platform not in ("auto", kind.split("_")[0]):
+            raise ExportReadError(
+                path,
+                f"it is {BINARY[kind][1]}, not a {platform} export",
+                hint="call read_export without platform= to read it as what it is",
+            )
+        if data_dictionary is not None:
+            raise ExportReadError(
+                path,
+                "a data dictionary only applies to REDCap CSV exports",
+                hint="leave out data_dictionary=",
+            )
+        return _read_binary(path, kind, digest, encoding)
+    dictionary = _read_dictionary(Path(data_dictionary)) if data_dictionary is not None else None
+    if kind == "excel":
+        layout = read_excel(path, raw, platform=platform, dictionary=dictionary)
+    else:
+        layout = read_text(path, raw, platform=platform, encoding=encoding, dictionary=dictionary)
+    return _export(path, digest, layout)
+
+
+def _read_bytes(path: Path) -> bytes:
+    if path.is_dir():
+        raise ExportReadError(path, "it is a folder", hint="give the path of the export file")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ExportReadError(path, "no such file", hint="check the path and name") from None
+    except OSError as exc:
+        raise ExportReadError(path, exc.strerror or str(exc)) from None
+    if not raw:
+        raise ExportReadError(path, "the file is empty", hint="download the export again")
+    return raw
+
+
+def _unzip(path: Path, raw: bytes) -> tuple[str, bytes]:
+    """A Qualtrics API download is a zip holding one export; open it without writing anything."""
+    if path.suffix.lower() != ".zip":
+        return path.name, raw
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = [m for m in zf.namelist() if not m.endswith("/")]
+            if len(members) != 1:
+                raise ExportReadError(
+                    path,
+                    f"the zip holds {len(members)} files, not one export",
+                    hint="unzip it and read the export file itself",
+                )
+            return members[0], zf.read(members[0])
+    except zipfile.BadZipFile:
+        raise ExportReadError(path, "the zip archive is corrupt") from None
+
+
+def _magic(raw: bytes) -> str | None:
+    head = raw[:64]
+    if head.startswith((b"$FL2", b"$FL3")):
+        return "spss"
+    if head[8:20] == b"ENCRYPTEDSAV":
+        return "encrypted"
+    if head.startswith(b"<stata_dta>") or (
+        len(head) > 2 and 104 <= head[0] <= 115 and head[1] in (1, 2) and head[2] == 1
+    ):
+        return "stata"
+    if raw[:32] == SAS_MAGIC:
+        return "sas"
+    if head.startswith(b"HEADER RECORD*******LIB"):
+        return "sas_xpt"
+    if b"SPSSPORT" in raw[:600] or raw[:40].strip().startswith(b"ASCII SPSS PORT FILE"):
+        return "spss_por"
+    if head.startswith(b"PK\x03\x04"):
+        return "excel"
+    if head.startswith(bytes.fromhex("d0cf11e0a1b11ae1")):
+        return "xls"
+    return None
+
+
+def _sniff(path: Path, name: str, raw: bytes) -> str:
+    """The format of ``raw``, checked against the file's extension."""
+    ext = Path(name).suffix.lower()
+    magic = _magic(raw)
+    if magic == "encrypted":
+        raise ExportReadError(
+            path,
+            "the SPSS file is encrypted with a password",
+            hint="open it in SPSS and save it again without encryption",
+        )
+    if magic == "xls":
+        raise ExportReadError(
+            path,
+            "it is an old-style Excel .xls workbook, which is not supported",
+            hint="open it in Excel and save it as .xlsx or CSV",
+        )
+    expected = next((kind for kind, (exts, _) in BINARY.items() if ext in exts), None)
+    if ext in EXCEL_EXT:
+        expected = "excel"
+    if expected and magic != expected:
+        what = BINARY.get(expected, ((), "an Excel .xlsx workbook"))[1]
+        if magic is None:
+            start = raw[:16].decode("latin-1").encode("unicode_escape").decode()
+            is_text = _is_text(raw)
+            raise ExportReadError(
+                path,
+                f"it is not {what}: it starts with {start!r}"
+                + (" and holds plain text" if is_text else "; it may be corrupt or truncated"),
+                hint="rename it .csv if it is a CSV export"
+                if is_text
+                else "download or export the file again",
+            )
+        actual = BINARY.get(magic, ((), "an Excel workbook"))[1]
+        raise ExportReadError(
+            path,
+            f"the file is named {ext} but it is {actual}",
+            hint="give it the right extension",
+        )
+    if magic and ext in TEXT_EXT:
+        actual = BINARY.get(magic, ((), "an Excel workbook"))[1]
+        raise ExportReadError(
+            path, f"the file is named {ext} but it is {actual}", hint="give it the right extension"
+        )
+    if magic:
+        return magic
+    return "text"
+
+
+def _is_text(raw: bytes) -> bool:
+    sample = raw[:4096]
+    return sum(b < 9 or 13 < b < 32 for b in sample) < 0.01 * len(sample)
+
+
+READERS = {
+    "spss": pyreadstat.read_sav,
+    "spss_por": pyreadstat.read_por,
+    "stata": pyreadstat.read_dta,
+    "sas": pyreadstat.read_sas7bdat,
+    "sas_xpt": pyreadstat.read_xport,
+}
+
+
+def _pyreadstat(path: Path, kind: str, encoding: str | None, **options):
+    reader = READERS[kind]
+    kwargs = dict(options)
+    if kind in ("spss", "stata", "sas"):
+        kwargs["user_missing"] = True
+    if encoding and kind != "spss_por":
+        kwargs["encoding"] = encoding
+    return reader(os.fspath(path), **kwargs)
+
+
+def _read_binary(path: Path, kind: str, digest: str, encoding: str | None) -> Export:
+    what = BINARY[kind][1]
+    notes: list[str] = []
+    try:
+        try:
+            data, meta = _pyreadstat(path, kind, encoding)
+        except OverflowError:
+            data, meta = _pyreadstat(path, kind, encoding, disable_datetime_conversion=True)
+            notes.append(_convert_dates(data, meta, kind))
+    except UnicodeDecodeError as exc:
+        declared = exc.encoding.upper()
+        raise ExportReadError(
+            path,
+            f"text in the file is not valid {declared} as the file declares "
+            f"(byte 0x{exc.object[exc.start]:02x} at offset {exc.start} of the value "
+            f"{exc.object[:40]!r})",
+            hint="pass encoding='latin1' (or 'cp1252') to read_export",
+        ) from None
+    except pyreadstat.ReadstatError as exc:
+        message = str(exc)
+        cause = (
+            "the file is truncated"
+            if "Unable to read" in message
+            else f"the file is corrupt or uses features that cannot be read as {what}"
+        )
+        raise ExportReadError(
+            path, f"{cause} (ReadStat: {message})", hint="export the file again from its program"
+        ) from None
+    except (OSError, ValueError, MemoryError) as exc:
+        raise ExportReadError(path, f"it cannot be read as {what} ({exc})") from None
+    if data.shape[1] == 0:
+        raise ExportReadError(path, "the file holds no variables", hint="export it again")
+    platform = kind.split("_")[0]
+    labels = {k: v for k, v in meta.column_names_to_labels.items() if v}
+    missing = {
+        col: [r["lo"] if r["lo"] == r["hi"] else (r["lo"], r["hi"]) for r in ranges]
+        for col, ranges in (getattr(meta, "missing_ranges", None) or {}).items()
+    }
+    for col, letters in (getattr(meta, "missing_user_values", None) or {}).items():
+        missing.setdefault(col, []).extend(letters)
+    multi = {
+        name: list(spec["variable_list"])
+        for name, spec in (getattr(meta, "mr_sets", None) or {}).items()
+        if spec.get("is_dichotomy")
+    }
+    return Export(
+        data,
+        ExportMeta(
+            platform=platform,
+            source_path=path,
+            sha256=digest,
+            variable_labels=labels,
+            value_labels=dict(meta.variable_value_labels),
+            missing_values=missing,
+            questions=dict(labels),
+            multi_select=multi,
+            identifiers=tuple(c for c in data.columns if looks_like_identifier(c)),
+            layout=kind,
+            encoding=getattr(meta, "file_encoding", None) or encoding,
+            file_label=getattr(meta, "file_label", None) or None,
+            notes=tuple(getattr(meta, "notes", None) or ()) + tuple(notes),
+        ),
+    )
+
+
+def _convert_dates(data: pd.DataFrame, meta, kind: str) -> str:
+    """Convert date columns after pyreadstat gave up; out-of-range values become missing."""
+    origin, unit = EPOCH[kind.split("_")[0]]
+    bad = []
+    for col, fmt in meta.original_variable_types.items():
+        fmt = (fmt or "").upper().lstrip("%")
+        if not any(tag in fmt for tag in ("DATE", "TD", "TC", "DATETIME", "YMD", "MDY", "DMY")):
+            continue
+        if "TIME" in fmt and "DATE" not in fmt:
+            continue
+        values = pd.to_numeric(data[col], errors="coerce")
+        seconds = kind == "spss" or "DATETIME" in fmt or fmt.startswith("TC")
+        scale = 1000 if fmt.startswith("TC") else 1
+        converted = pd.to_datetime(
+            values / scale,
+            unit="s" if seconds else unit,
+            origin=pd.Timestamp(origin),
+            errors="coerce",
+        )
+        lost = int((values.notna() & converted.isna()).sum())
+        if lost:
+            bad.append(f"{col} ({lost})")
+        data[col] = converted
+    return "Some dates lie outside the range the reader converts; survey_tools converted them" + (
+        f" and set unrepresentable ones missing: {', '.join(bad)}." if bad else "."
+    )
+
+
+def _read_dictionary(path: Path) -> pd.DataFrame:
+    _read_bytes(path)  # the same plain errors as for the export itself
+    try:
+        table = pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", encoding_errors="replace"
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise ExportReadError(path, f"the data dictionary is not a readable CSV ({exc})") from None
+    if "Variable / Field Name" not in table.columns:
+        raise ExportReadError(
+            path,
+            "it is not a REDCap data dictionary (no 'Variable / Field Name' column)",
+            hint="download the data dictionary from REDCap's Dictionary page",
+        )
+    return table
+
+
+def _export(path: Path, digest: str, layout: Layout) -> Export:
+    data = layout.data
+    if data.shape[1] == 0:
+        raise ExportReadError(path, "the file holds no columns", hint="export it again")
+    return Export(
+        data,
+        ExportMeta(
+            platform=layout.platform,
+            source_path=path,
+            sha256=digest,
+            variable_labels=layout.variable_labels,
+            value_labels=layout.value_labels,
+            missing_values=layout.missing_values,
+            questions=layout.questions,
+            multi_select=layout.multi_select,
+            other_text=layout.other_text,
+            identifiers=tuple(
+                dict.fromkeys(
+                    [*layout.identifiers, *(c for c in data.columns if looks_like_identifier(c))]
+                )
+            ),
+            layout=layout.name,
+            encoding=layout.encoding,
+            encoding_fallback=layout.encoding_fallback,
+            timezone=layout.timezone,
+        ),
+    )

@@ -25,9 +25,10 @@ def test_help_explains_each_step():
     for step in (
         "1. demo data",
         "2. fieldwork",
-        "3. representation",
-        "4. weighting",
-        "5. estimates",
+        "3. cleaning",
+        "4. representation",
+        "5. weighting",
+        "6. estimates",
         "RR1",
         "--regenerate",
     ):
@@ -36,7 +37,8 @@ def test_help_explains_each_step():
 
 def test_demo_generates_when_absent_then_reuses(tmp_path, capsys, truth):
     data, reports = tmp_path / "demo", tmp_path / "reports"
-    assert main(["demo", "--data", str(data), "--reports", str(reports)]) == 0
+    paths = ["--codebook", str(tmp_path / "book.yaml"), "--clean", str(tmp_path / "clean")]
+    assert main(["demo", "--data", str(data), "--reports", str(reports), *paths]) == 0
     out = capsys.readouterr().out
     assert "generated (seed 2026)" in out and "RR1 15.7%" in out
     assert sorted(p.name for p in data.iterdir()) == sorted(DEMO_FILES.values())
@@ -58,9 +60,12 @@ def test_demo_generates_when_absent_then_reuses(tmp_path, capsys, truth):
         est.loc[g, "ci_low"] < p < est.loc[g, "ci_high"] for g, p in lost["by_role_group"].items()
     ]
     assert sum(covered) >= len(covered) - 1  # 95% intervals: one miss in nine is allowed
-    assert "5. estimates: knowingly lost work to AI:" in out
+    assert "6. estimates: knowingly lost work to AI:" in out
+    assert "the Qualtrics CSV cleans to the same data" in out
+    assert (tmp_path / "clean" / "guild_ai_survey_2026.parquet").exists()
+    assert (tmp_path / "book.yaml").exists()
 
-    assert main(["demo", "--data", str(data), "--reports", str(reports)]) == 0
+    assert main(["demo", "--data", str(data), "--reports", str(reports), *paths]) == 0
     assert "found in" in capsys.readouterr().out
 
 
@@ -70,3 +75,24 @@ def test_demo_reports_unwritable_data_folder_plainly(tmp_path, capsys):
     assert main(["demo", "--data", str(blocker), "--reports", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("survey-tools: error: Cannot write the demo survey") and "Fix:" in err
+
+
+def test_codebook_draft_then_clean_from_the_shell(tmp_path, capsys, demo_files):
+    book = tmp_path / "wave.yaml"
+    assert main(["codebook", "draft", str(demo_files["spss"]), "-o", str(book)]) == 0
+    assert "Wrote" in capsys.readouterr().out and book.exists()
+    assert main(["codebook", "draft", str(demo_files["spss"]), "-o", str(book)]) == 1
+    assert "--force" in capsys.readouterr().err
+    args = ["clean", str(demo_files["spss"]), "--codebook", str(book), "--out", str(tmp_path)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "respondents kept" in out and "received" in out
+    assert (tmp_path / "guild_ai_survey_2026.parquet").exists()
+
+
+def test_clean_from_the_shell_reports_a_bad_export_plainly(tmp_path, capsys):
+    bad = tmp_path / "wave.sav"
+    bad.write_text("not spss")
+    assert main(["clean", str(bad), "--codebook", str(tmp_path / "x.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("survey-tools: error: Cannot read") and "wave.sav" in err

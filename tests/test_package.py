@@ -10,6 +10,9 @@ import survey_tools
 from survey_tools import DemoDataError, ExportReadError, SurveyToolsError
 
 PUBLIC = {
+    "CleanSurvey",
+    "Codebook",
+    "CodebookError",
     "DemoDataError",
     "DesignError",
     "Export",
@@ -17,10 +20,13 @@ PUBLIC = {
     "ExportReadError",
     "LonelyPSUError",
     "MarginsError",
+    "PrivacyError",
     "SurveyDesign",
     "SurveyToolsError",
     "WeightingError",
     "__version__",
+    "clean",
+    "read_clean",
     "read_export",
     "read_margins",
 }

@@ -5,13 +5,17 @@ package has no side effects: no printing, logging configuration, warnings or fil
 The synthetic demo survey lives in :mod:`survey_tools.synth`.
 """
 
+from ._clean import CleanSurvey, clean, read_clean
+from ._codebook import Codebook
 from ._design import SurveyDesign
 from ._errors import (
+    CodebookError,
     DemoDataError,
     DesignError,
     ExportReadError,
     LonelyPSUError,
     MarginsError,
+    PrivacyError,
     SurveyToolsError,
     WeightingError,
 )
@@ -21,6 +25,9 @@ from ._margins import read_margins
 __version__ = "0.1.0"
 
 __all__ = [
+    "CleanSurvey",
+    "Codebook",
+    "CodebookError",
     "DemoDataError",
     "DesignError",
     "Export",
@@ -28,10 +35,13 @@ __all__ = [
     "ExportReadError",
     "LonelyPSUError",
     "MarginsError",
+    "PrivacyError",
     "SurveyDesign",
     "SurveyToolsError",
     "WeightingError",
     "__version__",
+    "clean",
+    "read_clean",
     "read_export",
     "read_margins",
 ]

@@ -5,6 +5,8 @@ can catch all of them at once, or one family at a time::
 
     SurveyToolsError            root; never raised itself
     ├── ExportReadError         a survey export cannot be read (names the file and the cause)
+    ├── CodebookError           a codebook is malformed or does not fit the export
+    ├── PrivacyError            personal data cannot be protected as asked (e.g. no salt)
     ├── DemoDataError           the bundled demo survey is missing, stale or cannot be written
     ├── MarginsError            a margins file or table is malformed or does not fit the data
     ├── DesignError             a survey design or estimate cannot be set up as asked
@@ -20,11 +22,13 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "CodebookError",
     "DemoDataError",
     "DesignError",
     "ExportReadError",
     "LonelyPSUError",
     "MarginsError",
+    "PrivacyError",
     "SurveyToolsError",
     "WeightingError",
 ]
@@ -53,6 +57,14 @@ class ExportReadError(SurveyToolsError):
         self.path = Path(path)
         self.cause = cause
         super().__init__(f"Cannot read {self.path}: {cause}.", hint=hint)
+
+
+class CodebookError(SurveyToolsError):
+    """A codebook is malformed, or does not fit the export it is applied to."""
+
+
+class PrivacyError(SurveyToolsError):
+    """Personal data cannot be protected as asked (a salt is missing or kept in the project)."""
 
 
 class DemoDataError(SurveyToolsError):

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pyreadstat
 
 from ._aapor import response_rates
+from ._clean import CleanSurvey, clean
+from ._codebook import Codebook
 from ._design import SurveyDesign
+from ._ingest import read_export
 from ._margins import read_margins, representation
 from .synth import DEMO_FILES, DEMO_SEED, generate_demo
+from .synth._codebook import demo_codebook
 
 __all__ = ["DemoRun", "run_demo"]
 
@@ -23,34 +26,11 @@ class DemoRun:
 
     generated: bool
     rates: dict
+    cleaned: CleanSurvey
+    same_as_qualtrics: bool
     weighting: object
     estimates: pd.DataFrame
     outputs: dict[str, Path]
-
-
-def _respondents(sav: Path, roll: Path) -> pd.DataFrame:
-    """Completes and partials of the demo .sav, first submission per member.
-
-    The weighting variables (role group, region, age band, class) come from the roll, linked
-    by member ID, so partial completes that never reached the demographics still get weighted.
-    Interim reader for the demo only; ``read_export`` and ``clean`` take over this step.
-    """
-    data, meta = pyreadstat.read_sav(sav, user_missing=True)
-    keep = data["disposition"].round(2).isin([1.1, 1.2]) & ~data.duplicated("member_id")
-    data = data.loc[keep].copy()
-    labels = meta.variable_value_labels["ai_lost_work"]
-    data["ai_lost_work"] = pd.Categorical(
-        data["ai_lost_work"].map(labels), categories=[v for k, v in labels.items() if k >= 0]
-    )
-    members = pd.read_csv(roll).set_index("member_id")
-    for col, source in (
-        ("role_group", "role_group"),
-        ("region", "region"),
-        ("age_band", "age_band"),
-        ("member_status", "member_class"),
-    ):
-        data[col] = data["member_id"].map(members[source]).to_numpy()
-    return data
 
 
 def _estimates(respondents: pd.DataFrame, margins: dict) -> tuple[pd.DataFrame, SurveyDesign]:
@@ -76,21 +56,35 @@ def run_demo(
     data_dir: str | os.PathLike = "data/raw/demo",
     reports_dir: str | os.PathLike = "reports",
     *,
+    codebook: str | os.PathLike = "data/codebooks/guild_ai_survey_2026.yaml",
+    clean_dir: str | os.PathLike = "data/clean/demo",
     seed: int = DEMO_SEED,
     regenerate: bool = False,
 ) -> DemoRun:
-    """Generate the demo survey if absent, then run every built stage and write ``reports/``."""
+    """Generate the demo survey if absent, then run every built stage and write the outputs.
+
+    The demo codebook is written to ``codebook`` when it is absent (or on ``regenerate``); the
+    cleaned survey goes to ``clean_dir`` and the report tables to ``reports_dir/demo``.
+    """
     data_dir, out = Path(data_dir), Path(reports_dir) / "demo"
     files = {kind: data_dir / name for kind, name in DEMO_FILES.items()}
     generated = regenerate or not all(p.exists() for p in files.values())
     if generated:
         files = generate_demo(data_dir, seed=seed)
+    if regenerate or not Path(codebook).exists():
+        demo_codebook().to_yaml(codebook)
+    book = Codebook.from_yaml(codebook)
     rates = response_rates(pd.read_csv(files["dispositions"]))
-    respondents = _respondents(files["spss"], files["roll"])
+    cleaned = clean(read_export(files["spss"]), book, roll=files["roll"], invited=rates["invited"])
+    from_qualtrics = clean(read_export(files["qualtrics"]), book, roll=files["roll"])
+    same = cleaned.data.equals(from_qualtrics.data)
+    written = cleaned.write(clean_dir)
+    respondents = cleaned.data
     margins = read_margins(files["margins"])
     estimates, raked = _estimates(respondents, margins)
     frames = {
         "response_rates": pd.DataFrame([rates]),
+        "cleaning_summary": cleaned.to_frame(),
         "representation": representation(
             respondents.assign(weight=raked.weights), margins, weights="weight"
         ),
@@ -103,4 +97,5 @@ def run_demo(
         tmp = outputs[key].with_suffix(".tmp")
         frame.to_csv(tmp, index=False, lineterminator="\n")
         tmp.replace(outputs[key])
-    return DemoRun(generated, rates, raked.diagnostics, estimates, outputs)
+    outputs["clean_data"] = written["data"]
+    return DemoRun(generated, rates, cleaned, same, raked.diagnostics, estimates, outputs)

@@ -159,6 +159,28 @@ def _render_body(rows: pd.DataFrame, columns: list[tuple[str, Callable[[object],
     return [list(r) for r in zip(*rendered)]
 
 
+def qualtrics_column(item: Item, col: str) -> tuple[str, str, str]:
+    """(export tag, ImportId, question text) of one column of ``item`` in a Qualtrics export."""
+    if item.grid:
+        number, row_no = _grid_position(item)
+        return f"Q{number}_{row_no}", f"QID{number}_{row_no}", f"{GRID_TEXT} - {item.text}"
+    if col == item.other:
+        suffix = len(item.options) if item.kind == "multi" else 97
+        return (
+            f"Q{item.number}_{suffix}_TEXT",
+            f"QID{item.number}_{suffix}_TEXT",
+            f"{item.text} - Other - Text",
+        )
+    if item.kind == "multi":
+        pos = [c for c, _ in item.options].index(col) + 1
+        if item.name == "roles_all":  # recode values = craft codes
+            pos = int(col.split("_")[1])
+        tag = f"Q{item.number}_{pos}"
+        return tag, f"QID{item.number}_{pos}", f"{item.text} - {dict(item.options)[col]}"
+    text_entry = item.kind in ("numeric", "text")
+    return f"Q{item.number}", f"QID{item.number}" + ("_TEXT" if text_entry else ""), item.text
+
+
 def write_qualtrics_csv(rows: pd.DataFrame, path: Path) -> None:
     """A current (2017+) Qualtrics CSV: tags, question text, ImportId JSON; labels as values."""
     tz = {"timeZone": TIME_ZONE}
@@ -230,25 +252,7 @@ def write_qualtrics_csv(rows: pd.DataFrame, path: Path) -> None:
         columns.append((src, fn))
     for item in ITEMS:
         for col in item.columns:
-            if item.grid:
-                number, row_no = _grid_position(item)
-                tag, qid = f"Q{number}_{row_no}", f"QID{number}_{row_no}"
-                text = f"{GRID_TEXT} - {item.text}"
-            elif col == item.other:
-                code = item.options[-1][0] if item.kind == "multi" else None
-                suffix = len(item.options) if code else 97
-                tag, qid = f"Q{item.number}_{suffix}_TEXT", f"QID{item.number}_{suffix}_TEXT"
-                text = f"{item.text} - Other - Text"
-            elif item.kind == "multi":
-                pos = [c for c, _ in item.options].index(col) + 1
-                if item.name == "roles_all":  # recode values = craft codes
-                    pos = int(col.split("_")[1])
-                tag, qid = f"Q{item.number}_{pos}", f"QID{item.number}_{pos}"
-                text = f"{item.text} - {dict(item.options)[col]}"
-            else:
-                text_entry = item.kind in ("numeric", "text")
-                tag, qid = f"Q{item.number}", f"QID{item.number}" + ("_TEXT" if text_entry else "")
-                text = item.text
+            tag, qid, text = qualtrics_column(item, col)
             for row, value in zip(
                 header, (tag, text, json.dumps({"ImportId": qid}, separators=(",", ":")))
             ):

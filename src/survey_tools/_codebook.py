@@ -1,0 +1,502 @@
+"""Codebooks: how the raw columns of an export become the canonical survey data.
+
+A codebook is a YAML file the analyst keeps beside the survey (``data/codebooks/``)::
+
+    survey: guild_ai_survey_2026        # name of the cleaned files
+    id: resp_id                         # the respondent key kept in the clean data
+    not_asked: [-1]                     # codes that mean "not asked" (routing), not "skipped"
+    variables:
+      ai_lost_work:
+        type: single                    # single | likert | multi | numeric | text | date | id
+        source: [ai_lost_work, Q14]     #   | identifier; first column found in the export
+        label: Knowingly lost work to AI in the past 12 months
+        codes: {1: "Yes", 2: "Suspect so but not sure", 3: "No", 98: "Don't know"}
+        missing: {-1: Not asked, 99: Prefer not to say}
+      rlhf_hours_wk:
+        type: numeric
+        source: [rlhf_hours_wk, Q24]
+        valid: [0, 80]                  # outside: set missing and flagged
+        asked_if: {rlhf_status: [1, 2]} # routing: asked only when rlhf_status is 1 or 2
+      rlhf_pay_usd_hr:
+        type: numeric
+        source: [rlhf_pay, Q26]
+        parse: pay                      # "$45/hr", "45-60", "$1,200 for 4 hours" -> USD/hour
+      rlhf_platforms:
+        type: multi
+        options: {plat_mercor: {source: [plat_mercor, Q22_1], label: Mercor}, ...}
+      member_id: {type: identifier, source: [member_id, ExternalReference], action: drop}
+      role_group_reported:
+        type: single
+        derive: role_primary            # recode of another variable's codes
+        recode: {"Screen & TV writers": [1, 2], ...}
+    roll:                               # variables taken from the membership roll
+      key: member_id                    # codebook variable matched to the roll's key column
+      roll_key: member_id
+      columns: {region: region, member_status: member_class}
+    quality: {...}                      # see ``Quality``
+
+Codes may be matched by number (SPSS, Stata, numeric exports) or by label (Qualtrics and
+SurveyMonkey "labels" exports): the same codebook cleans both.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from ._errors import CodebookError
+
+__all__ = ["Codebook", "Quality", "Variable"]
+
+TYPES = ("single", "likert", "multi", "numeric", "text", "date", "id", "identifier")
+QUESTION_TYPES = ("single", "likert", "multi", "numeric")
+ACTIONS = ("drop", "hash")
+DEFAULT_EXCLUDE = ("duplicate", "declined", "breakoff")
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One canonical variable; see the module docstring for the meaning of each field."""
+
+    name: str
+    type: str
+    source: tuple[str, ...] = ()
+    label: str = ""
+    codes: dict = field(default_factory=dict)
+    missing: dict = field(default_factory=dict)
+    valid: tuple[float, float] | None = None
+    options: dict = field(default_factory=dict)  # multi: column -> (sources, label)
+    asked_if: dict = field(default_factory=dict)
+    parse: str | None = None
+    action: str = "drop"
+    derive: str | None = None
+    recode: dict = field(default_factory=dict)
+    ordered: bool = False
+    redact: bool = True
+
+    def to_dict(self) -> dict:
+        out: dict = {"type": self.type}
+        if self.source:
+            out["source"] = list(self.source) if len(self.source) > 1 else self.source[0]
+        for key in ("label", "codes", "missing", "asked_if", "parse", "derive", "recode"):
+            value = getattr(self, key)
+            if value:
+                out[key] = dict(value) if isinstance(value, dict) else value
+        if self.recode:
+            out["recode"] = {k: list(v) for k, v in self.recode.items()}
+        if self.valid is not None:
+            out["valid"] = list(self.valid)
+        if self.options:
+            out["options"] = {
+                col: {"source": list(src) if len(src) > 1 else src[0], "label": lab}
+                for col, (src, lab) in self.options.items()
+            }
+        if self.type == "identifier":
+            out["action"] = self.action
+        if self.ordered and self.type == "single":
+            out["ordered"] = True
+        if self.type == "text" and not self.redact:
+            out["redact"] = False
+        return out
+
+
+@dataclass(frozen=True)
+class Quality:
+    """Quality rules: which checks flag a respondent, and which flags exclude one.
+
+    ``duplicate_key`` names the variable that identifies a member across submissions;
+    ``duration`` the completion time in seconds; ``start`` the start time; ``consent`` maps the
+    consent variable to the codes that agree; ``attention`` maps each attention check to its
+    passing codes; ``grids`` lists the question grids checked for straightlining; ``rules``
+    are consistency checks ``"a <= b"``; ``complete_share`` and ``partial_share`` are the AAPOR
+    thresholds on the share of applicable questions answered; a complete faster than
+    ``speeder_ratio`` times the median completion time is a speeder; ``exclude`` lists the
+    flags that remove a respondent from the clean data.
+    """
+
+    duplicate_key: str | None = None
+    duration: str | None = None
+    start: str | None = None
+    consent: dict = field(default_factory=dict)
+    attention: dict = field(default_factory=dict)
+    grids: dict = field(default_factory=dict)
+    rules: tuple[str, ...] = ()
+    complete_share: float = 0.8
+    partial_share: float = 0.5
+    speeder_ratio: float = 0.5
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+
+    def to_dict(self) -> dict:
+        out = {k: v for k, v in self.__dict__.items() if v not in (None, {}, ())}
+        for key in ("rules", "exclude"):
+            if key in out:
+                out[key] = list(out[key])
+        return out
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """The mapping from an export's raw columns to the canonical survey data.
+
+    Build one with :meth:`from_yaml` (an analyst's file) or :meth:`draft` (a first draft from an
+    export's metadata, to edit), and save it with :meth:`to_yaml`.
+    """
+
+    survey: str
+    variables: dict[str, Variable]
+    id: str | None = None
+    not_asked: tuple = (-1,)
+    roll: dict = field(default_factory=dict)
+    quality: Quality = field(default_factory=Quality)
+    redact_patterns: dict = field(default_factory=dict)
+    path: str | None = field(default=None, compare=False)
+
+    def __repr__(self) -> str:
+        kinds = pd.Series([v.type for v in self.variables.values()]).value_counts()
+        parts = ", ".join(f"{n} {k}" for k, n in kinds.items())
+        return f"Codebook({self.survey!r}: {len(self.variables)} variables ({parts}))"
+
+    # --- reading and writing ---------------------------------------------------------------
+
+    @classmethod
+    def from_yaml(cls, path: str | os.PathLike) -> Codebook:
+        """Read and check a YAML codebook; errors name the file, variable and key to fix."""
+        path = Path(path)
+        try:
+            spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise CodebookError(f"No codebook at {path}.", hint="check the path") from None
+        except yaml.YAMLError as exc:
+            raise CodebookError(
+                f"The codebook {path} is not valid YAML: {exc}.",
+                hint="fix the indentation or quoting at the line shown",
+            ) from None
+        return cls.from_dict(spec, where=str(path))
+
+    @classmethod
+    def from_dict(cls, spec: dict, *, where: str = "the codebook") -> Codebook:
+        """Build a codebook from the structure a YAML codebook holds."""
+        if not isinstance(spec, dict) or not isinstance(spec.get("variables"), dict):
+            raise CodebookError(
+                f"{where} has no 'variables' mapping.",
+                hint="start from `survey-tools codebook draft <export>`",
+            )
+        variables = {
+            str(name): _variable(str(name), body, where) for name, body in spec["variables"].items()
+        }
+        quality = spec.get("quality") or {}
+        unknown = set(quality) - set(Quality.__dataclass_fields__)
+        if unknown:
+            raise CodebookError(
+                f"{where}: unknown quality setting(s) {', '.join(sorted(unknown))}.",
+                hint=f"use {', '.join(Quality.__dataclass_fields__)}",
+            )
+        quality = Quality(
+            **{
+                k: tuple(v) if k in ("rules", "exclude") else v
+                for k, v in quality.items()
+                if v is not None
+            }
+        )
+        book = cls(
+            survey=str(spec.get("survey") or "survey"),
+            variables=variables,
+            id=spec.get("id"),
+            not_asked=tuple(spec.get("not_asked", (-1,)) or ()),
+            roll=dict(spec.get("roll") or {}),
+            quality=quality,
+            redact_patterns=dict(spec.get("redact_patterns") or {}),
+            path=where,
+        )
+        book._check(where)
+        return book
+
+    def to_dict(self) -> dict:
+        out: dict = {"survey": self.survey}
+        if self.id:
+            out["id"] = self.id
+        out["not_asked"] = list(self.not_asked)
+        if self.roll:
+            out["roll"] = self.roll
+        quality = self.quality.to_dict()
+        if quality:
+            out["quality"] = quality
+        if self.redact_patterns:
+            out["redact_patterns"] = self.redact_patterns
+        out["variables"] = {name: var.to_dict() for name, var in self.variables.items()}
+        return out
+
+    def to_yaml(self, path: str | os.PathLike) -> Path:
+        """Write the codebook as YAML (atomically: a failure leaves any old file in place)."""
+        path = Path(path)
+        text = "# survey_tools codebook: edit freely; see `help(survey_tools.Codebook)`.\n"
+        text += yaml.dump(
+            self.to_dict(),
+            Dumper=_Dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
+            default_flow_style=None,
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    # --- checks ------------------------------------------------------------------------------
+
+    def _check(self, where: str) -> None:
+        names = set(self.variables)
+        for var in self.variables.values():
+            for parent in var.asked_if:
+                if parent not in names:
+                    raise CodebookError(
+                        f"{where}: variable {var.name!r} is asked_if {parent!r}, which the "
+                        "codebook does not define.",
+                        hint=f"add {parent!r} to variables or fix the name",
+                    )
+            if var.derive and var.derive not in names:
+                raise CodebookError(
+                    f"{where}: variable {var.name!r} derives from {var.derive!r}, which the "
+                    "codebook does not define.",
+                    hint="derive from a variable defined in the codebook",
+                )
+        if self.id and self.id not in names:
+            raise CodebookError(
+                f"{where}: id {self.id!r} is not a variable.", hint="define it with type: id"
+            )
+        clash = names & set(self.roll.get("columns", {}))
+        if clash:
+            raise CodebookError(
+                f"{where}: roll column(s) {', '.join(sorted(clash))} have the names of survey "
+                "variables.",
+                hint="rename the survey variables (e.g. region_reported) or the roll columns",
+            )
+        if self.roll and self.roll.get("key") not in names:
+            raise CodebookError(
+                f"{where}: the roll key {self.roll.get('key')!r} is not a variable.",
+                hint="set roll: key: to the variable holding the member ID",
+            )
+        q = self.quality
+        refs = [q.duplicate_key, q.duration, q.start, *q.consent, *q.attention]
+        refs += [v for items in q.grids.values() for v in items]
+        for rule in q.rules:
+            refs += list(_rule(rule, where)[::2])
+        for ref in refs:
+            if ref is not None and ref not in names:
+                raise CodebookError(
+                    f"{where}: the quality settings name {ref!r}, which is not a variable.",
+                    hint="use the canonical name of a variable in the codebook",
+                )
+
+    # --- drafting ----------------------------------------------------------------------------
+
+    @classmethod
+    def draft(cls, export) -> Codebook:
+        """A first codebook drawn from an export's metadata, for the analyst to edit.
+
+        Value-labelled columns become single-choice variables with their codes and missing
+        codes; check-all groups become multi-select variables; columns that look like personal
+        data become identifiers to drop; few distinct text answers become a single choice
+        with codes numbered in order of appearance; the rest are numeric, date or text.
+        """
+        meta, data = export.meta, export.data
+        variables: dict[str, Variable] = {}
+        used: set[str] = set()
+        in_groups = {c for cols in meta.multi_select.values() for c in cols}
+
+        def name_for(col: str) -> str:
+            base = re.sub(r"[^0-9a-z]+", "_", str(col).lower()).strip("_")[:40] or "var"
+            base = base if not base[0].isdigit() else f"v_{base}"
+            name, k = base, 1
+            while name in used:
+                k += 1
+                name = f"{base}_{k}"
+            used.add(name)
+            return name
+
+        for group, cols in meta.multi_select.items():
+            options = {}
+            for col in cols:
+                label = meta.variable_labels.get(col, str(col))
+                options[name_for(col)] = ((str(col),), label.rsplit(" - ", 1)[-1])
+            name = name_for(group)
+            variables[name] = Variable(
+                name, "multi", label=meta.questions.get(cols[0], str(group)), options=options
+            )
+        for col in data.columns:
+            if col in in_groups:
+                continue
+            values = data[col]
+            label = meta.variable_labels.get(col) or meta.questions.get(col) or str(col)
+            missing = _missing_codes(meta.missing_values.get(col, []), values)
+            labels = meta.value_labels.get(col, {})
+            kind = "text"
+            codes: dict = {}
+            if col in meta.identifiers:
+                kind = "identifier"
+            elif labels:
+                codes = {_code(k): v for k, v in labels.items() if _code(k) not in missing}
+                missing.update({_code(k): v for k, v in labels.items() if _code(k) in missing})
+                kind = "single" if codes else "numeric" if _numbers(values, missing) else "text"
+            elif pd.api.types.is_datetime64_any_dtype(values):
+                kind = "date"
+            elif _numbers(values, missing):
+                kind = "numeric"
+            elif col not in meta.other_text:
+                distinct = values.dropna().astype(str).unique()
+                if 0 < len(distinct) <= 12 and values.notna().sum() >= 2 * len(distinct):
+                    kind = "single"
+                    codes = {i + 1: str(v) for i, v in enumerate(distinct)}
+            name = name_for(col)
+            variables[name] = Variable(
+                name,
+                kind,
+                source=(str(col),),
+                label=str(label),
+                codes=codes,
+                missing={k: str(v) for k, v in missing.items()},
+            )
+        stem = Path(str(meta.source_path)).stem
+        return cls(survey=re.sub(r"\W+", "_", stem).strip("_") or "survey", variables=variables)
+
+
+def _numbers(values: pd.Series, missing: dict) -> bool:
+    """Whether every value that is not a missing code is a number."""
+    if pd.api.types.is_numeric_dtype(values):
+        return True
+    rest = values.dropna()
+    rest = rest[~rest.isin(list(missing))]
+    numeric = pd.to_numeric(rest, errors="coerce").notna().all()
+    return pd.api.types.is_object_dtype(values) and bool(numeric)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Plain YAML: no anchors and aliases where two variables share a routing rule."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+def _code(key):
+    """Codes as YAML writes them: whole numbers as int, others as they are."""
+    if isinstance(key, float) and key.is_integer():
+        return int(key)
+    return key
+
+
+def _missing_codes(spec: list, values: pd.Series) -> dict:
+    """Discrete missing codes, and the codes seen in the data that fall in a missing range."""
+    out = {}
+    for item in spec:
+        if isinstance(item, tuple):
+            lo, hi = item
+            numbers = pd.to_numeric(values, errors="coerce")
+            for v in sorted(numbers[(numbers >= lo) & (numbers <= hi)].unique()):
+                out[_code(float(v))] = "Missing (range)"
+        else:
+            out[_code(item)] = "Missing"
+    return out
+
+
+RULE = re.compile(r"^\s*(\w+)\s*(<=|<|>=|>|==|!=)\s*(\w+)\s*$")
+
+
+def _rule(rule: str, where: str) -> tuple[str, str, str]:
+    match = RULE.match(str(rule))
+    if not match:
+        raise CodebookError(
+            f"{where}: the consistency rule {rule!r} is not of the form 'a <= b'.",
+            hint="compare two variables with <=, <, >=, >, == or !=",
+        )
+    return match[1], match[2], match[3]
+
+
+def _variable(name: str, body, where: str) -> Variable:
+    if not isinstance(body, dict):
+        raise CodebookError(
+            f"{where}: variable {name!r} must be a mapping with at least 'type'.",
+            hint="write e.g. `type: single`",
+        )
+    kind = body.get("type")
+    if kind not in TYPES:
+        raise CodebookError(
+            f"{where}: variable {name!r} has type {kind!r}.", hint=f"use one of {', '.join(TYPES)}"
+        )
+    unknown = set(body) - set(Variable.__dataclass_fields__) - {"name"}
+    if unknown:
+        raise CodebookError(
+            f"{where}: variable {name!r} has unknown key(s) {', '.join(sorted(unknown))}.",
+            hint="see help(survey_tools.Codebook) for the keys a variable takes",
+        )
+    source = body.get("source", [] if kind == "multi" or body.get("derive") else [name])
+    source = tuple(str(s) for s in ([source] if isinstance(source, str) else source))
+    options = {}
+    if kind == "multi":
+        raw = body.get("options") or {}
+        if not raw:
+            raise CodebookError(
+                f"{where}: multi-select variable {name!r} has no options.",
+                hint="list each option column under options:",
+            )
+        for col, opt in raw.items():
+            opt = opt or {}
+            src = opt.get("source", col)
+            options[str(col)] = (
+                tuple(str(s) for s in ([src] if isinstance(src, str) else src)),
+                str(opt.get("label", col)),
+            )
+    valid = body.get("valid")
+    if valid is not None and (len(valid) != 2 or valid[0] > valid[1]):
+        raise CodebookError(
+            f"{where}: variable {name!r} has valid {valid!r}.", hint="write valid: [low, high]"
+        )
+    action = body.get("action", "drop")
+    if action not in ACTIONS:
+        raise CodebookError(
+            f"{where}: identifier {name!r} has action {action!r}.", hint="use drop or hash"
+        )
+    parse = body.get("parse")
+    if parse not in (None, "pay"):
+        raise CodebookError(
+            f"{where}: variable {name!r} has parse {parse!r}.", hint="the parser is 'pay'"
+        )
+    if body.get("derive") and not body.get("recode"):
+        raise CodebookError(
+            f"{where}: derived variable {name!r} has no recode.",
+            hint="give recode: {new label: [source codes]}",
+        )
+    if kind in ("single", "likert") and not body.get("codes") and not body.get("derive"):
+        raise CodebookError(
+            f"{where}: variable {name!r} of type {kind} has no codes.",
+            hint="list its codes and labels under codes:",
+        )
+    return Variable(
+        name=name,
+        type=kind,
+        source=source,
+        label=str(body.get("label", "")),
+        codes=dict(body.get("codes") or {}),
+        missing=dict(body.get("missing") or {}),
+        valid=tuple(valid) if valid is not None else None,
+        options=options,
+        asked_if={str(k): list(v) for k, v in (body.get("asked_if") or {}).items()},
+        parse=parse,
+        action=action,
+        derive=body.get("derive"),
+        recode={str(k): list(v) for k, v in (body.get("recode") or {}).items()},
+        ordered=bool(body.get("ordered", kind == "likert")),
+        redact=bool(body.get("redact", True)),
+    )

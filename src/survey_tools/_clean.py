@@ -49,6 +49,7 @@ FLAGS = (
 )
 TRUE_WORDS = {"1", "checked", "yes", "selected", "true"}
 FALSE_WORDS = {"0", "unchecked", "no", "not selected", "false"}
+KINDS = ("code", "missing", "not_asked", "declared", "number", "unknown", "blank")
 OPS = {
     "<=": np.less_equal,
     "<": np.less,
@@ -170,6 +171,29 @@ def _norm(text) -> str:
     return " ".join(str(text).split()).casefold()
 
 
+@dataclass(frozen=True)
+class _Classes:
+    """A raw column as distinct values (``uniques``) and each row's index into them."""
+
+    raw: pd.Series
+    inverse: np.ndarray  # row -> distinct value, -1 where the cell is blank
+    uniques: list
+    codes: list  # distinct value -> its code (None if it has none)
+    kinds: np.ndarray  # distinct value -> index in KINDS; one more entry, "blank", for -1 rows
+
+    def take(self, per_unique: list, blank) -> np.ndarray:
+        return np.asarray([*per_unique, blank])[self.inverse]
+
+    def where(self, kind: str) -> np.ndarray:
+        return np.isin(self.inverse, np.flatnonzero(self.kinds == KINDS.index(kind)))
+
+    def kind(self, u: int) -> str:
+        return KINDS[self.kinds[u]]
+
+    def counts(self) -> np.ndarray:
+        return np.bincount(self.inverse[self.inverse >= 0], minlength=len(self.uniques))
+
+
 class _Cleaner:
     """State of one clean() call: the raw export, the codebook, and what has been logged."""
 
@@ -177,7 +201,8 @@ class _Cleaner:
         self.raw, self.meta, self.book = export.data, export.meta, book
         self.rows: list[tuple] = []
         self.codes: dict[str, pd.Series] = {}  # numeric codes / values, for routing and checks
-        self.not_asked: dict[str, pd.Series] = {}
+        self.not_asked: dict[str, np.ndarray] = {}  # the "not asked" code was given
+        self.special: dict[str, np.ndarray] = {}  # a missing code the respondent chose
         self.out_of_range = pd.Series(False, index=self.raw.index)
         self.hidden: dict[str, pd.Series] = {}  # identifiers, kept only while cleaning
 
@@ -189,16 +214,16 @@ class _Cleaner:
 
     # -- columns ----------------------------------------------------------------------------
 
-    def _classify(self, var: Variable, col: str) -> tuple[pd.Series, pd.Series]:
-        """Code of each raw value (NaN if none) and its kind: code, missing, not_asked..."""
+    def _classify(self, var: Variable, col: str) -> _Classes:
+        """Classify each distinct raw value once: its code, and what kind of value it is."""
         raw = self.raw[col]
+        inverse, uniques = pd.factorize(raw, use_na_sentinel=True)
         labels = {_norm(v): k for k, v in var.codes.items()}
         labels.update({_norm(v): k for k, v in var.missing.items()})
-        declared = self.meta.missing_values.get(col, [])
-        values = pd.unique(raw.dropna())
-        code_of, kind_of = {}, {}
         numeric_codes = {_num(k): k for k in [*var.codes, *var.missing] if _num(k) is not None}
-        for value in values:
+        declared = self.meta.missing_values.get(col, [])
+        codes, kinds = [], []
+        for value in uniques:
             code = None
             if isinstance(value, str):
                 key = _norm(value)
@@ -206,21 +231,20 @@ class _Cleaner:
                     code = labels[key]
                 elif value in var.codes or value in var.missing:
                     code = value
-                elif _num(value) is not None:
-                    code = numeric_codes.get(_num(value), _num(value))
-            else:
+            if code is None and _num(value) is not None:
                 code = numeric_codes.get(_num(value), _num(value))
-            code_of[value] = code
-            kind_of[value] = self._kind(var, code, value, declared)
-        return raw.map(code_of), raw.map(kind_of)
+            codes.append(code)
+            kinds.append(self._kind(var, code, value, declared))
+        kinds = np.array([KINDS.index(k) for k in [*kinds, "blank"]], dtype=np.int8)
+        return _Classes(raw, inverse, list(uniques), codes, kinds)
 
     def _kind(self, var: Variable, code, value, declared: list) -> str:
         if code is not None and code in var.codes:
             return "code"
-        if code is not None and code in var.missing:
-            return "missing"
         if code is not None and any(_num(code) == _num(n) for n in self.book.not_asked):
             return "not_asked"
+        if code is not None and code in var.missing:
+            return "missing"
         for item in declared:
             if isinstance(item, tuple):
                 lo, hi = item
@@ -232,32 +256,46 @@ class _Cleaner:
             return "number"
         return "unknown"
 
-    def _missing_log(self, var: Variable, col: str, raw_code: pd.Series, kind: pd.Series) -> None:
-        for code, n in raw_code[kind == "missing"].value_counts(sort=False).items():
-            self.log("recode", var.name, "missing code", f"{_show(code)} {var.missing[code]}", n)
+    def _missing_log(self, var: Variable, col: str, cls: _Classes) -> None:
+        counts = cls.counts()
+        for u, code in enumerate(cls.codes):
+            if cls.kind(u) == "missing" and counts[u]:
+                self.log(
+                    "recode",
+                    var.name,
+                    "missing code",
+                    f"{_show(code)} {var.missing[code]}",
+                    counts[u],
+                )
         for what, rule in (("not_asked", "not asked"), ("declared", "missing code in export")):
-            n = int((kind == what).sum())
+            n = int(counts[cls.kinds[:-1] == KINDS.index(what)].sum())
             if n:
                 self.log("recode", var.name, rule, f"{col}: set missing", n)
-        unknown = self.raw[col][kind == "unknown"]
-        if len(unknown):
-            shown = ", ".join(map(_show, pd.unique(unknown)[:5]))
+        unknown = cls.kinds[:-1] == KINDS.index("unknown")
+        if unknown.any():
+            shown = ", ".join([_show(v) for v, bad in zip(cls.uniques, unknown) if bad][:5])
             self.log(
-                "recode", var.name, "unknown code", f"{shown} not in the codebook", len(unknown)
+                "recode",
+                var.name,
+                "unknown code",
+                f"{shown} not in the codebook",
+                counts[unknown].sum(),
             )
 
     def single(self, var: Variable, col: str) -> pd.Series:
-        code, kind = self._classify(var, col)
-        self._missing_log(var, col, code, kind)
-        self.not_asked[var.name] = kind == "not_asked"
-        keep = kind == "code"
-        self.codes[var.name] = pd.to_numeric(code.where(keep), errors="coerce")
-        labels = code.where(keep).map({k: str(v) for k, v in var.codes.items()})
+        cls = self._classify(var, col)
+        self._missing_log(var, col, cls)
+        self.not_asked[var.name] = cls.where("not_asked")
+        self.special[var.name] = cls.where("missing")
+        categories = list(dict.fromkeys(str(v) for v in var.codes.values()))
+        position = {str(label): i for i, label in enumerate(categories)}
+        kinds = [cls.kind(u) for u in range(len(cls.codes))]
+        cat = [position[str(var.codes[c])] if k == "code" else -1 for c, k in zip(cls.codes, kinds)]
+        num = [_num(c) if k == "code" else np.nan for c, k in zip(cls.codes, kinds)]
+        self.codes[var.name] = pd.Series(cls.take(num, np.nan).astype(float), index=self.raw.index)
         return pd.Series(
-            pd.Categorical(
-                labels,
-                categories=list(dict.fromkeys(str(v) for v in var.codes.values())),
-                ordered=var.ordered,
+            pd.Categorical.from_codes(
+                cls.take(cat, -1).astype(np.int64), categories=categories, ordered=var.ordered
             ),
             index=self.raw.index,
             name=var.name,
@@ -266,21 +304,16 @@ class _Cleaner:
     def numeric(self, var: Variable, col: str) -> dict[str, pd.Series]:
         out = {}
         if var.parse == "pay":
-            raw = self.raw[col]
-            parsed = {v: parse_pay(v) for v in pd.unique(raw.dropna())}
-            values = raw.map(lambda v: parsed[v][0] if v in parsed else np.nan).astype(float)
-            status = raw.map(lambda v: parsed[v][1] if v in parsed else "blank")
-            for st, n in status.value_counts().reindex(PAY_STATUSES, fill_value=0).items():
-                self.log("parse", var.name, f"pay: {st}", _PAY_DETAIL[st], n)
-            out[f"{var.name}_status"] = pd.Series(
-                pd.Categorical(status, categories=PAY_STATUSES), index=raw.index
-            )
-            self.not_asked[var.name] = pd.Series(False, index=raw.index)
+            values, status = self._pay(var, col)
+            out[f"{var.name}_status"] = status
         else:
-            code, kind = self._classify(var, col)
-            self._missing_log(var, col, code, kind)
-            self.not_asked[var.name] = kind == "not_asked"
-            values = pd.to_numeric(code.where(kind == "number"), errors="coerce")
+            cls = self._classify(var, col)
+            self._missing_log(var, col, cls)
+            self.not_asked[var.name] = cls.where("not_asked")
+            self.special[var.name] = cls.where("missing")
+            kinds = [cls.kind(u) for u in range(len(cls.codes))]
+            num = [_num(c) if k == "number" else np.nan for c, k in zip(cls.codes, kinds)]
+            values = pd.Series(cls.take(num, np.nan).astype(float), index=self.raw.index)
         if var.valid is not None:
             lo, hi = var.valid
             bad = values.notna() & ((values < lo) | (values > hi))
@@ -293,24 +326,39 @@ class _Cleaner:
         out[var.name] = values.astype("Float64")
         return dict(reversed(list(out.items())))
 
+    def _pay(self, var: Variable, col: str) -> tuple[pd.Series, pd.Series]:
+        raw = self.raw[col]
+        inverse, uniques = pd.factorize(raw, use_na_sentinel=True)
+        parsed = [parse_pay(v) for v in uniques] + [(np.nan, "blank")]
+        values = np.array([p[0] for p in parsed], dtype=float)[inverse]
+        status = pd.Categorical([p[1] for p in parsed], categories=PAY_STATUSES)
+        status = pd.Series(status.take(inverse), index=raw.index)
+        for st, n in status.value_counts().reindex(PAY_STATUSES, fill_value=0).items():
+            self.log("parse", var.name, f"pay: {st}", _PAY_DETAIL[st], n)
+        return pd.Series(values, index=raw.index), status
+
     def multi(self, var: Variable) -> dict[str, pd.Series]:
         cols = {}
         for name, (sources, label) in var.options.items():
             col = self.source(var, sources)
             raw = self.raw[col]
-            text = raw.map(lambda v: _show(v).casefold(), na_action="ignore")
-            missing = raw.isin(self.meta.missing_values.get(col, [])) | raw.isin(
-                self.book.not_asked
-            )
-            ticked = text.isin(TRUE_WORDS | {_norm(label)}) & ~missing
-            unticked = text.isin(FALSE_WORDS) & ~missing
-            cols[name] = pd.Series(pd.NA, index=raw.index, dtype="boolean").mask(ticked, True)
-            cols[name] = cols[name].mask(unticked, False)
-        frame = pd.DataFrame(cols)
+            inverse, uniques = pd.factorize(raw, use_na_sentinel=True)
+            missing = set(self.meta.missing_values.get(col, [])) | set(self.book.not_asked)
+            state = []  # per distinct value: 1 ticked, 0 not ticked, -1 missing
+            for value in uniques:
+                text = _show(value).casefold()
+                if value in missing or _num(value) in {_num(m) for m in missing}:
+                    state.append(-1)
+                elif text in TRUE_WORDS or text == _norm(label):
+                    state.append(1)
+                else:
+                    state.append(0 if text in FALSE_WORDS else -1)
+            state = np.array([*state, -1])[inverse]
+            cols[name] = pd.array(np.where(state < 0, None, state == 1), dtype="boolean")
+        frame = pd.DataFrame(cols, index=self.raw.index)
         seen = frame.notna().any(axis=1)
-        frame = frame.where(~(seen.to_numpy()[:, None] & frame.isna().to_numpy()), False)
+        frame = frame.mask(seen.to_numpy()[:, None] & frame.isna().to_numpy(), False)
         self.codes[var.name] = pd.Series(1.0, index=self.raw.index).where(seen)  # answered
-        self.not_asked[var.name] = pd.Series(False, index=self.raw.index)
         self.log(
             "recode",
             var.name,
@@ -318,7 +366,7 @@ class _Cleaner:
             "options not ticked by those who ticked one: False",
             seen.sum(),
         )
-        return {k: frame[k].astype("boolean") for k in frame}
+        return {k: frame[k] for k in frame}
 
     def text(self, var: Variable, col: str, redactor: Redactor) -> pd.Series:
         values = self.raw[col].astype("string").str.strip().replace("", pd.NA)
@@ -599,12 +647,11 @@ def _derive(c: _Cleaner, var: Variable) -> pd.Series:
     return pd.Series(pd.Categorical(labels, categories=list(var.recode)), index=codes.index)
 
 
-def _asked(c: _Cleaner, var: Variable) -> pd.Series:
+def _asked(c: _Cleaner, var: Variable) -> np.ndarray:
     """Whether each respondent was routed to the question (unknown counts as not routed)."""
-    asked = ~c.not_asked[var.name]
+    asked = ~c.not_asked.get(var.name, np.zeros(len(c.raw), dtype=bool))
     for parent, values in var.asked_if.items():
-        targets = [float(v) for v in values]
-        asked &= c.codes[parent].isin(targets)
+        asked &= np.isin(c.codes[parent].to_numpy(float), [float(v) for v in values])
     return asked
 
 
@@ -616,12 +663,19 @@ def _flags(c: _Cleaner, book: Codebook, data: pd.DataFrame) -> pd.DataFrame:
         for v in book.variables.values()
         if v.type in QUESTION_TYPES and not v.derive and v.name not in q.consent
     ]
-    applicable = pd.DataFrame({v.name: _asked(c, v) for v in questions}, index=index)
-    answered = pd.DataFrame(
-        {v.name: c.codes[v.name].notna() | _special(c, v) for v in questions}, index=index
+    none = np.zeros(len(index), dtype=bool)
+    applicable = np.column_stack([none, *(_asked(c, v) for v in questions)])
+    answered = np.column_stack(
+        [
+            none,
+            *(c.codes[v.name].notna().to_numpy() | c.special.get(v.name, none) for v in questions),
+        ]
     )
     n_applicable = applicable.sum(axis=1)
-    share = (answered & applicable).sum(axis=1) / n_applicable.where(n_applicable > 0)
+    share = pd.Series(
+        (answered & applicable).sum(axis=1) / np.where(n_applicable > 0, n_applicable, np.nan),
+        index=index,
+    )
     declined = pd.Series(False, index=index)
     for var, agree in q.consent.items():
         declined |= ~c.codes[var].isin([float(a) for a in agree])
@@ -679,20 +733,6 @@ def _flags(c: _Cleaner, book: Codebook, data: pd.DataFrame) -> pd.DataFrame:
     flags["inconsistent"] = bad
     flags[list(FLAGS)] = flags[list(FLAGS)].fillna(False).astype(bool)
     return flags[["id", "status", "answered_share", *FLAGS]]
-
-
-def _special(c: _Cleaner, var: Variable) -> pd.Series:
-    """Answers that are missing codes chosen by the respondent (don't know, prefer not)."""
-    if var.type == "multi":
-        return pd.Series(False, index=c.raw.index)
-    col = c.source(var, var.source)
-    raw = c.raw[col]
-    labels = {_norm(v) for v in var.missing.values()}
-    codes = {_num(k) for k in var.missing if _num(k) is not None}
-    codes -= {_num(n) for n in c.book.not_asked}
-    if pd.api.types.is_numeric_dtype(raw):
-        return raw.isin(codes)
-    return raw.map(_norm, na_action="ignore").isin(labels) | raw.map(_num).isin(codes)
 
 
 def _summary(flags: pd.DataFrame, exclude: tuple, invited: int | None, kept: int) -> dict:

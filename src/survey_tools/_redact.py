@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ._errors import PrivacyError
@@ -82,17 +83,17 @@ class Redactor:
         return "".join([*out, value[last:]]), n
 
     def series(self, values: pd.Series) -> tuple[pd.Series, Counter]:
-        """Redact every text in ``values`` (missing values stay missing)."""
+        """Redact every text in ``values`` (each distinct text once; missing stays missing)."""
+        inverse, uniques = pd.factorize(values, use_na_sentinel=True)
         total: Counter = Counter()
-        out = values.copy()
-        mask = values.notna()
         redacted = []
-        for value in values[mask].astype(str):
-            text, counts = self.text(value)
+        counts = np.bincount(inverse[inverse >= 0], minlength=len(uniques))
+        for value, n in zip(uniques, counts):
+            text, found = self.text(str(value))
             redacted.append(text)
-            total.update(counts)
-        out[mask] = redacted
-        return out, total
+            total.update({kind: k * int(n) for kind, k in found.items()})
+        out = pd.array([*redacted, pd.NA], dtype="string")[inverse]
+        return pd.Series(out, index=values.index, name=values.name), total
 
 
 def read_salt(salt: str | bytes | None = None) -> bytes:

@@ -313,3 +313,32 @@ def test_ragged_rows_are_reported_plainly(tmp_path):
     path.write_bytes(b"a,b\n1,2\n3,4,5\n")
     with pytest.raises(ExportReadError, match="do not line up with the header"):
         read_export(path)
+
+
+def test_google_forms_and_a_surveymonkey_export_without_respondent_ids(tmp_path):
+    forms = tmp_path / "responses.csv"
+    forms.write_text(
+        "Timestamp,Which crafts? ,Rate the guild [Communication],Rate the guild [Support]\n"
+        '8/28/2026 15:07:04,"Voice actor, Writer",Good,Poor\n'
+        "8/28/2026 15:09:44,Writer,Poor,Poor\n",
+        encoding="utf-8",
+    )
+    export = read_export(forms)
+    assert export.meta.platform == "google_forms" and export.data.shape == (2, 4)
+    monkey = tmp_path / "sleep.csv"
+    monkey.write_bytes(
+        b"StartDate,EndDate,How often do you sleep apart?,Why?,\r\n"
+        b",,Response,Snores,Other (please specify)\r\n"
+        b"7/10/14 18:37,7/10/14 18:38,Never,Snores,\r\n"
+        b"7/10/14 18:40,7/10/14 18:41,Often,,night shifts\r\n"
+    )
+    export = read_export(monkey)
+    assert export.meta.layout == "surveymonkey-2row" and export.data.shape == (2, 5)
+    assert "Why? - Snores" in export.data.columns
+
+
+def test_short_rows_are_blank_not_text(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_text("a,b,c\n1,2,3\n4,5\n", encoding="utf-8")
+    data = read_export(path).data
+    assert data["c"].dtype.kind in "if" and data["c"].isna().iloc[1]

@@ -226,14 +226,14 @@ def _magic(raw: bytes) -> str | None:
     if head[8:20] == b"ENCRYPTEDSAV":
         return "encrypted"
     if head.startswith(b"<stata_dta>") or (
-        len(head) > 2 and 104 <= head[0] <= 115 and head[1] in (1, 2) and head[2] == 1
+        len(head) > 2 and 102 <= head[0] <= 115 and head[1] in (1, 2) and head[2] == 1
     ):
         return "stata"
     if raw[:32] == SAS_MAGIC:
         return "sas"
     if head.startswith(b"HEADER RECORD*******LIB"):
         return "sas_xpt"
-    if b"SPSSPORT" in raw[:600] or raw[:40].strip().startswith(b"ASCII SPSS PORT FILE"):
+    if b"SPSSPORT" in raw[:1024] or raw[:40].strip().startswith(b"ASCII SPSS PORT FILE"):
         return "spss_por"
     if head.startswith(b"PK\x03\x04"):
         return "excel"

@@ -312,14 +312,12 @@ def _detect(head: list[str], rows: list[list[str]], dictionary) -> tuple[str, st
             style = "insights" if str(rows[2][0]).strip().startswith("{'") else "current"
             return "qualtrics", f"qualtrics-{style}"
     keys = {re.sub(r"\W", "", h.lower()) for h in head}
+    second = [str(c).strip() for c in rows[1]] if len(rows) > 1 else []
+    marks = sum(c in ("Response", "Open-Ended Response", SM_OTHER) for c in second)
+    if marks and marks >= 0.2 * len(second):  # SurveyMonkey's sub-answer row, whatever row 1 is
+        return "surveymonkey", "surveymonkey-2row"
     if "respondentid" in keys or {"collectorid", "startdate"} <= keys:
-        second = rows[1] if len(rows) > 1 else []
-        two = (
-            bool(second)
-            and str(second[0]).strip() == ""
-            and any(str(c).strip() in SM_PLAIN | {SM_OTHER} for c in second[1:])
-        )
-        return "surveymonkey", "surveymonkey-2row" if two else "surveymonkey-1row"
+        return "surveymonkey", "surveymonkey-1row"
     if (
         dictionary is not None
         or any(h.startswith("redcap_") for h in head)
@@ -361,7 +359,7 @@ def _body(grid: pd.DataFrame, skip: int, names: list[str]) -> pd.DataFrame:
 
 def _infer(values: pd.Series) -> pd.Series:
     """Numbers where every non-blank cell is one (no leading zeros: those are identifiers)."""
-    blank = values.str.strip() == ""
+    blank = values.isna() | (values.str.strip() == "")
     filled = values[~blank]
     if not filled.empty and not filled.str.match(r"^\s*-?0\d").any():
         numbers = pd.to_numeric(filled.str.strip(), errors="coerce")

@@ -342,3 +342,20 @@ def test_short_rows_are_blank_not_text(tmp_path):
     path.write_text("a,b,c\n1,2,3\n4,5\n", encoding="utf-8")
     data = read_export(path).data
     assert data["c"].dtype.kind in "if" and data["c"].isna().iloc[1]
+
+
+def test_a_zip_must_hold_one_text_export(tmp_path):
+    two = tmp_path / "two.zip"
+    with zipfile.ZipFile(two, "w") as zf:
+        zf.writestr("a.csv", "x\n1\n")
+        zf.writestr("b.csv", "x\n2\n")
+    with pytest.raises(ExportReadError, match="holds 2 files"):
+        read_export(two)
+    binary = tmp_path / "sav.zip"
+    with zipfile.ZipFile(binary, "w") as zf:
+        zf.write(EXT / "spss" / "pyreadstat_sample.sav", "sample.sav")
+    with pytest.raises(ExportReadError, match="unzip it first"):
+        read_export(binary)
+    (tmp_path / "bad.zip").write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(ExportReadError, match="corrupt"):
+        read_export(tmp_path / "bad.zip")

@@ -461,6 +461,12 @@ def clean(
     if any(v.type == "identifier" and v.action == "hash" for v in book.variables.values()):
         key = read_salt(salt)
     c.log("read", "", "responses received", f"{path.name} ({export.meta.platform})", len(c.raw))
+    used = set(sources.values()) | {
+        c.source(v, src) for v in book.variables.values() for src, _ in v.options.values()
+    }
+    unused = [str(col) for col in c.raw.columns if col not in used]
+    shown = ", ".join(unused[:6]) + (", ..." if len(unused) > 6 else "")
+    c.log("read", "", "columns not in the codebook", f"dropped: {shown}", len(unused))
 
     columns: dict[str, pd.Series] = {}
     for var in book.variables.values():

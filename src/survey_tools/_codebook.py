@@ -88,8 +88,6 @@ class Variable:
             value = getattr(self, key)
             if value:
                 out[key] = dict(value) if isinstance(value, dict) else value
-        if self.recode:
-            out["recode"] = {k: list(v) for k, v in self.recode.items()}
         if self.valid is not None:
             out["valid"] = list(self.valid)
         if self.options:

@@ -37,6 +37,7 @@ BINARY = {  # format -> (extensions, description)
 }
 TEXT_EXT = (".csv", ".tsv", ".txt", ".tab")
 EXCEL_EXT = (".xlsx", ".xlsm")
+HEAD = 4096  # bytes read to recognise a format
 SAS_MAGIC = bytes.fromhex("000000000000000000000000c2ea8160b31411cfbd92080009c7318c181f1011")
 # Where each format counts its dates from, and in what unit (used only to recover from a date
 # that pyreadstat cannot convert).
@@ -161,10 +162,11 @@ def read_export(
         raise ExportReadError(
             path, f"unknown platform {platform!r}", hint=f"use 'auto' or one of {PLATFORMS}"
         )
-    raw = _read_bytes(path)
-    digest = hashlib.sha256(raw).hexdigest()
-    name, raw = _unzip(path, raw)
-    kind = _sniff(path, name, raw)
+    head, digest = _fingerprint(path)
+    name, raw = _unzip(path) if path.suffix.lower() == ".zip" else (path.name, None)
+    kind = _sniff(path, name, head if raw is None else raw[:HEAD])
+    if kind in BINARY and raw is not None:
+        raise ExportReadError(path, f"the zip holds {BINARY[kind][1]}", hint="unzip it first")
     if kind in BINARY:
         if platform not in ("auto", kind.split("_")[0]):
             raise ExportReadError(
@@ -180,6 +182,7 @@ def read_export(
             )
         return _read_binary(path, kind, digest, encoding)
     dictionary = _read_dictionary(Path(data_dictionary)) if data_dictionary is not None else None
+    raw = path.read_bytes() if raw is None else raw
     if kind == "excel":
         layout = read_excel(path, raw, platform=platform, dictionary=dictionary)
     else:
@@ -187,24 +190,28 @@ def read_export(
     return _export(path, digest, layout)
 
 
-def _read_bytes(path: Path) -> bytes:
+def _fingerprint(path: Path) -> tuple[bytes, str]:
+    """The first bytes of the file (to recognise its format) and the SHA-256 of all of it."""
     if path.is_dir():
         raise ExportReadError(path, "it is a folder", hint="give the path of the export file")
+    digest = hashlib.sha256()
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD)
+            digest.update(head)
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
     except FileNotFoundError:
         raise ExportReadError(path, "no such file", hint="check the path and name") from None
     except OSError as exc:
         raise ExportReadError(path, exc.strerror or str(exc)) from None
-    if not raw:
+    if not head:
         raise ExportReadError(path, "the file is empty", hint="download the export again")
-    return raw
+    return head, digest.hexdigest()
 
 
-def _unzip(path: Path, raw: bytes) -> tuple[str, bytes]:
+def _unzip(path: Path) -> tuple[str, bytes]:
     """A Qualtrics API download is a zip holding one export; open it without writing anything."""
-    if path.suffix.lower() != ".zip":
-        return path.name, raw
     try:
         with zipfile.ZipFile(path) as zf:
             members = [m for m in zf.namelist() if not m.endswith("/")]
@@ -408,7 +415,7 @@ def _convert_dates(data: pd.DataFrame, meta, kind: str) -> str:
 
 
 def _read_dictionary(path: Path) -> pd.DataFrame:
-    _read_bytes(path)  # the same plain errors as for the export itself
+    _fingerprint(path)  # the same plain errors as for the export itself
     try:
         table = pd.read_csv(
             path, dtype=str, keep_default_na=False, encoding="utf-8-sig", encoding_errors="replace"
@@ -425,29 +432,9 @@ def _read_dictionary(path: Path) -> pd.DataFrame:
 
 
 def _export(path: Path, digest: str, layout: Layout) -> Export:
-    data = layout.data
-    if data.shape[1] == 0:
+    if layout.data.shape[1] == 0:
         raise ExportReadError(path, "the file holds no columns", hint="export it again")
-    return Export(
-        data,
-        ExportMeta(
-            platform=layout.platform,
-            source_path=path,
-            sha256=digest,
-            variable_labels=layout.variable_labels,
-            value_labels=layout.value_labels,
-            missing_values=layout.missing_values,
-            questions=layout.questions,
-            multi_select=layout.multi_select,
-            other_text=layout.other_text,
-            identifiers=tuple(
-                dict.fromkeys(
-                    [*layout.identifiers, *(c for c in data.columns if looks_like_identifier(c))]
-                )
-            ),
-            layout=layout.name,
-            encoding=layout.encoding,
-            encoding_fallback=layout.encoding_fallback,
-            timezone=layout.timezone,
-        ),
-    )
+    fields = {k: v for k, v in vars(layout).items() if k != "data"}
+    named = (c for c in layout.data.columns if looks_like_identifier(c))
+    fields["identifiers"] = tuple(dict.fromkeys([*layout.identifiers, *named]))
+    return Export(layout.data, ExportMeta(source_path=path, sha256=digest, **fields))

@@ -83,10 +83,10 @@ HTML_TAG = re.compile(r"<[^>]+>")
 
 @dataclass
 class Layout:
-    """The pieces of an export that a platform layout yields (assembled into ``Export``)."""
+    """An export's data and the ``ExportMeta`` fields its platform layout yields."""
 
     platform: str
-    name: str
+    layout: str
     data: pd.DataFrame
     questions: dict = field(default_factory=dict)
     variable_labels: dict = field(default_factory=dict)
@@ -136,15 +136,7 @@ def decode(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str, bool
         (b"\xfe\xff", "utf-16"),
     ):
         if raw.startswith(bom):
-            try:
-                return raw.decode(name), name, False
-            except UnicodeDecodeError as exc:
-                raise ExportReadError(
-                    path,
-                    f"the file starts with a {name} byte-order mark but byte offset {exc.start} "
-                    "is not valid in it",
-                    hint="export the file again",
-                ) from None
+            return _strict(path, raw, name), name, False
     if len(raw) > 3 and raw[1:2] == b"\x00" and raw[3:4] == b"\x00":
         return _strict(path, raw, "utf-16-le"), "utf-16-le", False
     if len(raw) > 3 and raw[0:1] == b"\x00" and raw[2:3] == b"\x00":
@@ -165,7 +157,8 @@ def _strict(path: Path, raw: bytes, encoding: str) -> str:
     except UnicodeDecodeError as exc:
         raise ExportReadError(
             path,
-            f"the text looks like {encoding} but byte offset {exc.start} is not valid in it",
+            f"the text looks like {encoding} (by its first bytes) but byte offset {exc.start} "
+            "is not valid in it",
             hint="pass encoding= with the encoding the file was saved in",
         ) from None
 

@@ -55,6 +55,8 @@ def _ours(row: dict) -> pd.Series:
     elif case == "quantile":
         out = d.quantile("api00", [0.25, 0.5, 0.9])
         return out[out["quantile"] == row["level"]].iloc[0]
+    elif case == "chisq":
+        return _chisq(d, row)
     elif case in ("lonely_mean", "lonely_total"):
         out = d.mean("api00") if case == "lonely_mean" else d.total("enroll")
     else:
@@ -67,6 +69,16 @@ def _ours(row: dict) -> pd.Series:
     return out.iloc[0]
 
 
+def _chisq(d: SurveyDesign, row: dict) -> pd.Series:
+    """Our Rao-Scott test under R's names: estimate is the F statistic."""
+    table_row, table_col = row["var"].replace(" ", "").split("x")
+    test = d.crosstab(table_row, table_col).test
+    return pd.Series({"estimate": test["F"], **{k: test[k] for k in CHISQ_KEYS[1:]}})
+
+
+CHISQ_KEYS = ["estimate", "ndf", "ddf", "p_value", "pearson", "p_chisq"]
+
+
 def _id(row):
     return f"{row['design']}-{row['case']}-{row['by'] or ''}-{row['level'] or ''}"
 
@@ -77,6 +89,8 @@ def test_agrees_with_r(row):
     keys = ["estimate", "se", "ci_low", "ci_high"] + (["deff"] if row["deff"] is not None else [])
     if row["case"] == "levels":  # R's svymean gives Wald intervals; levels get logit ones here
         keys = ["estimate", "se"]
+    if row["case"] == "chisq":
+        keys = [k for k in CHISQ_KEYS if row.get(k) is not None]
     for key in keys:
         want = row[key]
         if want is None:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._crosstab import Crosstab, crosstab
 from ._errors import DesignError, LonelyPSUError, WeightingError
 from ._weighting import WeightDiagnostics, diagnostics, margin_codes, rake_cells, residualise
 
@@ -265,9 +266,17 @@ class SurveyDesign:
             out[:, k] = self._stage_variance(residualise(x, self._calibrations), everyone, 1)[:, 0]
         return out
 
-    def _stage_variance(self, values: np.ndarray, dom: np.ndarray, n_dom: int) -> np.ndarray:
+    def _stage_variance(
+        self, values: np.ndarray, dom: np.ndarray, n_dom: int, *, full: bool = False
+    ) -> np.ndarray:
+        """Per-domain variances (q, n_dom), or with ``full`` the (q, q) covariance of one domain.
+
+        Each stage's cluster totals are centred within strata; a stratum's sum of squares (and,
+        with ``full``, of cross-products) is scaled by ``f n / (n - 1)`` times the earlier
+        stages' sampling fractions, with R's lonely-PSU rules.
+        """
         q = values.shape[1]
-        out = np.zeros((q, n_dom))
+        out = np.zeros((q, q) if full else (q, n_dom))
         keep = dom >= 0
         vals, dom = values[keep], dom[keep]
         for st in self._stages:
@@ -289,30 +298,38 @@ class SurveyDesign:
             if self.lonely_psu == "adjust":
                 mean[lonely] = 0.0
             dev = totals - mean[sd_inv]
-            ss = (
-                np.column_stack(
-                    [
-                        np.bincount(sd_inv, weights=dev[:, j] ** 2, minlength=len(sd))
-                        for j in range(q)
-                    ]
-                )
-                + (n_h - present)[:, None] * mean**2
-            )
             f = st.f[s_str]
             scale = np.where(n_h > 1, f * n_h / np.maximum(n_h - 1, 1), f) * st.mult[s_str]
             scale = np.where(f < 1e-7, 0.0, scale)
-            contrib = ss * scale[:, None]
             if self.lonely_psu == "average":
                 bad = lonely & (f >= 1e-7)
-                contrib[bad] = 0.0
+                scale[bad] = 0.0
                 g_key, g_inv = np.unique(st.group[s_str] * n_dom + s_dom, return_inverse=True)
                 n_all = np.bincount(g_inv)
                 n_ok = np.bincount(g_inv, weights=~bad)
                 factor = np.divide(n_all, n_ok, out=np.zeros(len(g_key)), where=n_ok > 0)
-                contrib *= factor[g_inv][:, None]
+                scale = scale * factor[g_inv]
+            # Strata whose PSUs are not all in the domain count the absent ones as zeros.
+            absent = (n_h - present) * scale
+            if full:
+                a = dev * np.sqrt(scale[sd_inv])[:, None]
+                b = mean * np.sqrt(absent)[:, None]
+                out += a.T @ a + b.T @ b
+                continue
+            ss = np.column_stack(
+                [np.bincount(sd_inv, weights=dev[:, j] ** 2, minlength=len(sd)) for j in range(q)]
+            )
+            contrib = ss * scale[:, None] + mean**2 * absent[:, None]
             for j in range(q):
                 out[j] += np.bincount(s_dom, weights=contrib[:, j], minlength=n_dom)
         return out
+
+    def _vcov(self, values: np.ndarray) -> np.ndarray:
+        """Covariance matrix of the totals of the columns of ``values`` over the whole sample."""
+        values = np.asarray(values, dtype=float)
+        if self._calibrations:
+            values = residualise(values, self._calibrations)
+        return self._stage_variance(values, np.zeros(len(values), dtype=np.int64), 1, full=True)
 
     def _degf(self, dom: np.ndarray, n_dom: int) -> np.ndarray:
         """Degrees of freedom per domain: PSUs minus strata among the domain's rows, as R's degf."""
@@ -424,6 +441,69 @@ class SurveyDesign:
             )
         w = self.weights * (totals.to_numpy() / np.where(have > 0, have, 1))[index]
         return self._reweighted(w, ("post", index, self.weights, w), (1, 0.0))
+
+    def crosstab(self, row: str, col: str) -> Crosstab:
+        """Weighted table of ``row`` by ``col`` with row and column percentages and the
+        Rao-Scott tests of independence (second-order F, as R's ``svychisq`` default, and the
+        first-order chi-square). Rows missing either variable are left out of the table but
+        keep their place in the design.
+        """
+        return crosstab(self, row, col)
+
+    def calibrate(self, totals: dict, *, tol: float = 1e-7) -> SurveyDesign:
+        """Linear (GREG) calibration to population totals, as R's ``calibrate()``.
+
+        ``totals`` maps a categorical column to ``{level: population_total}`` (every level that
+        occurs needs one) and a numeric column to its population total, e.g.
+        ``{"region": {"LA": 6100, "NY": 3900}, "years_exp": 182_000}``. The new weights are
+        ``w (1 + x'lambda)``, the closest to the old ones in chi-square distance that hit every
+        total; they can be negative when the totals are far from the sample's. Standard errors
+        use the residuals of the calibration model, as R does.
+
+        Raises :class:`WeightingError` naming the column when a column is missing or has gaps,
+        or when the totals cannot all be met.
+        """
+        if not totals:
+            raise WeightingError("No totals to calibrate to.", hint="pass {column: totals}")
+        columns, targets, names = [], [], []
+        categorical = {k: v for k, v in totals.items() if isinstance(v, dict)}
+        for col, codes, t in margin_codes(self.data, categorical):
+            columns.append((codes[:, None] == np.arange(len(t))).astype(float))
+            targets.extend(t)
+            names.extend(f"{col}={level}" for level in categorical[col])
+        for col, total in totals.items():
+            if col in categorical:
+                continue
+            if col not in self.data.columns:
+                raise WeightingError(
+                    f"The data has no column {col!r} to calibrate on.", hint="check the spelling"
+                )
+            x = self._numeric(col)
+            if np.isnan(x).any():
+                raise WeightingError(
+                    f"{int(np.isnan(x).sum())} respondent(s) have no {col!r} to calibrate on.",
+                    hint="impute it or drop those rows before weighting",
+                )
+            columns.append(x[:, None])
+            targets.append(float(total))
+            names.append(col)
+        X, T = np.hstack(columns), np.asarray(targets, dtype=float)
+        w0 = self.weights
+        misfit = T - X.T @ w0
+        lam = np.linalg.pinv((X * w0[:, None]).T @ X) @ misfit
+        g = 1 + X @ lam
+        w = w0 * g
+        off = np.abs(X.T @ w - T) / np.maximum(np.abs(T), 1)
+        if off.max() > tol:
+            k = int(off.argmax())
+            raise WeightingError(
+                f"The calibration totals cannot all be met: {names[k]} stays {off[k]:.2%} off "
+                "its target.",
+                hint="check that the totals agree with each other (every margin must sum to "
+                "the same population size)",
+            )
+        whalf = np.sqrt(w0)
+        return self._reweighted(w, ("greg", X * whalf[:, None], g * whalf), (1, float(off.max())))
 
     @property
     def diagnostics(self) -> WeightDiagnostics:

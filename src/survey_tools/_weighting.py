@@ -154,6 +154,11 @@ def residualise(x: np.ndarray, calibrations: tuple) -> np.ndarray:
             )
             means /= np.bincount(index, weights=oldw, minlength=k)[:, None]
             x = x - means[index] * psw[:, None]
+        elif step[0] == "greg":  # R's greg_calibration: QR residuals of x/(g sqrt w)
+            _, scaled_x, wg = step
+            y = x / wg[:, None]
+            beta = np.linalg.lstsq(scaled_x, y, rcond=None)[0]
+            x = (y - scaled_x @ beta) * wg[:, None]
         else:  # raking: R sweeps each margin's weighted means out, ten times over
             _, margins, psw = step
             for _ in range(10):

@@ -79,6 +79,14 @@ for (dname in names(designs)) {
           c(b$ci_l[i], b$ci_u[i]), by = by, level = as.character(b[[by]][i]), df = degf(sub))
     }
   }
+  for (tab in list(c("sch.wide", "stype"), c("awards", "stype"), c("stype", "both"))) {
+    f <- as.formula(paste0("~", tab[1], "+", tab[2]))
+    s2 <- svychisq(f, d)
+    s1 <- svychisq(f, d, statistic = "Chisq")
+    add("chisq", dname, "crosstab", paste(tab, collapse = "x"), s2$statistic[[1]], NA,
+        extra = list(ndf = s2$parameter[["ndf"]], ddf = s2$parameter[["ddf"]],
+                     p_value = s2$p.value, pearson = s1$statistic[[1]], p_chisq = s1$p.value))
+  }
   q <- svyquantile(~api00, d, quantiles = c(0.25, 0.5, 0.9), ci = TRUE)
   qq <- q$api00
   for (i in seq_len(nrow(qq)))
@@ -110,13 +118,18 @@ writeLines(toJSON(list(r_version = R.version.string,
 # --- Weighting: post-stratification and raking (tight convergence so the fits are exact) ----
 pop_types <- data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018))
 pop_schwide <- data.frame(sch.wide = c("No", "Yes"), Freq = c(1072, 5122))
+# GREG: the intercept and stype H/M give the stype counts; api99's population total.
+pop_cal <- c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, api99 = 3914069)
 weighted <- list(
   clus1_ps = postStratify(designs$clus1$d, ~stype, pop_types),
   strat_ps = postStratify(designs$strat$d, ~stype, pop_types),
   clus1_rake = rake(designs$clus1$d, list(~stype, ~sch.wide), list(pop_types, pop_schwide),
                     control = list(maxit = 200, epsilon = 1e-12)),
   srs_rake = rake(designs$srs_nofpc$d, list(~stype, ~sch.wide), list(pop_types, pop_schwide),
-                  control = list(maxit = 200, epsilon = 1e-12))
+                  control = list(maxit = 200, epsilon = 1e-12)),
+  clus1_cal = calibrate(designs$clus1$d, ~stype + api99, pop_cal),
+  strat_cal = calibrate(designs$strat$d, ~stype + api99, pop_cal),
+  srs_cal = calibrate(designs$srs_nofpc$d, ~stype + api99, pop_cal)
 )
 out <- list()
 for (dname in names(weighted)) {
@@ -133,12 +146,62 @@ for (dname in names(weighted)) {
     add("mean_by", dname, "mean", "api00", coef(b)[i], SE(b)[i], ci[i, ], by = "stype",
         level = as.character(b$stype[i]))
   add("weights", dname, "weights", "sum", sum(weights(d)), NA)
+  s2 <- svychisq(~sch.wide + stype, d)
+  add("chisq", dname, "crosstab", "sch.wide x stype", s2$statistic[[1]], NA,
+      extra = list(ndf = s2$parameter[["ndf"]], ddf = s2$parameter[["ddf"]], p_value = s2$p.value))
 }
 writeLines(toJSON(list(r_version = R.version.string,
                        survey_version = as.character(packageVersion("survey")),
-                       base = c("clus1 for clus1_*, strat for strat_*, srs_nofpc for srs_*"),
+                       base = c("clus1 for clus1_*, strat for strat_*, srs_nofpc for srs_*;",
+                                "*_ps post-stratified, *_rake raked, *_cal calibrated (GREG)"),
                        margins = list(stype = setNames(as.list(pop_types$Freq), pop_types$stype),
                                       sch.wide = setNames(as.list(pop_schwide$Freq), pop_schwide$sch.wide)),
+                       calibration = list(stype = setNames(as.list(pop_types$Freq), pop_types$stype),
+                                          api99 = 3914069),
                        results = out),
                   digits = NA, auto_unbox = TRUE, na = "null", pretty = TRUE),
            "tests/golden/r_survey_weighting.json")
+
+# --- The demo survey: completes and partials, first submission per member, weighting
+# variables from the roll, raked to the roll's margins (as `survey-tools demo` does) ---------
+demo <- "data/raw/demo"
+sav <- foreign::read.spss(file.path(demo, "guild_ai_survey_2026.sav"), to.data.frame = TRUE,
+                          use.value.labels = FALSE, use.missings = FALSE)
+sav <- sav[round(sav$disposition, 2) %in% c(1.1, 1.2), ]
+sav <- sav[!duplicated(trimws(sav$member_id)), ]
+sav$member_id <- trimws(sav$member_id)
+roll <- read.csv(file.path(demo, "roll.csv"), stringsAsFactors = FALSE)
+roll$member_status <- roll$member_class
+linked <- c("role_group", "region", "age_band", "member_status")  # the survey's own are replaced
+sav <- merge(sav[, setdiff(names(sav), linked)], roll[, c("member_id", linked)],
+             by = "member_id", sort = FALSE)
+sav$lost <- ifelse(is.na(sav$ai_lost_work), NA, sav$ai_lost_work == 1)
+sav$lost_f <- factor(ifelse(sav$lost, "Yes", "No"))
+margins <- read.csv(file.path(demo, "roll_margins.csv"), stringsAsFactors = FALSE)
+pops <- lapply(unique(margins$margin), function(m) {
+  x <- margins[margins$margin == m, ]
+  setNames(data.frame(x$level, x$members), c(m, "Freq"))
+})
+vars <- lapply(unique(margins$margin), function(m) as.formula(paste0("~", m)))
+d <- rake(svydesign(id = ~1, data = sav), vars, pops, control = list(maxit = 200, epsilon = 1e-12))
+out <- list()
+p <- svyciprop(~lost, d, method = "logit")
+add("ciprop_logit", "demo_raked", "proportion", "lost", coef(p), SE(p), attr(p, "ci"), level = "TRUE")
+# Domains: survey 4.1.1's svyciprop(method = "logit") fits a glm on the subset and returns 0 for
+# two of these raked domains (with glm warnings); "xlogit" (the delta method from svymean) is
+# the same interval, as the whole-sample check shows, and is right there.
+x <- svyciprop(~lost, d, method = "xlogit")
+stopifnot(isTRUE(all.equal(attr(x, "ci"), attr(p, "ci"), tolerance = 1e-9)))
+for (g in sort(unique(sav$role_group))) {
+  p <- svyciprop(~lost, subset(d, role_group == g), method = "xlogit")
+  add("ciprop_logit_by", "demo_raked", "proportion", "lost", coef(p), SE(p), attr(p, "ci"),
+      by = "role_group", level = g)
+}
+s2 <- svychisq(~lost_f + role_group, d)
+add("chisq", "demo_raked", "crosstab", "lost x role_group", s2$statistic[[1]], NA,
+    extra = list(ndf = s2$parameter[["ndf"]], ddf = s2$parameter[["ddf"]], p_value = s2$p.value))
+writeLines(toJSON(list(r_version = R.version.string,
+                       survey_version = as.character(packageVersion("survey")),
+                       respondents = nrow(sav), results = out),
+                  digits = NA, auto_unbox = TRUE, na = "null", pretty = TRUE),
+           "tests/golden/r_survey_demo.json")

@@ -43,7 +43,7 @@ def _ours(row: dict) -> pd.Series:
     elif case == "mean_na":
         out = d.mean("acs.k3")
     elif case == "levels":
-        out = d.mean("stype", deff=False)
+        out = d.mean("stype", deff=True)
     elif case == "level_totals":
         out = d.total("stype")
     elif case == "ratio":
@@ -88,7 +88,7 @@ def test_agrees_with_r(row):
     ours = _ours(row)
     keys = ["estimate", "se", "ci_low", "ci_high"] + (["deff"] if row["deff"] is not None else [])
     if row["case"] == "levels":  # R's svymean gives Wald intervals; levels get logit ones here
-        keys = ["estimate", "se"]
+        keys = ["estimate", "se", "deff"]
     if row["case"] == "chisq":
         keys = [k for k in CHISQ_KEYS if row.get(k) is not None]
     for key in keys:

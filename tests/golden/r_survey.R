@@ -51,7 +51,8 @@ for (dname in names(designs)) {
   stat_rows("mean", dname, "mean", "api00", svymean(~api00, d, deff = TRUE))
   stat_rows("total", dname, "total", "enroll", svytotal(~enroll, d, deff = TRUE))
   stat_rows("mean_na", dname, "mean", "acs.k3", svymean(~acs.k3, d, na.rm = TRUE))
-  stat_rows("levels", dname, "mean", "stype", svymean(~stype, d), level = levels(d$variables$stype))
+  stat_rows("levels", dname, "mean", "stype", svymean(~stype, d, deff = TRUE),
+            level = levels(d$variables$stype))
   stat_rows("level_totals", dname, "total", "stype", svytotal(~stype, d), level = levels(d$variables$stype))
   r <- svyratio(~api.stu, ~enroll, d)
   add("ratio", dname, "ratio", "api.stu/enroll", coef(r), SE(r), confint(r))

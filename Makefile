@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements/lock.txt pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lock clean-venv
+.PHONY: demo test lock bench clean-venv
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	rm -f $(VENV)/.installed-*
@@ -28,6 +28,13 @@ lock:  ## re-resolve the exact pins from pyproject.toml, then mirror them into e
 	  .lockvenv/bin/pip freeze --all --exclude-editable | grep -v '^pip=='; } > requirements/lock.txt
 	rm -rf .lockvenv
 	$(PYTHON) requirements/write_environment.py
+
+bench: $(STAMP)  ## performance ratios against peers: svy goes into .benchvenv, never into .venv
+	$(PYTHON) -m venv .benchvenv
+	.benchvenv/bin/pip install --quiet --disable-pip-version-check -r requirements/lock.txt svy==0.35.0
+	.benchvenv/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	.benchvenv/bin/python benchmarks/weighting.py
+	.benchvenv/bin/python benchmarks/ingest.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -22,7 +22,14 @@ from scipy import stats
 
 from ._crosstab import Crosstab, crosstab
 from ._errors import DesignError, LonelyPSUError, WeightingError
-from ._weighting import WeightDiagnostics, diagnostics, margin_codes, rake_cells, residualise
+from ._weighting import (
+    WeightDiagnostics,
+    diagnostics,
+    margin_codes,
+    rake_cells,
+    rake_step,
+    residualise,
+)
 
 __all__ = ["SurveyDesign"]
 
@@ -259,11 +266,19 @@ class SurveyDesign:
         values = np.asarray(values, dtype=float).reshape(len(dom), -1)
         if not self._calibrations:
             return self._stage_variance(values, dom, n_dom)
-        out = np.empty((values.shape[1], n_dom))
-        everyone = np.zeros(len(dom), dtype=np.int64)
-        for k in range(n_dom):
-            x = np.where((dom == k)[:, None], values, 0.0)
-            out[:, k] = self._stage_variance(residualise(x, self._calibrations), everyone, 1)[:, 0]
+        # Residualise every domain's influence values together, as columns, in batches.
+        n, q = values.shape
+        pairs = [(k, j) for k in range(n_dom) for j in range(q)]
+        out = np.empty((q, n_dom))
+        everyone = np.zeros(n, dtype=np.int64)
+        batch = max(1, 2**24 // max(n, 1))
+        for start in range(0, len(pairs), batch):
+            chunk = pairs[start : start + batch]
+            ks, js = np.array(chunk).T
+            x = np.where(dom[:, None] == ks[None, :], values[:, js], 0.0)
+            var = self._stage_variance(residualise(x, self._calibrations), everyone, 1)[:, 0]
+            for (k, j), v in zip(chunk, var):
+                out[j, k] = v
         return out
 
     def _stage_variance(
@@ -280,10 +295,14 @@ class SurveyDesign:
         keep = dom >= 0
         vals, dom = values[keep], dom[keep]
         for st in self._stages:
-            cell, inv = np.unique(st.cluster[keep] * n_dom + dom, return_inverse=True)
-            totals = np.column_stack(
-                [np.bincount(inv, weights=vals[:, j], minlength=len(cell)) for j in range(q)]
-            )
+            if n_dom == 1 and keep.all() and len(st.stratum) == len(keep):  # a cluster per row
+                cell, totals = np.arange(len(vals)), np.empty_like(vals)
+                totals[st.cluster] = vals
+            else:
+                cell, inv = np.unique(st.cluster[keep] * n_dom + dom, return_inverse=True)
+                totals = np.column_stack(
+                    [np.bincount(inv, weights=vals[:, j], minlength=len(cell)) for j in range(q)]
+                )
             c_dom = cell % n_dom
             c_str = st.stratum[cell // n_dom]
             sd, sd_inv = np.unique(c_str * n_dom + c_dom, return_inverse=True)
@@ -403,7 +422,7 @@ class SurveyDesign:
                 f"{list(margins[col])[idx]!r} is off its target by {worst:.2%}.",
                 hint="raise max_iter, widen bounds, or collapse sparse levels",
             )
-        return self._reweighted(w, ("rake", codes, w), (iterations, misfit))
+        return self._reweighted(w, rake_step(codes, w), (iterations, misfit))
 
     def poststratify(self, cols: str | Sequence[str], totals) -> SurveyDesign:
         """Post-stratify to population counts of the cells of ``cols``.

@@ -159,21 +159,42 @@ def residualise(x: np.ndarray, calibrations: tuple) -> np.ndarray:
             y = x / wg[:, None]
             beta = np.linalg.lstsq(scaled_x, y, rcond=None)[0]
             x = (y - scaled_x @ beta) * wg[:, None]
-        else:  # raking: R sweeps each margin's weighted means out, ten times over
-            _, margins, psw = step
-            for _ in range(10):
-                for index in margins:
-                    k = index.max() + 1
-                    counts = np.bincount(index, minlength=k)
-                    ratio = x / psw[:, None]
-                    means = (
-                        np.column_stack(
-                            [
-                                np.bincount(index, weights=ratio[:, j], minlength=k)
-                                for j in range(x.shape[1])
-                            ]
-                        )
-                        / counts[:, None]
-                    )
-                    x = x - psw[:, None] * means[index]
+        else:
+            x = _rake_residuals(x, *step[1:])
     return x
+
+
+def rake_step(margins: list, psw: np.ndarray) -> tuple:
+    """What residualise needs to undo a raking: the cells the margins cross-classify, each
+    cell's level of every margin, each row's cell, and the raked weights."""
+    key = np.zeros(len(psw), dtype=np.int64)
+    for index in margins:
+        key = key * (int(index.max()) + 1) + index
+    _, first, cell_of = np.unique(key, return_index=True, return_inverse=True)
+    levels = [(index[first], int(index.max()) + 1) for index in margins]
+    return ("rake", cell_of, levels, psw)
+
+
+def _rake_residuals(x: np.ndarray, cell_of: np.ndarray, levels: list, psw: np.ndarray):
+    """R's raking residuals: sweep each margin's means of ``x / w`` out, ten times over.
+
+    Every sweep subtracts one amount per level of a margin, so the sweeps run on the cells the
+    margins cross-classify (sums and counts per cell) and the amounts reach the rows once.
+    """
+    q = x.shape[1]
+    counts = np.bincount(cell_of).astype(float)
+    ratio = x / psw[:, None]
+    sums = np.column_stack(
+        [np.bincount(cell_of, weights=ratio[:, j], minlength=len(counts)) for j in range(q)]
+    )
+    shifts = [np.zeros((k, q)) for _, k in levels]
+    for _ in range(10):
+        for (level, k), shift in zip(levels, shifts):
+            taken = sum(s[lv] for s, (lv, _) in zip(shifts, levels))
+            resid = sums - counts[:, None] * taken
+            level_sums = np.column_stack(
+                [np.bincount(level, weights=resid[:, j], minlength=k) for j in range(q)]
+            )
+            shift += level_sums / np.bincount(level, weights=counts, minlength=k)[:, None]
+    taken = sum(s[lv] for s, (lv, _) in zip(shifts, levels))  # per cell
+    return psw[:, None] * (ratio - taken[cell_of])

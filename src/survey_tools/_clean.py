@@ -209,7 +209,8 @@ class _Cleaner:
     def log(self, step: str, variable: str, rule: str, detail: str, count: int) -> None:
         self.rows.append((step, variable, rule, detail, int(count)))
 
-    def source(self, var: Variable, sources: tuple[str, ...]) -> str | None:
+    def source(self, sources: tuple[str, ...]) -> str | None:
+        """The first of a variable's source columns that the export has."""
         return next((s for s in sources if s in self.raw.columns), None)
 
     # -- columns ----------------------------------------------------------------------------
@@ -340,7 +341,7 @@ class _Cleaner:
     def multi(self, var: Variable) -> dict[str, pd.Series]:
         cols = {}
         for name, (sources, label) in var.options.items():
-            col = self.source(var, sources)
+            col = self.source(sources)
             raw = self.raw[col]
             inverse, uniques = pd.factorize(raw, use_na_sentinel=True)
             missing = set(self.meta.missing_values.get(col, [])) | set(self.book.not_asked)
@@ -462,7 +463,7 @@ def clean(
         key = read_salt(salt)
     c.log("read", "", "responses received", f"{path.name} ({export.meta.platform})", len(c.raw))
     used = set(sources.values()) | {
-        c.source(v, src) for v in book.variables.values() for src, _ in v.options.values()
+        c.source(src) for v in book.variables.values() for src, _ in v.options.values()
     }
     unused = [str(col) for col in c.raw.columns if col not in used]
     shown = ", ".join(unused[:6]) + (", ..." if len(unused) > 6 else "")
@@ -556,10 +557,10 @@ def _sources(c: _Cleaner, book: Codebook, path: Path) -> dict[str, str]:
             continue
         if var.type == "multi":
             for name, (sources, _) in var.options.items():
-                if c.source(var, sources) is None:
+                if c.source(sources) is None:
                     lacking.append(f"{var.name}.{name} (tried {', '.join(sources)})")
             continue
-        col = c.source(var, var.source)
+        col = c.source(var.source)
         if col is None:
             lacking.append(f"{var.name} (tried {', '.join(var.source)})")
             continue

@@ -26,7 +26,8 @@ def test_each_kind_of_personal_data_is_replaced_by_its_tag():
 def test_ordinary_text_and_other_names_are_left_alone():
     r = Redactor(names=["Chloé Nguyen"])
     text = "In 2024 I did 12 jobs at $45 an hour for Scale AI; Chloé Dubois agreed."
-    assert r.text(text) == (text, r.text(text)[1]) and not r.text(text)[1]
+    redacted, found = r.text(text)
+    assert redacted == text and not found
 
 
 def test_hashing_needs_a_salt_and_refuses_one_inside_a_repository(tmp_path, monkeypatch):

@@ -303,10 +303,10 @@ class _Cleaner:
         )
 
     def numeric(self, var: Variable, col: str) -> dict[str, pd.Series]:
-        out = {}
+        """The value column, then (for ``parse: pay``) its ``_status`` column."""
+        status = None
         if var.parse == "pay":
             values, status = self._pay(var, col)
-            out[f"{var.name}_status"] = status
         else:
             cls = self._classify(var, col)
             self._missing_log(var, col, cls)
@@ -324,8 +324,10 @@ class _Cleaner:
             self.out_of_range |= bad
             values = values.where(~bad)
         self.codes[var.name] = values
-        out[var.name] = values.astype("Float64")
-        return dict(reversed(list(out.items())))
+        out = {var.name: values.astype("Float64")}
+        if status is not None:
+            out[f"{var.name}_status"] = status
+        return out
 
     def _pay(self, var: Variable, col: str) -> tuple[pd.Series, pd.Series]:
         raw = self.raw[col]

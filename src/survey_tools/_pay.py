@@ -14,7 +14,7 @@ __all__ = ["PAY_STATUSES", "parse_pay"]
 
 PAY_STATUSES = ("exact", "range", "total", "approximate", "blank", "unparseable")
 NUMBER = r"\$?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*(k\b)?"
-HOURLY = r"(?:/\s*(?:hr|hour|h)\b|per\s+(?:hr|hour)\b|an?\s+(?:hr|hour)\b|hourly\b|/hr\b)?"
+HOURLY = r"(?:/\s*(?:hr|hour|h)\b|per\s+(?:hr|hour)\b|an?\s+(?:hr|hour)\b|hourly\b)?"
 CURRENCY = r"(?:usd|dollars?|bucks)?"
 APPROX = r"(?:about|around|approx(?:imately|\.)?|roughly|~|circa|c\.)\s*"
 SINGLE = re.compile(rf"^(?P<approx>{APPROX})?{NUMBER}\s*{CURRENCY}\s*{HOURLY}\s*$", re.I)

@@ -25,7 +25,7 @@ import pandas as pd
 import pyreadstat
 
 from survey_tools import Codebook, clean, read_export
-from survey_tools._codebook import Variable
+from survey_tools.cleaning.codebook import Variable
 
 AGREE = {1: "Strongly disagree", 2: "Disagree", 3: "Neither", 4: "Agree", 5: "Strongly agree"}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from survey_tools._cli import main
+from survey_tools.cli import main
 from survey_tools.synth import DEMO_FILES
 
 

@@ -1,14 +1,15 @@
 """survey_tools: member-survey exports to weighted, disclosure-safe evidence and memos.
 
-The public surface is ``__all__``; implementation lives in private ``_modules``. Importing the
+The public surface is ``__all__``; the implementation lives in one folder per stage of the
+flow, in this order: ``ingest``, ``cleaning``, ``design``, ``models``, ``exposure``,
+``disclosure``, ``report``. Importing the
 package has no side effects: no printing, logging configuration, warnings or file access.
 The synthetic demo survey lives in :mod:`survey_tools.synth`.
 """
 
-from ._clean import CleanSurvey, clean, read_clean
-from ._codebook import Codebook
-from ._design import SurveyDesign
-from ._errors import (
+from .cleaning import CleanSurvey, Codebook, clean, read_clean
+from .design import SurveyDesign, read_margins
+from .errors import (
     CodebookError,
     DemoDataError,
     DesignError,
@@ -19,8 +20,7 @@ from ._errors import (
     SurveyToolsError,
     WeightingError,
 )
-from ._ingest import Export, ExportMeta, read_export
-from ._margins import read_margins
+from .ingest import Export, ExportMeta, read_export
 
 __version__ = "0.1.0"
 

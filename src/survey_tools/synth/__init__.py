@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._errors import DemoDataError
+from ..errors import DemoDataError
 from . import _truth
 from ._fieldwork import run_fieldwork
 from ._population import MEMBER_CLASSES, make_roll, population_frame, true_answers

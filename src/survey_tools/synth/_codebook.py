@@ -9,7 +9,7 @@ is this codebook as YAML; a test keeps the committed file current.
 
 from __future__ import annotations
 
-from .._codebook import Codebook, Quality, Variable
+from ..cleaning.codebook import Codebook, Quality, Variable
 from ._questionnaire import DONT_KNOW, ITEMS, PREFER_NOT, ROLES, Item
 from ._writers import ORDINAL, qualtrics_column
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._errors import PrivacyError
+from ..errors import PrivacyError
 
 __all__ = ["Redactor", "hash_values", "read_salt"]
 

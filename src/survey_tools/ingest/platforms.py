@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._errors import ExportReadError
+from ..errors import ExportReadError
 
 __all__ = ["PLATFORMS", "Layout", "looks_like_identifier", "read_excel", "read_text"]
 

@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from external_fixtures import read_fixture as _read
 from survey_tools import (
     Codebook,
     CodebookError,
@@ -11,9 +12,8 @@ from survey_tools import (
     read_clean,
     read_export,
 )
-from survey_tools._aapor import response_rates
+from survey_tools.cleaning.aapor import response_rates
 from survey_tools.synth._codebook import demo_codebook
-from test_ingest import _read
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,8 @@ from pathlib import Path
 import pandas as pd
 import pyreadstat
 
-from ._errors import ExportReadError
-from ._platforms import PLATFORMS, Layout, looks_like_identifier, read_excel, read_text
+from ..errors import ExportReadError
+from .platforms import PLATFORMS, Layout, looks_like_identifier, read_excel, read_text
 
 __all__ = ["Export", "ExportMeta", "read_export"]
 

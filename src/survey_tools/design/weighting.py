@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._errors import WeightingError
+from ..errors import WeightingError
 
 __all__ = ["WeightDiagnostics", "diagnostics", "rake_cells", "residualise"]
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._errors import DesignError
+from ..errors import DesignError
 
 __all__ = ["Crosstab", "crosstab"]
 

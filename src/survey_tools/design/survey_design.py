@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._crosstab import Crosstab, crosstab
-from ._errors import DesignError, LonelyPSUError, WeightingError
-from ._weighting import (
+from ..errors import DesignError, LonelyPSUError, WeightingError
+from .crosstab import Crosstab, crosstab
+from .weighting import (
     WeightDiagnostics,
     diagnostics,
     margin_codes,

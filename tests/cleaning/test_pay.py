@@ -5,7 +5,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from survey_tools._pay import PAY_STATUSES, parse_pay
+from survey_tools.cleaning.pay import PAY_STATUSES, parse_pay
 
 cents = st.integers(min_value=100, max_value=50_000).map(lambda c: c / 100)
 

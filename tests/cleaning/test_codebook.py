@@ -4,9 +4,10 @@ import pytest
 import yaml
 
 from conftest import ROOT
+from external_fixtures import READABLE
+from external_fixtures import read_fixture as _read
 from survey_tools import Codebook, CodebookError, clean
 from survey_tools.synth._codebook import DEMO_CODEBOOK, demo_codebook
-from test_ingest import READABLE, _read
 
 COMMITTED = ROOT / "data" / "codebooks" / DEMO_CODEBOOK
 

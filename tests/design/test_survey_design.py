@@ -1,35 +1,13 @@
 """SurveyDesign estimates agree with R's survey package (tests/golden/r_survey.json)."""
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import ROOT, SHARED
+from r_designs import GOLDEN
+from r_designs import load_api as _load
+from r_designs import r_design as _design
 from survey_tools import DesignError, LonelyPSUError, SurveyDesign
-
-GOLDEN = json.loads((ROOT / "tests" / "golden" / "r_survey.json").read_text())
-API = SHARED / "reference" / "r-survey-api"
-FACTORS = {"stype": ["E", "H", "M"], "sch.wide": ["No", "Yes"], "awards": ["No", "Yes"]}
-
-
-def _load(name: str) -> pd.DataFrame:
-    data = pd.read_csv(API / f"{name}.csv")
-    for col, levels in FACTORS.items():
-        data[col] = pd.Categorical(data[col], categories=levels)
-    return data
-
-
-def _design(name: str) -> SurveyDesign:
-    if name.startswith("lonely_"):
-        spec, rule = GOLDEN["designs"]["lonely"], name.removeprefix("lonely_")
-        strat = _load("apistrat")
-        data = pd.concat([strat[strat["stype"] != "E"], strat[strat["stype"] == "E"].iloc[:1]])
-        return SurveyDesign(data, weights="pw", strata="stype", lonely_psu=rule)
-    spec = dict(GOLDEN["designs"][name])
-    data = _load(spec.pop("data"))
-    return SurveyDesign(data, **spec)
 
 
 def _ours(row: dict) -> pd.Series:

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from survey_tools import PrivacyError
-from survey_tools._redact import Redactor, hash_values, read_salt
+from survey_tools.cleaning.redact import Redactor, hash_values, read_salt
 
 
 def test_each_kind_of_personal_data_is_replaced_by_its_tag():

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._aapor import response_rates
-from ._clean import CleanSurvey, clean
-from ._codebook import Codebook
-from ._design import SurveyDesign
-from ._ingest import read_export
-from ._margins import read_margins, representation
+from .cleaning.aapor import response_rates
+from .cleaning.clean import CleanSurvey, clean
+from .cleaning.codebook import Codebook
+from .design.margins import read_margins, representation
+from .design.survey_design import SurveyDesign
+from .ingest.read import read_export
 from .synth import DEMO_FILES, DEMO_SEED, generate_demo
 from .synth._codebook import demo_codebook
 

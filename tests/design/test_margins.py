@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from survey_tools import MarginsError
-from survey_tools._aapor import response_rates
-from survey_tools._margins import read_margins, representation
+from survey_tools.cleaning.aapor import response_rates
+from survey_tools.design.margins import read_margins, representation
 
 
 def test_read_margins_gives_nested_totals(demo_files, truth):

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
+from r_designs import r_design as _design
 from survey_tools import DesignError, SurveyDesign, WeightingError, read_export, read_margins
-from test_design import _design
 
 GOLDEN = json.loads((ROOT / "tests" / "golden" / "r_survey_weighting.json").read_text())
 MARGINS = GOLDEN["margins"]

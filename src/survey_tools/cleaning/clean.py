@@ -27,12 +27,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._codebook import QUESTION_TYPES, Codebook, Variable, _rule
-from ._errors import CodebookError, SurveyToolsError
-from ._ingest import Export
-from ._pay import PAY_STATUSES, parse_pay
-from ._platforms import looks_like_identifier
-from ._redact import Redactor, hash_values, read_salt
+from ..errors import CodebookError, SurveyToolsError
+from ..ingest.platforms import looks_like_identifier
+from ..ingest.read import Export
+from .codebook import QUESTION_TYPES, Codebook, Variable, _rule
+from .pay import PAY_STATUSES, parse_pay
+from .redact import Redactor, hash_values, read_salt
 
 __all__ = ["FLAGS", "CleanSurvey", "clean", "read_clean"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._errors import SurveyToolsError
+from ..errors import SurveyToolsError
 
 __all__ = ["response_rates"]
 

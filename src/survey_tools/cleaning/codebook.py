@@ -50,7 +50,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ._errors import CodebookError
+from ..errors import CodebookError
 
 __all__ = ["Codebook", "Quality", "Variable"]
 

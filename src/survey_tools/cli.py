@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ._errors import SurveyToolsError
+from .errors import SurveyToolsError
 
 DEMO_HELP = """\
 Run the main job on the bundled synthetic guild member survey.
@@ -36,7 +36,7 @@ Outputs go to REPORTS/demo/.
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from ._pipeline import run_demo
+    from .demo import run_demo
 
     run = run_demo(
         args.data,
@@ -86,8 +86,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _draft(args: argparse.Namespace) -> int:
-    from ._codebook import Codebook
-    from ._ingest import read_export
+    from .cleaning.codebook import Codebook
+    from .ingest.read import read_export
 
     export = read_export(args.export, encoding=args.encoding, data_dictionary=args.dictionary)
     book = Codebook.draft(export)
@@ -101,9 +101,9 @@ def _draft(args: argparse.Namespace) -> int:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from ._clean import clean
-    from ._codebook import Codebook
-    from ._ingest import read_export
+    from .cleaning.clean import clean
+    from .cleaning.codebook import Codebook
+    from .ingest.read import read_export
 
     export = read_export(args.export, encoding=args.encoding, data_dictionary=args.dictionary)
     cleaned = clean(export, Codebook.from_yaml(args.codebook), roll=args.roll, invited=args.invited)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._errors import MarginsError
+from ..errors import MarginsError
 
 __all__ = ["read_margins", "representation"]
 

@@ -37,7 +37,7 @@ def test_help_explains_each_step():
 
 def test_demo_generates_when_absent_then_reuses(tmp_path, capsys, truth):
     data, reports = tmp_path / "demo", tmp_path / "reports"
-    paths = ["--codebook", str(tmp_path / "book.yaml"), "--clean", str(tmp_path / "clean")]
+    paths = ["--clean", str(tmp_path / "clean")]
     assert main(["demo", "--data", str(data), "--reports", str(reports), *paths]) == 0
     out = capsys.readouterr().out
     assert "generated (seed 2026)" in out and "RR1 15.7%" in out
@@ -63,7 +63,6 @@ def test_demo_generates_when_absent_then_reuses(tmp_path, capsys, truth):
     assert "6. estimates: knowingly lost work to AI:" in out
     assert "the Qualtrics CSV cleans to the same data" in out
     assert (tmp_path / "clean" / "guild_ai_survey_2026.parquet").exists()
-    assert (tmp_path / "book.yaml").exists()
 
     assert main(["demo", "--data", str(data), "--reports", str(reports), *paths]) == 0
     assert "found in" in capsys.readouterr().out

@@ -14,8 +14,7 @@ Run the main job on the bundled synthetic guild member survey.
 Steps:
   1. demo data   generate the synthetic survey into DATA (an SPSS .sav, a Qualtrics-style
                  and a SurveyMonkey-style CSV, the membership roll, its published margins,
-                 the AAPOR dispositions and truth.json), unless it is already there; write
-                 the demo codebook to CODEBOOK unless it is already there;
+                 the AAPOR dispositions and truth.json), unless it is already there;
   2. fieldwork   AAPOR response rates RR1 and RR2 from the dispositions;
   3. cleaning    read the .sav and clean it against the codebook: quality flags
                  (duplicates, speeders, straightliners, attention checks, impossible and

@@ -15,7 +15,6 @@ from .design.margins import read_margins, representation
 from .design.survey_design import SurveyDesign
 from .ingest.read import read_export
 from .synth import DEMO_FILES, DEMO_SEED, generate_demo
-from .synth._codebook import demo_codebook
 
 __all__ = ["DemoRun", "run_demo"]
 
@@ -63,16 +62,13 @@ def run_demo(
 ) -> DemoRun:
     """Generate the demo survey if absent, then run every built stage and write the outputs.
 
-    The demo codebook is written to ``codebook`` when it is absent (or on ``regenerate``); the
-    cleaned survey goes to ``clean_dir`` and the report tables to ``reports_dir/demo``.
+    The demo is cleaned with the committed codebook ``codebook``; the cleaned survey goes to ``clean_dir`` and the report tables to ``reports_dir/demo``.
     """
     data_dir, out = Path(data_dir), Path(reports_dir) / "demo"
     files = {kind: data_dir / name for kind, name in DEMO_FILES.items()}
     generated = regenerate or not all(p.exists() for p in files.values())
     if generated:
         files = generate_demo(data_dir, seed=seed)
-    if regenerate or not Path(codebook).exists():
-        demo_codebook().to_yaml(codebook)
     book = Codebook.from_yaml(codebook)
     rates = response_rates(pd.read_csv(files["dispositions"]))
     cleaned = clean(read_export(files["spss"]), book, roll=files["roll"], invited=rates["invited"])

@@ -21,7 +21,7 @@ def _ours(row: dict) -> pd.Series:
     elif case == "mean_na":
         out = d.mean("acs.k3")
     elif case == "levels":
-        out = d.mean("stype", deff=True)
+        out = d.proportion("stype", deff=True)
     elif case == "level_totals":
         out = d.total("stype")
     elif case == "ratio":
@@ -123,7 +123,7 @@ def test_proportion_intervals_stay_inside_zero_one():
 
 def test_level_design_effects_equal_those_of_the_level_as_a_numeric_indicator():
     d = _design("clus1")
-    levels = d.mean("stype", deff=True).set_index("level")
+    levels = d.proportion("stype", deff=True).set_index("level")
     for level in ("E", "H", "M"):
         flag = d.data["stype"].eq(level).astype(float)
         d_flag = SurveyDesign(d.data.assign(flag=flag), psu="dnum", weights="pw", fpc="fpc")

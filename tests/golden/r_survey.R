@@ -95,7 +95,10 @@ for (dname in names(designs)) {
         qq[i, c("ci.2.5", "ci.97.5")], level = c(0.25, 0.5, 0.9)[i])
 }
 
-for (how in c("certainty", "adjust", "average")) {
+# "adjust" is not taken from R here: Debian's survey 4.1.1 centres a lonely PSU at zero, while
+# R's documentation (and current releases) centre it at the grand mean. The Python tests check
+# "adjust" against a hand computation of the documented formula instead.
+for (how in c("certainty", "average")) {
   options(survey.lonely.psu = how)
   d <- svydesign(id = ~1, strata = ~stype, weights = ~pw, data = lonely)
   s <- svymean(~api00, d)

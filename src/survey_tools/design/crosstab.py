@@ -91,7 +91,7 @@ def crosstab(design, row: str, col: str) -> Crosstab:
     y = (cell[:, None] == np.arange(k)).astype(float)
     wsum = w.sum()
     p = (w[:, None] * y).sum(axis=0) / wsum
-    V = design._vcov(np.where(ok[:, None], w[:, None] * (y - p) / wsum, 0.0))
+    V = design.engine.vcov(np.where(ok[:, None], w[:, None] * (y - p) / wsum, 0.0))
 
     N = len(design.data)  # R scales the table to the number of rows (svytable(Ntotal = N))
     counts = p.reshape(nc, nr).T * N
@@ -114,8 +114,7 @@ def crosstab(design, row: str, col: str) -> Crosstab:
     delta = np.linalg.solve(denom, numer)
     trace = float(np.trace(delta))
     d0 = trace**2 / float(np.trace(delta @ delta))
-    st = design._stages[0]
-    nu = len(st.stratum) - len(st.n_psu)  # PSUs minus strata, as R's svychisq
+    nu = design.engine.degf()  # PSUs minus strata, as R's svychisq
     F = pearson / trace
     df = (nr - 1) * (nc - 1)
     chisq = pearson / (trace / df)

@@ -1,14 +1,19 @@
-"""Weighting to the membership roll: raking, post-stratification, weighting diagnostics.
+"""Weighting to the membership roll: raking, post-stratification, linear calibration.
+
+Each method returns the new weights and a frozen step object (:class:`Raking`,
+:class:`PostStratification`, :class:`Calibration`) that keeps what the variance needs, as R
+does: for post-stratification the cells and the weights before and after; for raking each
+margin's levels and the final weights; for calibration the scaled model matrix. A step's
+``residualise`` replaces influence values by their residuals from the calibration model, and its
+``describe`` says in words how the design was weighted.
 
 Raking works on the unique cells of the margin variables (a few hundred cells even for a
-million rows), then maps each cell's adjustment back to its rows. The calibrated design keeps
-what its variance needs, as R does: for post-stratification the cells and the weights before
-and after; for raking each margin's levels and the final weights. The variance then uses the
-residuals of the influence values after removing each margin's (weighted) mean.
+million rows), then maps each cell's adjustment back to its rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +21,17 @@ import pandas as pd
 
 from ..errors import WeightingError
 
-__all__ = ["WeightDiagnostics", "diagnostics", "rake_cells", "residualise"]
+__all__ = [
+    "Calibration",
+    "PostStratification",
+    "Raking",
+    "WeightDiagnostics",
+    "calibrate_weights",
+    "diagnostics",
+    "poststratify_weights",
+    "rake_weights",
+    "residualise",
+]
 
 
 @dataclass(frozen=True)
@@ -140,61 +155,233 @@ def rake_cells(
     return w * g[cell_of], passes, misfit
 
 
-def residualise(x: np.ndarray, calibrations: tuple) -> np.ndarray:
+def residualise(x: np.ndarray, steps: tuple) -> np.ndarray:
     """Influence values after the calibration steps, as R's ``svyrecvar`` does with postStrata."""
-    for step in calibrations:
-        if step[0] == "post":
-            _, index, oldw, psw = step
-            k = index.max() + 1
-            means = np.column_stack(
-                [
-                    np.bincount(index, weights=x[:, j] * oldw / psw, minlength=k)
-                    for j in range(x.shape[1])
-                ]
-            )
-            means /= np.bincount(index, weights=oldw, minlength=k)[:, None]
-            x = x - means[index] * psw[:, None]
-        elif step[0] == "greg":  # R's greg_calibration: QR residuals of x/(g sqrt w)
-            _, scaled_x, wg = step
-            y = x / wg[:, None]
-            beta = np.linalg.lstsq(scaled_x, y, rcond=None)[0]
-            x = (y - scaled_x @ beta) * wg[:, None]
-        else:
-            x = _rake_residuals(x, *step[1:])
+    for step in steps:
+        x = step.residualise(x)
     return x
 
 
-def rake_step(margins: list, psw: np.ndarray) -> tuple:
-    """What residualise needs to undo a raking: the cells the margins cross-classify, each
-    cell's level of every margin, each row's cell, and the raked weights."""
-    key = np.zeros(len(psw), dtype=np.int64)
-    for index in margins:
+@dataclass(frozen=True)
+class Raking:
+    """A raking step: the margins, the cells they cross-classify and the raked weights."""
+
+    margins: tuple[str, ...]
+    cell_of: np.ndarray  # row -> cell of the margins' cross-classification
+    levels: tuple  # per margin: (cell -> level code, number of levels)
+    weights: np.ndarray
+    iterations: int
+    misfit: float
+
+    def describe(self) -> str:
+        return f"raked to {', '.join(self.margins)} ({self.iterations} passes)"
+
+    def residualise(self, x: np.ndarray) -> np.ndarray:
+        """R's raking residuals: sweep each margin's means of ``x / w`` out, ten times over.
+
+        Every sweep subtracts one amount per level of a margin, so the sweeps run on the cells
+        the margins cross-classify (sums and counts per cell) and reach the rows once.
+        """
+        q, psw = x.shape[1], self.weights
+        counts = np.bincount(self.cell_of).astype(float)
+        ratio = x / psw[:, None]
+        sums = np.column_stack(
+            [
+                np.bincount(self.cell_of, weights=ratio[:, j], minlength=len(counts))
+                for j in range(q)
+            ]
+        )
+        shifts = [np.zeros((k, q)) for _, k in self.levels]
+        for _ in range(10):
+            for (level, k), shift in zip(self.levels, shifts):
+                taken = sum(s[lv] for s, (lv, _) in zip(shifts, self.levels))
+                resid = sums - counts[:, None] * taken
+                level_sums = np.column_stack(
+                    [np.bincount(level, weights=resid[:, j], minlength=k) for j in range(q)]
+                )
+                shift += level_sums / np.bincount(level, weights=counts, minlength=k)[:, None]
+        taken = sum(s[lv] for s, (lv, _) in zip(shifts, self.levels))  # per cell
+        return psw[:, None] * (ratio - taken[self.cell_of])
+
+
+@dataclass(frozen=True)
+class PostStratification:
+    """A post-stratification step: each row's cell and the weights before and after."""
+
+    cells: tuple[str, ...]
+    index: np.ndarray
+    before: np.ndarray
+    weights: np.ndarray
+
+    iterations = 1
+    misfit = 0.0
+
+    def describe(self) -> str:
+        return f"post-stratified on {' x '.join(self.cells)}"
+
+    def residualise(self, x: np.ndarray) -> np.ndarray:
+        k = self.index.max() + 1
+        ratio = self.before / self.weights
+        means = np.column_stack(
+            [
+                np.bincount(self.index, weights=x[:, j] * ratio, minlength=k)
+                for j in range(x.shape[1])
+            ]
+        )
+        means /= np.bincount(self.index, weights=self.before, minlength=k)[:, None]
+        return x - means[self.index] * self.weights[:, None]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A linear (GREG) calibration step: the model matrix and g-weights, scaled by sqrt(w)."""
+
+    totals: tuple[str, ...]
+    scaled_x: np.ndarray
+    scaled_g: np.ndarray
+    weights: np.ndarray
+    misfit: float
+
+    iterations = 1
+
+    def describe(self) -> str:
+        return f"calibrated (linear) to totals of {', '.join(self.totals)}"
+
+    def residualise(self, x: np.ndarray) -> np.ndarray:
+        """R's greg_calibration: QR residuals of x / (g sqrt w), scaled back."""
+        y = x / self.scaled_g[:, None]
+        beta = np.linalg.lstsq(self.scaled_x, y, rcond=None)[0]
+        return (y - self.scaled_x @ beta) * self.scaled_g[:, None]
+
+
+def rake_weights(
+    data: pd.DataFrame,
+    w: np.ndarray,
+    margins: dict,
+    *,
+    max_iter: int,
+    tol: float,
+    bounds: tuple[float, float] | None,
+) -> Raking:
+    """Rake ``w`` to ``margins`` ``{column: {level: total}}``; errors name margin and level."""
+    if not margins:
+        raise WeightingError("No margins to rake to.", hint="pass {column: {level: total}}")
+    parts = margin_codes(data, margins)
+    codes = [c for _, c, _ in parts]
+    totals = [t for _, _, t in parts]
+    if not (w > 0).all():
+        raise WeightingError(
+            "Raking needs every row to carry a positive weight.",
+            hint="drop rows with zero weight before raking",
+        )
+    new, iterations, misfit = rake_cells(
+        w, codes, totals, max_iter=max_iter, tol=tol, bounds=bounds
+    )
+    if not misfit < tol:
+        col, idx, worst = max(
+            (
+                (col, int(rel.argmax()), float(rel.max()))
+                for col, c, t in parts
+                for rel in [
+                    np.abs(np.bincount(c, weights=new, minlength=len(t)) - t)
+                    / np.where(t > 0, t, 1)
+                ]
+            ),
+            key=lambda item: item[2],
+        )
+        raise WeightingError(
+            f"Raking did not converge in {iterations} passes: {col}="
+            f"{list(margins[col])[idx]!r} is off its target by {worst:.2%}.",
+            hint="raise max_iter, widen bounds, or collapse sparse levels",
+        )
+    key = np.zeros(len(new), dtype=np.int64)
+    for index in codes:
         key = key * (int(index.max()) + 1) + index
     _, first, cell_of = np.unique(key, return_index=True, return_inverse=True)
-    levels = [(index[first], int(index.max()) + 1) for index in margins]
-    return ("rake", cell_of, levels, psw)
+    levels = tuple((index[first], int(index.max()) + 1) for index in codes)
+    return Raking(tuple(margins), cell_of, levels, new, iterations, misfit)
 
 
-def _rake_residuals(x: np.ndarray, cell_of: np.ndarray, levels: list, psw: np.ndarray):
-    """R's raking residuals: sweep each margin's means of ``x / w`` out, ten times over.
-
-    Every sweep subtracts one amount per level of a margin, so the sweeps run on the cells the
-    margins cross-classify (sums and counts per cell) and the amounts reach the rows once.
-    """
-    q = x.shape[1]
-    counts = np.bincount(cell_of).astype(float)
-    ratio = x / psw[:, None]
-    sums = np.column_stack(
-        [np.bincount(cell_of, weights=ratio[:, j], minlength=len(counts)) for j in range(q)]
-    )
-    shifts = [np.zeros((k, q)) for _, k in levels]
-    for _ in range(10):
-        for (level, k), shift in zip(levels, shifts):
-            taken = sum(s[lv] for s, (lv, _) in zip(shifts, levels))
-            resid = sums - counts[:, None] * taken
-            level_sums = np.column_stack(
-                [np.bincount(level, weights=resid[:, j], minlength=k) for j in range(q)]
+def poststratify_weights(
+    data: pd.DataFrame, w: np.ndarray, cols: list[str], totals
+) -> PostStratification:
+    """Post-stratify ``w`` to population counts of the cells of ``cols``."""
+    totals = pd.Series(totals, dtype=float)
+    keys = [tuple(map(str, k)) if isinstance(k, tuple) else (str(k),) for k in totals.index]
+    lookup = {k: i for i, k in enumerate(keys)}
+    for col in cols:
+        if col not in data.columns:
+            raise WeightingError(f"The data has no column {col!r} to post-stratify on.")
+        if data[col].isna().any():
+            raise WeightingError(
+                f"{int(data[col].isna().sum())} row(s) have no {col!r}.",
+                hint="fill or drop them before post-stratifying",
             )
-            shift += level_sums / np.bincount(level, weights=counts, minlength=k)[:, None]
-    taken = sum(s[lv] for s, (lv, _) in zip(shifts, levels))  # per cell
-    return psw[:, None] * (ratio - taken[cell_of])
+    row_keys = list(zip(*(data[c].astype(str) for c in cols)))
+    index = np.array([lookup.get(k, -1) for k in row_keys])
+    if (index < 0).any():
+        raise WeightingError(
+            f"Cell {row_keys[int(np.argmax(index < 0))]} of {cols} has respondents but no "
+            "population count.",
+            hint="add its count to totals",
+        )
+    have = np.bincount(index, weights=w, minlength=len(keys))
+    empty = (have == 0) & (totals.to_numpy() > 0)
+    if empty.any():
+        raise WeightingError(
+            f"Cell {keys[int(np.argmax(empty))]} of {cols} has a population count but no "
+            "respondents.",
+            hint="collapse it with a neighbouring cell",
+        )
+    new = w * (totals.to_numpy() / np.where(have > 0, have, 1))[index]
+    return PostStratification(tuple(cols), index, w, new)
+
+
+def calibrate_weights(
+    data: pd.DataFrame,
+    w: np.ndarray,
+    totals: dict,
+    numeric: Callable[[str], np.ndarray],
+    *,
+    tol: float,
+) -> Calibration:
+    """Linear (GREG) calibration of ``w``; the step carries the new weights."""
+    if not totals:
+        raise WeightingError("No totals to calibrate to.", hint="pass {column: totals}")
+    columns, targets, names = [], [], []
+    categorical = {k: v for k, v in totals.items() if isinstance(v, dict)}
+    for col, codes, t in margin_codes(data, categorical):
+        columns.append((codes[:, None] == np.arange(len(t))).astype(float))
+        targets.extend(t)
+        names.extend(f"{col}={level}" for level in categorical[col])
+    for col, total in totals.items():
+        if col in categorical:
+            continue
+        if col not in data.columns:
+            raise WeightingError(
+                f"The data has no column {col!r} to calibrate on.", hint="check the spelling"
+            )
+        x = numeric(col)
+        if np.isnan(x).any():
+            raise WeightingError(
+                f"{int(np.isnan(x).sum())} respondent(s) have no {col!r} to calibrate on.",
+                hint="impute it or drop those rows before weighting",
+            )
+        columns.append(x[:, None])
+        targets.append(float(total))
+        names.append(col)
+    X, T = np.hstack(columns), np.asarray(targets, dtype=float)
+    lam = np.linalg.pinv((X * w[:, None]).T @ X) @ (T - X.T @ w)
+    g = 1 + X @ lam
+    new = w * g
+    off = np.abs(X.T @ new - T) / np.maximum(np.abs(T), 1)
+    if off.max() > tol:
+        k = int(off.argmax())
+        raise WeightingError(
+            f"The calibration totals cannot all be met: {names[k]} stays {off[k]:.2%} off "
+            "its target.",
+            hint="check that the totals agree with each other (every margin must sum to "
+            "the same population size)",
+        )
+    half = np.sqrt(w)
+    return Calibration(tuple(totals), X * half[:, None], g * half, new, float(off.max()))

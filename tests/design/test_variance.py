@@ -1,0 +1,78 @@
+"""The variance engine: R's lonely-PSU "adjust" formula, its interface for models and crosstab."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from r_designs import load_api
+from survey_tools import DesignError, SurveyDesign
+
+
+def _lonely() -> pd.DataFrame:
+    strat = load_api("apistrat")
+    return pd.concat([strat[strat["stype"] != "E"], strat[strat["stype"] == "E"].iloc[:1]])
+
+
+@pytest.mark.parametrize(("stat", "col"), [("total", "enroll"), ("mean", "api00")])
+def test_adjust_centres_a_lonely_psu_at_the_grand_mean(stat, col):
+    """R's documented rule: the lonely stratum's PSU total is centred at the mean PSU total of
+    the whole sample instead of its stratum's (here one row per PSU, no fpc)."""
+    data = _lonely()
+    d = SurveyDesign(data, weights="pw", strata="stype", lonely_psu="adjust")
+    y, w = data[col].to_numpy(float), data["pw"].to_numpy(float)
+    z = w * y if stat == "total" else w * (y - np.sum(w * y) / w.sum()) / w.sum()
+    grand = z.sum() / len(z)
+    var = 0.0
+    for _, rows in data.groupby("stype", observed=True).indices.items():
+        zh = z[rows]
+        if len(zh) == 1:
+            var += (zh[0] - grand) ** 2
+        else:
+            var += len(zh) / (len(zh) - 1) * np.sum((zh - zh.mean()) ** 2)
+    got = getattr(d, stat)(col).iloc[0]
+    assert got["se"] == pytest.approx(np.sqrt(var), rel=1e-12)
+
+
+def test_adjust_differs_from_certainty_only_through_the_lonely_stratum():
+    data = _lonely()
+    adjust = SurveyDesign(data, weights="pw", strata="stype", lonely_psu="adjust")
+    certain = SurveyDesign(data, weights="pw", strata="stype", lonely_psu="certainty")
+    assert adjust.total("enroll")["se"].iloc[0] > certain.total("enroll")["se"].iloc[0]
+
+
+def test_engine_vcov_diagonal_is_the_variance_of_each_total():
+    d = SurveyDesign(load_api("apiclus1"), psu="dnum", weights="pw", fpc="fpc")
+    data = d.data
+    infl = d.weights[:, None] * data[["api00", "enroll"]].to_numpy(float)
+    V = d.engine.vcov(infl)
+    assert V.shape == (2, 2)
+    assert np.sqrt(V[0, 0]) == pytest.approx(d.total("api00")["se"].iloc[0], rel=1e-12)
+    assert np.sqrt(V[1, 1]) == pytest.approx(d.total("enroll")["se"].iloc[0], rel=1e-12)
+    assert d.engine.degf() == data["dnum"].nunique() - 1
+    assert (
+        d.engine.degf(data["stype"].eq("H").to_numpy())
+        == data.loc[data["stype"].eq("H"), "dnum"].nunique() - 1
+    )
+
+
+def test_a_weighted_design_says_how_it_was_weighted():
+    data = load_api("apistrat")
+    d = SurveyDesign(data, weights="pw", strata="stype")
+    assert "simple random sample" not in repr(d) and "raked" not in repr(d)
+    margins = {
+        "stype": data.groupby("stype", observed=True)["pw"].sum().to_dict(),
+        "sch.wide": data.groupby("sch.wide", observed=True)["pw"].sum().to_dict(),
+    }
+    raked = d.rake(margins)
+    assert "raked to stype, sch.wide" in repr(raked)
+    post = d.poststratify("stype", margins["stype"])
+    assert "post-stratified on stype" in repr(post)
+    assert "calibrated" in repr(d.calibrate({"stype": margins["stype"]}))
+    assert repr(d) == repr(SurveyDesign(data, weights="pw", strata="stype"))  # input unchanged
+    assert "simple random sample" in repr(SurveyDesign(data))
+
+
+def test_mean_of_a_categorical_column_points_at_proportion():
+    d = SurveyDesign(load_api("apisrs"))
+    with pytest.raises(DesignError, match=r"categorical.*proportion\('stype'\)"):
+        d.mean("stype")

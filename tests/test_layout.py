@@ -1,0 +1,102 @@
+"""The package reads as the flow: stage folders in order, imports one way, small files.
+
+The import contract: a module of a stage may import ``survey_tools.errors`` and the stages before
+its own, never a later one. ``cli.py`` and ``demo.py`` sit on top and may import every stage.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "src" / "survey_tools"
+STAGES = ["errors", "ingest", "cleaning", "design", "models", "exposure", "disclosure", "report"]
+TOP = {"cli", "demo", "__init__"}
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+
+
+def _part(path: Path) -> str:
+    """The stage (or top-level module, or ``synth``) a source file belongs to."""
+    rel = path.relative_to(PACKAGE).parts
+    return rel[0] if len(rel) > 1 else rel[0].removesuffix(".py")
+
+
+def _imported_parts(path: Path) -> set[str]:
+    """Top-level parts of survey_tools a module imports, relative or absolute."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    rel = path.relative_to(PACKAGE).parts
+    parts = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 0:
+                names = [node.module or ""]
+                names = [n.removeprefix("survey_tools.") for n in names if n.startswith("survey_")]
+            else:
+                base = list(rel[: len(rel) - node.level])  # the package the dots point at
+                names = [".".join([*base, node.module] if node.module else base)]
+                if not node.module:
+                    names = [".".join([*base, a.name]) for a in node.names]
+            parts |= {n.split(".")[0] for n in names if n}
+        elif isinstance(node, ast.Import):
+            parts |= {
+                a.name.split(".")[1]
+                for a in node.names
+                if a.name.startswith("survey_tools.") and "." in a.name
+            }
+    return parts
+
+
+def test_the_tree_reads_as_the_flow():
+    folders = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    assert len(folders & set(STAGES)) >= 4 and "synth" in folders
+    for folder in folders:
+        doc = ast.get_docstring(ast.parse((PACKAGE / folder / "__init__.py").read_text()))
+        assert doc and "import" in doc, f"{folder}/__init__.py must say what it may import"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_stage_imports_a_later_one(path):
+    own = _part(path)
+    if own in TOP:
+        return
+    for other in _imported_parts(path) - {own}:
+        if own == "synth":
+            assert other == "errors", f"{path.name}: the demo generator imports {other}"
+            continue
+        assert other in STAGES, f"{path}: imports {other!r}, which is not a stage"
+        assert STAGES.index(other) < STAGES.index(own), f"{path}: {own} imports later {other}"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_code_reads_another_objects_private_attribute(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = [
+        f"line {node.lineno}: {ast.unparse(node)}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+        and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+    ]
+    assert not found, f"{path.name} reaches into private attributes: {found}"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_source_files_stay_short(path):
+    if _part(path) == "synth":
+        return
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= 600, f"{path.name} has {lines} lines: split it along a seam"
+
+
+def test_one_function_computes_response_rates():
+    defs = [
+        f"{p.relative_to(PACKAGE)}:{node.name}"
+        for p in SOURCES
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.name.lower().lstrip("_") in {"response_rates", "rr1", "rr2", "rates"}
+    ]
+    assert len(defs) == 1, defs

@@ -27,6 +27,7 @@ from .variance import LONELY_RULES, VarianceEngine, build_stages
 from .weighting import (
     WeightDiagnostics,
     calibrate_weights,
+    dense_codes,
     diagnostics,
     poststratify_weights,
     rake_weights,
@@ -39,6 +40,15 @@ def _as_list(cols: str | Sequence[str] | None) -> list[str]:
     if cols is None:
         return []
     return [cols] if isinstance(cols, str) else list(cols)
+
+
+def _category_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes (-1 where missing) and the levels of a column: a categorical's own categories,
+    otherwise the sorted distinct values."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(np.int64), values.cat.categories
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.int64), pd.Index(uniques)
 
 
 def _lsum(x: np.ndarray) -> float:
@@ -136,6 +146,7 @@ class SurveyDesign:
             w = fpc_weights if fpc_weights is not None else np.ones(len(data))
         self.weights = w
         self.engine = VarianceEngine(stages, lonely_psu, w)
+        self._domain_cache: dict = {}
         self.engine.check_lonely()
 
     def __repr__(self) -> str:
@@ -228,27 +239,31 @@ class SurveyDesign:
     # --- domains -------------------------------------------------------------------------------
 
     def _domains(self, by: str | Sequence[str] | None) -> tuple[np.ndarray, pd.DataFrame]:
-        """Each row's domain code (-1 when a by-variable is missing) and the domains' labels."""
-        cols = _as_list(by)
+        """Each row's domain code (-1 when a by-variable is missing) and the domains' labels.
+
+        Computed once per ``by`` and design lineage: a design never changes its rows.
+        """
+        cols = tuple(_as_list(by))
+        if cols not in self._domain_cache:
+            self._domain_cache[cols] = self._find_domains(list(cols))
+        return self._domain_cache[cols]
+
+    def _find_domains(self, cols: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
         if not cols:
             return np.zeros(len(self.data), dtype=np.int64), pd.DataFrame(index=[0])
         frames, codes = [], []
         for col in cols:
             if col not in self.data.columns:
                 raise DesignError(f"The data has no by-column {col!r}.", hint="check the spelling")
-            values = self.data[col]
-            cats = (
-                values.cat.categories
-                if isinstance(values.dtype, pd.CategoricalDtype)
-                else pd.Index(sorted(values.dropna().unique()))
-            )
-            codes.append(pd.Categorical(values, categories=cats).codes.astype(np.int64))
+            c, cats = _category_codes(self.data[col])
+            codes.append(c)
             frames.append(cats)
         missing = np.any(np.column_stack(codes) < 0, axis=1)
         combo = np.zeros(len(self.data), dtype=np.int64)
         for c, cats in zip(codes, frames):
             combo = combo * len(cats) + np.maximum(c, 0)
-        observed, dom = np.unique(combo[~missing], return_inverse=True)
+        dom, first = dense_codes(combo[~missing])
+        observed = combo[~missing][first]
         out = np.full(len(self.data), -1, dtype=np.int64)
         out[~missing] = dom
         labels = {}
@@ -277,12 +292,7 @@ class SurveyDesign:
         """Codes (-1 missing) and levels of a categorical column (bool and 0/1 allowed)."""
         if col not in self.data.columns:
             raise DesignError(f"The data has no column {col!r}.", hint="check the spelling")
-        values = self.data[col]
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            cats = values.cat.categories
-        else:
-            cats = pd.Index(sorted(values.dropna().unique()))
-        return pd.Categorical(values, categories=cats).codes.astype(np.int64), cats
+        return _category_codes(self.data[col])
 
     def _indicators(self, col: str) -> tuple[np.ndarray, pd.Index]:
         """One 0/1 column per level of a categorical column (NaN where it is missing)."""
@@ -303,25 +313,24 @@ class SurveyDesign:
 
     def _mean_parts(self, y: np.ndarray, dom: np.ndarray, n_dom: int):
         """Domain means of the columns of y (rows x q), their variances and bases."""
-        ok = ~np.isnan(y).any(axis=1) & (dom >= 0)
-        d = np.where(ok, dom, -1)
+        missing = np.isnan(y).any(axis=1)
+        if missing.any():
+            ok = ~missing & (dom >= 0)
+            d = np.where(ok, dom, -1)
+        else:  # the domain array itself, so the variance engine reuses its row groups
+            ok, d = dom >= 0, dom
+        dk = np.maximum(d, 0)
         w = np.where(ok, self.weights, 0.0)
-        wsum = np.array([_lsum(w[d == k]) for k in range(n_dom)])
+        wsum = np.bincount(dk, weights=w, minlength=n_dom)
         y0 = np.where(ok[:, None], y, 0.0)
         est = (
             np.column_stack(
-                [
-                    np.bincount(np.maximum(d, 0), weights=w * y0[:, j], minlength=n_dom)
-                    for j in range(y.shape[1])
-                ]
+                [np.bincount(dk, weights=w * y0[:, j], minlength=n_dom) for j in range(y.shape[1])]
             )
             / wsum[:, None]
         )
-        infl = np.where(
-            ok[:, None],
-            w[:, None] * (y0 - est[np.maximum(d, 0)]) / wsum[np.maximum(d, 0)][:, None],
-            0.0,
-        )
+        share = np.divide(w, wsum[dk], out=np.zeros_like(w), where=w > 0)
+        infl = share[:, None] * (y0 - est[dk])
         var = self.engine.variance(infl, d, n_dom).T
         n = np.bincount(d[d >= 0], minlength=n_dom)
         return est, var, n, d, w, wsum, y0

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -188,6 +189,8 @@ class VarianceEngine:
         values = np.asarray(values, dtype=float).reshape(len(dom), -1)
         if not self.steps:
             return self._stage_variance(values, dom, n_dom)
+        if self._cells is not None:
+            return self._cell_variance(values, dom, n_dom)
         n, q = values.shape
         pairs = [(k, j) for k in range(n_dom) for j in range(q)]
         out = np.empty((q, n_dom))
@@ -201,6 +204,104 @@ class VarianceEngine:
             for (k, j), v in zip(chunk, var):
                 out[j, k] = v
         return out
+
+    @cached_property
+    def _cells(self) -> dict | None:
+        """Row groups for variances from cell sums, or None when the design needs rows.
+
+        After one raking or post-stratification of a design whose PSUs are its rows (any
+        strata, no lonely PSU), a calibrated variance is a function of sums over the groups
+        that the strata, the calibration cells and the domain define; see ``_cell_variance``.
+        """
+        if len(self.steps) != 1 or not hasattr(self.steps[0], "shifts") or len(self.stages) != 1:
+            return None
+        st, step = self.stages[0], self.steps[0]
+        if len(st.stratum) != len(self.weights) or (st.n_psu < 2).any():
+            return None
+        n_cells = step.n_cells
+        group = st.stratum[st.cluster] * n_cells + step.cell_of  # row -> (stratum, cell)
+        size = len(st.n_psu) * n_cells
+        w = step.weights
+        return {
+            "step": step,
+            "group": group,
+            "shape": (len(st.n_psu), n_cells),
+            "w": np.bincount(group, weights=w, minlength=size),
+            "w2": np.bincount(group, weights=w * w, minlength=size),
+            "a": step.sum_weights,
+            "scale": np.where(st.f < 1e-7, 0.0, st.f * st.n_psu / (st.n_psu - 1)),
+            "n_h": st.n_psu,
+        }
+
+    def _cell_variance(self, values: np.ndarray, dom: np.ndarray, n_dom: int) -> np.ndarray:
+        """Calibrated variances of domain totals from group sums, in one pass per column.
+
+        The residual of domain k's influence values is ``e = x 1[dom = k] - w T[cell, k]``,
+        with ``T`` from the cells' sums of ``x a``. Rows in domain k contribute their own
+        residual; every other row of a cell contributes ``w T``, whose squares and sums come
+        from the sums of ``w`` and ``w^2`` per (stratum, cell) less the domain's own. The
+        numbers are those of residualising every domain's column, without building them.
+        """
+        c = self._cells
+        n_h, n_c = c["shape"]
+        p = self._domain_groups(dom, n_dom)
+        inside, w_rows, step = p["inside"], c["step"].weights, c["step"]
+        size = n_h * n_c * n_dom
+
+        def group_sums(x: np.ndarray) -> np.ndarray:
+            return np.bincount(p["key"], weights=x, minlength=size + 1)[:size].reshape(n_h, n_c, -1)
+
+        def strat_sums(x: np.ndarray) -> np.ndarray:
+            return np.bincount(p["strat_dom"], weights=x, minlength=n_h * n_dom + 1)[:-1].reshape(
+                n_h, n_dom
+            )
+
+        out = np.empty((values.shape[1], n_dom))
+        for j in range(values.shape[1]):
+            v = np.where(inside, values[:, j], 0.0)
+            T = step.shifts(group_sums(v * c["a"]).sum(axis=0))  # (cells, domains)
+            e = v - w_rows * T.reshape(-1)[p["cell_dom"]]
+            e[~inside] = 0.0
+            s2 = strat_sums(e * e) + (T * T * p["w2_out"]).sum(axis=1)
+            s1 = strat_sums(e) - (T * p["w_out"]).sum(axis=1)
+            var = c["scale"][:, None] * (s2 - s1 * s1 / c["n_h"][:, None])
+            out[j] = np.maximum(var.sum(axis=0), 0.0)
+        return out
+
+    def _domain_groups(self, dom: np.ndarray, n_dom: int) -> dict:
+        """Row keys and weight sums of ``_cell_variance`` for one domain array, kept for the
+        last few domain arrays seen (estimators pass the same array for every column)."""
+        cache = self._group_cache
+        for entry in cache:
+            if entry["dom"] is dom and entry["n_dom"] == n_dom:
+                return entry
+        c = self._cells
+        n_h, n_c = c["shape"]
+        size = n_h * n_c * n_dom
+        inside = dom >= 0
+        key = np.where(inside, c["group"] * n_dom + dom, size)
+        w = c["step"].weights
+
+        def group_sums(x: np.ndarray) -> np.ndarray:
+            return np.bincount(key, weights=x, minlength=size + 1)[:size].reshape(n_h, n_c, -1)
+
+        entry = {
+            "dom": dom,
+            "n_dom": n_dom,
+            "inside": inside,
+            "key": key,
+            "cell_dom": np.where(inside, (c["group"] % n_c) * n_dom + dom, 0),
+            "strat_dom": np.where(inside, (c["group"] // n_c) * n_dom + dom, n_h * n_dom),
+            "w_out": c["w"].reshape(n_h, n_c, 1) - group_sums(w),  # outside each domain
+            "w2_out": c["w2"].reshape(n_h, n_c, 1) - group_sums(w * w),
+        }
+        cache.insert(0, entry)
+        del cache[4:]
+        return entry
+
+    @cached_property
+    def _group_cache(self) -> list:
+        return []
 
     def vcov(self, values: np.ndarray) -> np.ndarray:
         """Covariance matrix (q, q) of the totals of the columns of ``values`` (rows x q)."""

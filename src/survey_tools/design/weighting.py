@@ -86,7 +86,8 @@ def margin_codes(data: pd.DataFrame, margins: dict) -> list[tuple[str, np.ndarra
                 hint="impute it (e.g. from the roll) or drop those rows before weighting",
             )
         labels = pd.Index([str(k) for k in targets])
-        codes = labels.get_indexer(values.astype(str))
+        row_codes, uniques = pd.factorize(values)
+        codes = labels.get_indexer(pd.Index([str(u) for u in uniques]))[row_codes]
         if (codes < 0).any():
             level = values.astype(str)[codes < 0].iloc[0]
             raise WeightingError(
@@ -124,7 +125,8 @@ def rake_cells(
     key = np.zeros(len(w), dtype=np.int64)
     for c, t in zip(codes, totals):
         key = key * len(t) + c
-    cells, cell_of = np.unique(key, return_inverse=True)
+    cell_of, first = dense_codes(key)
+    cells = key[first]
     base = np.bincount(cell_of, weights=w)
     cell_codes = []
     rest = cells.copy()
@@ -155,6 +157,22 @@ def rake_cells(
     return w * g[cell_of], passes, misfit
 
 
+def dense_codes(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes 0..k-1 of the distinct values of a non-negative integer key, in sorted order, and
+    each code's first row: what ``np.unique(key, return_index=True, return_inverse=True)`` gives,
+    in linear time when the key's range is small (as for cells of margins)."""
+    top = int(key.max(initial=-1)) + 1
+    if top > 4 * len(key) + 1024:
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        return inverse, first
+    present = np.zeros(top, dtype=bool)
+    present[key] = True
+    remap = np.cumsum(present) - 1
+    first = np.full(top, len(key), dtype=np.int64)
+    np.minimum.at(first, key, np.arange(len(key)))
+    return remap[key], first[present]
+
+
 def residualise(x: np.ndarray, steps: tuple) -> np.ndarray:
     """Influence values after the calibration steps, as R's ``svyrecvar`` does with postStrata."""
     for step in steps:
@@ -162,8 +180,24 @@ def residualise(x: np.ndarray, steps: tuple) -> np.ndarray:
     return x
 
 
+def _cell_sums(cell_of: np.ndarray, x: np.ndarray, n_cells: int) -> np.ndarray:
+    return np.column_stack(
+        [np.bincount(cell_of, weights=x[:, j], minlength=n_cells) for j in range(x.shape[1])]
+    )
+
+
+class _CellStep:
+    """A calibration on cells (raking, post-stratification): the residual of influence values x
+    is ``x - weights * shifts(sums)[cell_of]``, where ``sums`` are the cell sums of
+    ``x * sum_weights``. The variance engine uses the same three parts on cell-level sums."""
+
+    def residualise(self, x: np.ndarray) -> np.ndarray:
+        sums = _cell_sums(self.cell_of, x * self.sum_weights[:, None], self.n_cells)
+        return x - self.weights[:, None] * self.shifts(sums)[self.cell_of]
+
+
 @dataclass(frozen=True)
-class Raking:
+class Raking(_CellStep):
     """A raking step: the margins, the cells they cross-classify and the raked weights."""
 
     margins: tuple[str, ...]
@@ -176,21 +210,22 @@ class Raking:
     def describe(self) -> str:
         return f"raked to {', '.join(self.margins)} ({self.iterations} passes)"
 
-    def residualise(self, x: np.ndarray) -> np.ndarray:
+    @property
+    def n_cells(self) -> int:
+        return len(self.levels[0][0])
+
+    @property
+    def sum_weights(self) -> np.ndarray:
+        return 1 / self.weights
+
+    def shifts(self, sums: np.ndarray) -> np.ndarray:
         """R's raking residuals: sweep each margin's means of ``x / w`` out, ten times over.
 
         Every sweep subtracts one amount per level of a margin, so the sweeps run on the cells
-        the margins cross-classify (sums and counts per cell) and reach the rows once.
+        the margins cross-classify (sums and counts per cell); returns the amount per cell.
         """
-        q, psw = x.shape[1], self.weights
-        counts = np.bincount(self.cell_of).astype(float)
-        ratio = x / psw[:, None]
-        sums = np.column_stack(
-            [
-                np.bincount(self.cell_of, weights=ratio[:, j], minlength=len(counts))
-                for j in range(q)
-            ]
-        )
+        q = sums.shape[1]
+        counts = np.bincount(self.cell_of, minlength=self.n_cells).astype(float)
         shifts = [np.zeros((k, q)) for _, k in self.levels]
         for _ in range(10):
             for (level, k), shift in zip(self.levels, shifts):
@@ -200,16 +235,15 @@ class Raking:
                     [np.bincount(level, weights=resid[:, j], minlength=k) for j in range(q)]
                 )
                 shift += level_sums / np.bincount(level, weights=counts, minlength=k)[:, None]
-        taken = sum(s[lv] for s, (lv, _) in zip(shifts, self.levels))  # per cell
-        return psw[:, None] * (ratio - taken[self.cell_of])
+        return sum(s[lv] for s, (lv, _) in zip(shifts, self.levels))
 
 
 @dataclass(frozen=True)
-class PostStratification:
+class PostStratification(_CellStep):
     """A post-stratification step: each row's cell and the weights before and after."""
 
     cells: tuple[str, ...]
-    index: np.ndarray
+    cell_of: np.ndarray
     before: np.ndarray
     weights: np.ndarray
 
@@ -219,17 +253,19 @@ class PostStratification:
     def describe(self) -> str:
         return f"post-stratified on {' x '.join(self.cells)}"
 
-    def residualise(self, x: np.ndarray) -> np.ndarray:
-        k = self.index.max() + 1
-        ratio = self.before / self.weights
-        means = np.column_stack(
-            [
-                np.bincount(self.index, weights=x[:, j] * ratio, minlength=k)
-                for j in range(x.shape[1])
-            ]
+    @property
+    def n_cells(self) -> int:
+        return int(self.cell_of.max()) + 1
+
+    @property
+    def sum_weights(self) -> np.ndarray:
+        return self.before / self.weights
+
+    def shifts(self, sums: np.ndarray) -> np.ndarray:
+        """Each cell's mean of x / w (weighted by the weights before post-stratifying)."""
+        return (
+            sums / np.bincount(self.cell_of, weights=self.before, minlength=self.n_cells)[:, None]
         )
-        means /= np.bincount(self.index, weights=self.before, minlength=k)[:, None]
-        return x - means[self.index] * self.weights[:, None]
 
 
 @dataclass(frozen=True)
@@ -297,7 +333,7 @@ def rake_weights(
     key = np.zeros(len(new), dtype=np.int64)
     for index in codes:
         key = key * (int(index.max()) + 1) + index
-    _, first, cell_of = np.unique(key, return_index=True, return_inverse=True)
+    cell_of, first = dense_codes(key)
     levels = tuple((index[first], int(index.max()) + 1) for index in codes)
     return Raking(tuple(margins), cell_of, levels, new, iterations, misfit)
 

@@ -311,17 +311,29 @@ class SurveyDesign:
 
     # --- estimators ----------------------------------------------------------------------------
 
-    def _mean_parts(self, y: np.ndarray, dom: np.ndarray, n_dom: int):
-        """Domain means of the columns of y (rows x q), their variances and bases."""
-        missing = np.isnan(y).any(axis=1)
-        if missing.any():
-            ok = ~missing & (dom >= 0)
-            d = np.where(ok, dom, -1)
-        else:  # the domain array itself, so the variance engine reuses its row groups
-            ok, d = dom >= 0, dom
+    def _domain_weights(self, d: np.ndarray, n_dom: int) -> tuple:
+        """Per row: its domain (0 outside), weight (0 outside) and share of its domain's
+        weight; per domain: the weight sum and the row count. Kept for the design's domains."""
+        key = ("weights", id(d), n_dom)
+        hit = self._domain_cache.get(key)
+        if hit is not None and hit[0] is d:
+            return hit[1]
+        ok = d >= 0
         dk = np.maximum(d, 0)
         w = np.where(ok, self.weights, 0.0)
         wsum = np.bincount(dk, weights=w, minlength=n_dom)
+        share = np.divide(w, wsum[dk], out=np.zeros_like(w), where=w > 0)
+        parts = (ok, dk, w, wsum, share, np.bincount(d[ok], minlength=n_dom))
+        if any(d is dom for dom, _ in self._domain_cache.values() if isinstance(dom, np.ndarray)):
+            self._domain_cache[key] = (d, parts)
+        return parts
+
+    def _mean_parts(self, y: np.ndarray, dom: np.ndarray, n_dom: int):
+        """Domain means of the columns of y (rows x q), their variances and bases."""
+        missing = np.isnan(y).any(axis=1)
+        # Without gaps the domain array itself goes on, so its row groups are reused.
+        d = np.where(missing, -1, dom) if missing.any() else dom
+        ok, dk, w, wsum, share, n = self._domain_weights(d, n_dom)
         y0 = np.where(ok[:, None], y, 0.0)
         est = (
             np.column_stack(
@@ -329,10 +341,8 @@ class SurveyDesign:
             )
             / wsum[:, None]
         )
-        share = np.divide(w, wsum[dk], out=np.zeros_like(w), where=w > 0)
         infl = share[:, None] * (y0 - est[dk])
         var = self.engine.variance(infl, d, n_dom).T
-        n = np.bincount(d[d >= 0], minlength=n_dom)
         return est, var, n, d, w, wsum, y0
 
     def _deff(self, y0, est, var, d, w, wsum, n, total: bool):

@@ -245,7 +245,7 @@ class VarianceEngine:
         c = self._cells
         n_h, n_c = c["shape"]
         p = self._domain_groups(dom, n_dom)
-        inside, w_rows, step = p["inside"], c["step"].weights, c["step"]
+        w_rows, step = c["step"].weights, c["step"]
         size = n_h * n_c * n_dom
 
         def group_sums(x: np.ndarray) -> np.ndarray:
@@ -258,10 +258,10 @@ class VarianceEngine:
 
         out = np.empty((values.shape[1], n_dom))
         for j in range(values.shape[1]):
-            v = np.where(inside, values[:, j], 0.0)
+            v = values[:, j] * p["inside_f"]
             T = step.shifts(group_sums(v * c["a"]).sum(axis=0))  # (cells, domains)
             e = v - w_rows * T.reshape(-1)[p["cell_dom"]]
-            e[~inside] = 0.0
+            e *= p["inside_f"]
             s2 = strat_sums(e * e) + (T * T * p["w2_out"]).sum(axis=1)
             s1 = strat_sums(e) - (T * p["w_out"]).sum(axis=1)
             var = c["scale"][:, None] * (s2 - s1 * s1 / c["n_h"][:, None])
@@ -289,6 +289,7 @@ class VarianceEngine:
             "dom": dom,
             "n_dom": n_dom,
             "inside": inside,
+            "inside_f": inside.astype(float),
             "key": key,
             "cell_dom": np.where(inside, (c["group"] % n_c) * n_dom + dom, 0),
             "strat_dom": np.where(inside, (c["group"] // n_c) * n_dom + dom, n_h * n_dom),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -224,18 +225,23 @@ class Raking(_CellStep):
         Every sweep subtracts one amount per level of a margin, so the sweeps run on the cells
         the margins cross-classify (sums and counts per cell); returns the amount per cell.
         """
-        q = sums.shape[1]
-        counts = np.bincount(self.cell_of, minlength=self.n_cells).astype(float)
-        shifts = [np.zeros((k, q)) for _, k in self.levels]
+        onehots, sizes = self._sweep_parts
+        shifts = [np.zeros((k.shape[1], sums.shape[1])) for k in onehots]
         for _ in range(10):
-            for (level, k), shift in zip(self.levels, shifts):
-                taken = sum(s[lv] for s, (lv, _) in zip(shifts, self.levels))
-                resid = sums - counts[:, None] * taken
-                level_sums = np.column_stack(
-                    [np.bincount(level, weights=resid[:, j], minlength=k) for j in range(q)]
-                )
-                shift += level_sums / np.bincount(level, weights=counts, minlength=k)[:, None]
-        return sum(s[lv] for s, (lv, _) in zip(shifts, self.levels))
+            for m, (onehot, size) in enumerate(zip(onehots, sizes)):
+                taken = sum(o @ s for o, s in zip(onehots, shifts))
+                shifts[m] += onehot.T @ (sums - self._counts[:, None] * taken) / size[:, None]
+        return sum(o @ s for o, s in zip(onehots, shifts))
+
+    @cached_property
+    def _counts(self) -> np.ndarray:
+        return np.bincount(self.cell_of, minlength=self.n_cells).astype(float)
+
+    @cached_property
+    def _sweep_parts(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Per margin: the cells' one-hot level matrix and the rows in each level."""
+        onehots = [(level[:, None] == np.arange(k)).astype(float) for level, k in self.levels]
+        return onehots, [o.T @ self._counts for o in onehots]
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """Personal data: redact free text offline, and replace identifiers by a salted hash.
 
-Free text is redacted for URLs, email addresses, IP addresses, phone numbers, member-ID
-patterns and the full names on the membership roll, each replaced by a bracketed tag
-(``[email]``, ``[name]``...). Nothing is sent anywhere: the patterns are regular expressions
-and the names come from the roll the analyst supplies.
+:func:`redact` replaces each piece of personal data in open answers by a bracketed tag of its
+kind: ``[name]`` (roll members in every everyday form, and other people found with a name
+gazetteer and context), ``[email]``, ``[phone]``, ``[address]``, ``[url]``, ``[handle]``,
+``[ip]``, ``[ssn]``, ``[card]``, ``[dob]`` and ``[member_id]``. The detectors are in
+``redact_names.py`` and ``redact_patterns.py``; nothing is downloaded or sent anywhere.
 
 Identifiers kept for linking waves are replaced by ``HMAC-SHA256(salt, value)``. The salt is
 read from ``salt=``, the environment variable ``SURVEY_TOOLS_SALT``, or the file named by
@@ -18,69 +19,115 @@ import hmac
 import os
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import PrivacyError
+from . import redact_patterns as rp
+from .redact_names import RollNames, gazetteer, other_names
 
-__all__ = ["Redactor", "hash_values", "read_salt"]
+__all__ = ["Redactor", "hash_values", "read_salt", "redact"]
 
-PATTERNS = {  # applied in this order: a URL may hold an email or an ID, an email a name
-    "url": r"\b(?:https?://|www\.)[^\s<>\"']+",
-    "email": r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b",
-    "ip": r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b"
-    r"|\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b",
-    "phone": r"(?<![\w.])(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{3}\)|\d{3})[\s.-]?\d{3}[\s.-]?\d{4}\b",
-    "member_id": r"\b[A-Z]{1,3}-?\d{5,8}\b",
-}
-WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# When two detections overlap, the one of the earlier kind wins (a URL or an email may hold a
+# name or digits), then the longer one.
+ORDER = ("url", "email", "handle", "ip", "card", "ssn", "dob", "member_id", "phone", "address")
+NAME_COLUMNS = (("first_name", "last_name"), ("given_name", "family_name"), ("first", "last"))
+
+
+def _roll_pairs(roll: pd.DataFrame | None) -> list[tuple[str, str]]:
+    """``(first, last)`` names of a roll: first/last name columns, or one ``name`` column."""
+    if roll is None:
+        return []
+    cols = {str(c).casefold(): c for c in roll.columns}
+    for first, last in NAME_COLUMNS:
+        if first in cols and last in cols:
+            frame = roll[[cols[first], cols[last]]].dropna().astype(str)
+            return list(frame.itertuples(index=False, name=None))
+    if "name" in cols:
+        return [_split(n) for n in roll[cols["name"]].dropna().astype(str)]
+    return []
+
+
+def _split(name) -> tuple[str, str]:
+    """A full name as ``(first, last)``: ``"Last, First"`` or ``"First [Middle] Last"``."""
+    if isinstance(name, tuple | list):
+        return str(name[0]), str(name[1])
+    if "," in str(name):
+        last, _, first = str(name).partition(",")
+        return first.strip(), last.strip()
+    words = str(name).split()
+    return " ".join(words[:-1]), words[-1] if words else ""
+
+
+def _prefixes(roll: pd.DataFrame | None) -> str:
+    """The letters member IDs start with on the roll (``M`` when there is no ID column)."""
+    cols = {str(c).casefold(): c for c in roll.columns} if roll is not None else {}
+    ids = roll[cols["member_id"]].dropna().astype(str) if "member_id" in cols else []
+    found = {m[1].upper() for v in ids if (m := re.match(r"([A-Za-z]{1,3})\W?\d", v))}
+    return "|".join(sorted(found)) or "M"
 
 
 class Redactor:
-    """Redacts free text; ``names`` are full names (``"First Last"``) to remove.
+    """Redacts free text; detectors are built once and reused for every answer.
+
+    Parameters
+    ----------
+    roll : DataFrame, optional
+        The membership roll: ``first_name`` and ``last_name`` columns (or ``given_name`` and
+        ``family_name``, or one ``name`` column), and ``member_id`` for the ID format.
+    names : iterable, optional
+        More full names to remove, as ``"First Last"``, ``"Last, First"`` or ``(first, last)``.
+    patterns : dict, optional
+        More detectors, ``{kind: regular expression}``; matches become ``[kind]``.
 
     Examples
     --------
     >>> r = Redactor(names=["Ada Lovelace"])
-    >>> text, counts = r.text("Ask Ada Lovelace at ada@example.org or (213) 555-0100")
+    >>> text, counts = r.text("Ask lovelace, ada at ada@example.org or (213) 555-0100")
     >>> text, sorted(counts.items())
     ('Ask [name] at [email] or [phone]', [('email', 1), ('name', 1), ('phone', 1)])
     """
 
-    def __init__(self, *, names=(), patterns: dict | None = None) -> None:
-        spec = {**PATTERNS, **(patterns or {})}
-        self._patterns = [
-            (kind, re.compile(rx, re.I if kind != "member_id" else 0)) for kind, rx in spec.items()
+    def __init__(
+        self,
+        *,
+        roll: pd.DataFrame | None = None,
+        names: Iterable = (),
+        patterns: dict | None = None,
+    ) -> None:
+        pairs = _roll_pairs(roll) + [_split(n) for n in names if str(n).strip()]
+        self.roll_names = RollNames(pairs)
+        gazetteer()  # load the name lists now, once
+        self.detectors = [
+            *(rp.pattern(kind, rx) for kind, rx in (patterns or {}).items()),
+            *rp.DETECTORS,
+            rp.member_ids(_prefixes(roll)),
         ]
-        self._names = {" ".join(str(n).casefold().split()) for n in names if str(n).strip()}
+        self.order = {kind: i for i, kind in enumerate([*(patterns or {}), *ORDER])}
+
+    def spans(self, value: str) -> list[tuple[int, int, str]]:
+        """Non-overlapping ``(start, end, kind)`` of the personal data in ``value``, in order."""
+        found = [s for detect in self.detectors for s in detect(value)]
+        found += [(a, b, "name") for a, b in self.roll_names.find(value)]
+        found += [(a, b, "name") for a, b in other_names(value)]
+        found.sort(key=lambda s: (self.order.get(s[2], len(self.order)), s[0] - s[1]))
+        taken: list[tuple[int, int, str]] = []
+        for a, b, kind in found:
+            if all(b <= x or a >= y for x, y, _ in taken):
+                taken.append((a, b, kind))
+        return sorted(taken)
 
     def text(self, value: str) -> tuple[str, Counter]:
-        counts: Counter = Counter()
-        for kind, rx in self._patterns:
-            value, n = rx.subn(f"[{kind}]", value)
-            if n:
-                counts[kind] += n
-        if self._names:
-            value, n = self._remove_names(value)
-            if n:
-                counts["name"] += n
-        return value, counts
-
-    def _remove_names(self, value: str) -> tuple[str, int]:
-        """Replace each pair of adjacent words that is a full name on the roll."""
-        words = list(WORD.finditer(value))
-        out, last, n, i = [], 0, 0, 0
-        while i < len(words) - 1:
-            a, b = words[i], words[i + 1]
-            gap = value[a.end() : b.start()]
-            if gap.isspace() and f"{a[0]} {b[0]}".casefold() in self._names:
-                out += [value[last : a.start()], "[name]"]
-                last, n, i = b.end(), n + 1, i + 2
-            else:
-                i += 1
-        return "".join([*out, value[last:]]), n
+        """``value`` with each piece of personal data replaced by ``[kind]``, and the counts."""
+        out, last, counts = [], 0, Counter()
+        for a, b, kind in self.spans(value):
+            out += [value[last:a], f"[{kind}]"]
+            last = b
+            counts[kind] += 1
+        return "".join([*out, value[last:]]), counts
 
     def series(self, values: pd.Series) -> tuple[pd.Series, Counter]:
         """Redact every text in ``values`` (each distinct text once; missing stays missing)."""
@@ -94,6 +141,55 @@ class Redactor:
             total.update({kind: k * int(n) for kind, k in found.items()})
         out = pd.array([*redacted, pd.NA], dtype="string")[inverse]
         return pd.Series(out, index=values.index, name=values.name), total
+
+
+def redact(
+    texts,
+    *,
+    roll: pd.DataFrame | None = None,
+    names: Iterable = (),
+    patterns: dict | None = None,
+) -> pd.Series:
+    """Open answers with personal data replaced by bracketed tags of its kind, offline.
+
+    Parameters
+    ----------
+    texts : Series or list of str
+        The answers; missing values stay missing and the index is kept.
+    roll : DataFrame, optional
+        The membership roll, as ``clean(roll=...)`` takes: its members' full names are removed
+        in every everyday form (either order, ``Last, First``, possessive, any case, accents
+        or curly apostrophes, hyphenated or double surnames), but never a first name alone.
+    names : iterable, optional
+        More names to remove (``"First Last"`` or ``(first, last)``).
+    patterns : dict, optional
+        More detectors as ``{kind: regular expression}``, e.g. ``{"case": r"CASE-\\d+"}``.
+
+    Returns
+    -------
+    Series
+        The redacted answers (string dtype), same index and name as ``texts``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> roll = pd.DataFrame({"first_name": ["Renée"], "last_name": ["O'Connell"]})
+    >>> out = redact(
+    ...     [
+    ...         "Okay, O’Connell, Renee: my agent Dana Whitfield has it",
+    ...         "Renee said Outlier paid $40/hr; invoice INV-88213",
+    ...         "I live at 27 Maple Street, Burbank, CA 91505, born 03/14/1988",
+    ...     ],
+    ...     roll=roll,
+    ... )
+    >>> for line in out:
+    ...     print(line)
+    Okay, [name]: my agent [name] has it
+    Renee said Outlier paid $40/hr; invoice INV-88213
+    I live at [address], born [dob]
+    """
+    series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype="string")
+    return Redactor(roll=roll, names=names, patterns=patterns).series(series.astype("string"))[0]
 
 
 def read_salt(salt: str | bytes | None = None) -> bytes:

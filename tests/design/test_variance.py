@@ -76,3 +76,47 @@ def test_mean_of_a_categorical_column_points_at_proportion():
     d = SurveyDesign(load_api("apisrs"))
     with pytest.raises(DesignError, match=r"categorical.*proportion\('stype'\)"):
         d.mean("stype")
+
+
+def _raked_roles(n: int = 3000, seed: int = 3) -> SurveyDesign:
+    rng = np.random.default_rng(seed)
+    data = pd.DataFrame(
+        {
+            "role": rng.choice(list("ABCDEF"), n, p=[0.3, 0.2, 0.2, 0.1, 0.1, 0.1]),
+            "region": rng.choice(["N", "S", "W"], n),
+            "y": rng.normal(50, 10, n),
+            "flag": (rng.random(n) < 0.3).astype(float),
+        }
+    )
+    data.loc[rng.random(n) < 0.05, "y"] = np.nan
+    margins = {
+        "role": dict(zip("ABCDEF", [2000.0, 2500, 1500, 1500, 1200, 1300])),
+        "region": {"N": 4000.0, "S": 3000.0, "W": 3000.0},
+    }
+    return SurveyDesign(data, weights=None).rake(margins)
+
+
+@pytest.mark.parametrize("col", ["y", "flag"])
+def test_cell_sums_and_row_residuals_give_the_same_domain_variances(col):
+    """Domain SEs after raking come from (stratum, cell, domain) sums; the full covariance
+    (engine.vcov) residualises every row. Both must agree to 1e-10."""
+    d = _raked_roles()
+    got = d.mean(col, by="role")
+    y, w = d.data[col].to_numpy(float), d.weights
+    for _, row in got.iterrows():
+        inside = (d.data["role"] == row["role"]).to_numpy() & ~np.isnan(y)
+        wsum = w[inside].sum()
+        infl = np.where(inside, w * (np.nan_to_num(y) - row["estimate"]) / wsum, 0.0)
+        assert row["se"] == pytest.approx(np.sqrt(d.engine.vcov(infl)[0, 0]), rel=1e-10)
+
+
+def test_several_columns_at_once_give_one_long_table():
+    d = _raked_roles()
+    both = d.mean(["y", "flag"], by="role")
+    assert list(both.columns[:2]) == ["variable", "role"]
+    pd.testing.assert_frame_equal(
+        both[both["variable"] == "flag"].drop(columns="variable").reset_index(drop=True),
+        d.mean("flag", by="role"),
+    )
+    props = d.proportion(["role", "region"])
+    assert set(props["variable"]) == {"role", "region"}

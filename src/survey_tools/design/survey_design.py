@@ -357,14 +357,28 @@ class SurveyDesign:
             out[k] = var[k] / (srs * wsum[k] ** 2 if total else srs)
         return out
 
-    def mean(self, col: str, *, by=None, deff: bool = False, level: float = 0.95) -> pd.DataFrame:
+    def _stacked(self, method, cols: Sequence[str], **options) -> pd.DataFrame:
+        """One long table for several columns: a ``variable`` column, then each one's rows."""
+        parts = [method(col, **options) for col in cols]
+        return pd.concat(
+            [p.assign(variable=c)[["variable", *p.columns]] for c, p in zip(cols, parts)],
+            ignore_index=True,
+        )
+
+    def mean(
+        self, col: str | Sequence[str], *, by=None, deff: bool = False, level: float = 0.95
+    ) -> pd.DataFrame:
         """Weighted mean of a numeric column (for categories use :meth:`proportion`).
+
+        ``col`` may be a list of columns: one long table with a ``variable`` column first.
 
         Returns the ``by`` columns, ``estimate``, ``se``, ``ci_low``, ``ci_high`` (normal),
         ``n`` (unweighted base:
         rows in the domain with the variable present) and ``deff`` when asked. Rows with the
         variable missing are left out of the estimate but keep their place in the design.
         """
+        if not isinstance(col, str):
+            return self._stacked(self.mean, col, by=by, deff=deff, level=level)
         if col in self.data.columns and (
             not pd.api.types.is_numeric_dtype(self.data[col])
             or pd.api.types.is_bool_dtype(self.data[col])
@@ -452,9 +466,17 @@ class SurveyDesign:
         return out
 
     def proportion(
-        self, col: str, *, by=None, ci: str = "logit", level: float = 0.95, deff: bool = False
+        self,
+        col: str | Sequence[str],
+        *,
+        by=None,
+        ci: str = "logit",
+        level: float = 0.95,
+        deff: bool = False,
     ) -> pd.DataFrame:
         """Proportion of each level of a categorical (or 0/1, or boolean) column, with intervals.
+
+        ``col`` may be a list of columns: one long table with a ``variable`` column first.
 
         ``ci`` chooses the interval: ``"logit"`` (default, R's ``svyciprop``), ``"beta"``
         (Korn-Graubard), ``"likelihood"``, ``"asin"``, ``"wilson"`` (score interval on the
@@ -462,6 +484,8 @@ class SurveyDesign:
         the design's degrees of freedom in the domain (PSUs minus strata) and stays in [0, 1].
         ``deff=True`` adds each level's design effect, as R's ``svymean(deff=TRUE)``.
         """
+        if not isinstance(col, str):
+            return self._stacked(self.proportion, col, by=by, ci=ci, level=level, deff=deff)
         if ci not in CI_METHODS:
             raise DesignError(
                 f"Unknown interval method ci={ci!r}.", hint=f"use one of {CI_METHODS}"

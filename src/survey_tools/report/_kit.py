@@ -1,0 +1,323 @@
+"""Shared machinery of the figure helpers: checking tables, disclosure screening, drawing rows.
+
+Private: the public names are the ``fig_*`` functions in :mod:`survey_tools.report.figures`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from ..disclosure import suppress as suppress_table
+from ..errors import ReportError
+from .theme import PALETTE, SIZES, add_notes, house_rc, mark_unsuppressed, wrap_label
+
+ESTIMATE_COLUMNS = ("level", "estimate", "se", "ci_low", "ci_high", "n", "deff")
+CAUTION_RSE = 0.30
+
+
+def require(table: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    """Raise a ReportError naming the missing columns of ``table`` and where they come from."""
+    if not isinstance(table, pd.DataFrame):
+        raise ReportError(
+            f"{what} needs a DataFrame, got {type(table).__name__}.",
+            hint="pass the table returned by SurveyDesign.proportion/mean or by .tidy()",
+        )
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ReportError(
+            f"{what}: the table has no column(s) {missing} (it has {list(table.columns)}).",
+            hint="pass the table returned by SurveyDesign.proportion/mean (by-columns, level, "
+            "estimate, se, ci_low, ci_high, n) or rename your columns to these names",
+        )
+
+
+def by_column(table: pd.DataFrame, by: str | None, what: str) -> str:
+    """The one grouping column of an estimate table: ``by`` or the only non-estimate column."""
+    if by is not None:
+        require(table, [by], what)
+        return by
+    others = [c for c in table.columns if c not in ESTIMATE_COLUMNS]
+    if len(others) != 1:
+        raise ReportError(
+            f"{what}: cannot tell which column holds the groups (candidates: {others}).",
+            hint="name it with by=, e.g. by='role_primary'",
+        )
+    return others[0]
+
+
+def pick_level(table: pd.DataFrame, level: object, what: str) -> pd.DataFrame:
+    """Keep the rows of one answer ``level`` of a proportion table (all rows if it has none)."""
+    if "level" not in table.columns:
+        return table
+    levels = list(pd.unique(table["level"].astype(str)))
+    if level is None or str(level) not in levels:
+        raise ReportError(
+            f"{what}: level {level!r} is not in the table's 'level' column {levels}.",
+            hint=f"choose the answer to plot with level=, e.g. level={levels[0]!r}",
+        )
+    return table[table["level"].astype(str) == str(level)]
+
+
+WHY = {
+    "small base": "base under {min_base} respondents",
+    "small count": "a count under {min_count}",
+    "dominance": "a few values dominate",
+    "complementary": "withheld so another cell cannot be worked out",
+    "": "withheld",
+}
+
+
+def collapse(table: pd.DataFrame, level: object, group: str, what: str) -> pd.DataFrame:
+    """A proportion table reduced to what a one-answer figure publishes: that answer and the rest.
+
+    The figure shows one answer's share and the base of each group, so the counts a reader can
+    work out are that answer's and all other answers' together; disclosure control runs on
+    those two cells per group (any other answer's small count is not published).
+    """
+    if "level" not in table.columns:
+        return table
+    part = pick_level(table, level, what)
+    rest = part.assign(
+        level="(other answers)",
+        estimate=1 - part["estimate"].to_numpy(float),
+        ci_low=np.nan,
+        ci_high=np.nan,
+    )
+    if "se" in rest.columns:
+        rest["se"] = part["se"].to_numpy(float)
+    both = pd.concat([part.assign(level=str(level)), rest], ignore_index=True)
+    order = {k: i for i, k in enumerate(pd.unique(part[group].astype(str)))}
+    key = both[group].astype(str).map(order) * 2 + (both["level"] != str(level))
+    return both.iloc[np.argsort(key.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+REASON_MARKS = {
+    "small base": "suppressed: base under {min_base}",
+    "small count": "suppressed: count under {min_count}",
+    "dominance": "suppressed: dominated by a few",
+    "complementary": "suppressed: protects another cell",
+}
+
+
+def screen(
+    table: pd.DataFrame,
+    keys: Sequence[str],
+    *,
+    suppress: bool,
+    min_count: int,
+    min_base: int,
+    what: str,
+    min_base_always: bool = False,
+) -> pd.DataFrame:
+    """Add ``hidden``, ``reason`` (disclosure control) and ``caution`` (RSE > 30%) columns.
+
+    Disclosure control is :func:`survey_tools.disclosure.suppress` run on the whole table (all
+    groups and answers, as the estimator returned it), so a small count in any answer and the
+    complementary cells protecting it are withheld too. ``min_base_always`` also withholds
+    rows on a base under ``min_base`` whatever the table's kind (for distributions).
+    """
+    if suppress not in (True, False):
+        raise ReportError(
+            f"{what}: suppress must be True or False, got {suppress!r}.",
+            hint="leave suppress=True for anything published",
+        )
+    out = table.reset_index(drop=True)
+    out["hidden"], out["reason"] = False, ""
+    if suppress:
+        if "n" not in out.columns:
+            raise ReportError(
+                f"{what}: the table has no 'n' column (unweighted base), so small groups "
+                "cannot be withheld.",
+                hint="pass the estimate table with its n column, or suppress=False for a "
+                "draft (the figure is then marked as not disclosure-checked)",
+            )
+        stats = [c for c in ESTIMATE_COLUMNS if c in out.columns]
+        safe = suppress_table(
+            out[list(keys) + stats], min_count=min_count, min_base=min_base
+        ).to_frame()
+        out["hidden"] = safe["hidden"].to_numpy(dtype=bool)
+        out["reason"] = safe["reason"].fillna("").astype(str).to_numpy()
+        if min_base_always:
+            small = (pd.to_numeric(out["n"], errors="coerce").fillna(0) < min_base).to_numpy()
+            out.loc[small, "reason"] = "small base"
+            out["hidden"] = out["hidden"].to_numpy(dtype=bool) | small
+    if "se" in out.columns:
+        est = out["estimate"].abs().replace(0, np.nan)
+        out["caution"] = (out["se"] / est).fillna(np.inf).to_numpy() > CAUTION_RSE
+    else:
+        out["caution"] = False
+    out.loc[out["hidden"], "caution"] = False
+    return out
+
+
+def mark_text(reason: str, *, min_count: int, min_base: int) -> str:
+    """The short mark drawn in place of a withheld estimate."""
+    text = REASON_MARKS.get(reason, "suppressed")
+    return text.format(min_count=min_count, min_base=min_base)
+
+
+def new_figure(size: str, height: float) -> Figure:
+    """A constrained-layout figure of the house width for ``size`` and the given height."""
+    spec = SIZES[size]
+    return Figure(figsize=(spec["width"], height), layout="constrained")
+
+
+def percent_axis(axis, *, decimals: int | None = 0) -> None:
+    axis.set_major_formatter(PercentFormatter(xmax=1, decimals=decimals))
+
+
+def dollar_axis(axis) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"${v:,.0f}"))
+
+
+def finish(
+    fig: Figure,
+    *,
+    size: str,
+    suppress: bool,
+    params: dict[str, int],
+    withheld: pd.DataFrame,
+    source: str | None,
+    base: str | None,
+    caution: bool,
+    other: str | None = None,
+) -> Figure:
+    """Notes under the plot (source, base, what was withheld and why) and the draft mark."""
+    notes = []
+    if len(withheld):
+        parts = []
+        for reason, group in withheld.groupby("reason", sort=True):
+            why = WHY.get(reason, "withheld").format(**params)
+            parts.append(f"{', '.join(group['label'].astype(str))} ({why})")
+        notes.append(f"{'; '.join(parts)}: disclosure control.")
+    if not suppress:
+        draft = "Disclosure control was turned off (suppress=False): not for publication."
+        other = f"{draft} {other}" if other else draft
+    if caution:
+        other = ((other + " ") if other else "") + (
+            "Hollow markers: relative standard error above 30%, interpret with caution."
+        )
+    add_notes(
+        fig,
+        source=source,
+        base=base,
+        suppression=" ".join(notes) or None,
+        other=other,
+        size=size,
+    )
+    if not suppress:
+        mark_unsuppressed(fig, size=size)
+    return fig
+
+
+def draw_rows(
+    ax: Axes,
+    rows: pd.DataFrame,
+    *,
+    size: str,
+    percent: bool,
+    color: str = PALETTE["blue"],
+    log: bool = False,
+    show_base: bool = True,
+    params: dict[str, int] | None = None,
+) -> None:
+    """Dot-and-whisker rows, first row at the top; hidden rows say so instead of a dot.
+
+    ``rows`` has ``label``, ``estimate``, ``ci_low``, ``ci_high``, ``hidden``, ``caution`` and,
+    when ``show_base``, ``n``.
+    """
+    spec = SIZES[size]
+    k = len(rows)
+    y = np.arange(k)[::-1].astype(float)
+    shown = ~rows["hidden"].to_numpy(dtype=bool)
+    caution = rows["caution"].to_numpy(dtype=bool)
+    est = rows["estimate"].to_numpy(dtype=float)
+    lo = rows["ci_low"].to_numpy(dtype=float)
+    hi = rows["ci_high"].to_numpy(dtype=float)
+    marker = spec["font"] * 0.7
+    ax.hlines(y[shown], lo[shown], hi[shown], color=color, lw=spec["font"] / 5, zorder=2)
+    solid = shown & ~caution
+    hollow = shown & caution
+    ax.plot(est[solid], y[solid], "o", ms=marker, color=color, zorder=3)
+    ax.plot(est[hollow], y[hollow], "o", ms=marker, mfc="white", mec=color, mew=1.2, zorder=3)
+    ax.set_yticks(y, [wrap_label(v, int(spec["label_chars"])) for v in rows["label"]])
+    for tick, hide in zip(ax.get_yticklabels(), ~shown, strict=True):
+        if hide:
+            tick.set_color(PALETTE["grey"])
+    ax.set_ylim(-0.7, k - 0.3)
+    ax.grid(axis="x")
+    ax.set_axisbelow(True)
+    ax.spines["left"].set_visible(False)
+    if log:
+        ax.set_xscale("log")
+    else:
+        ends = np.concatenate([lo[shown], hi[shown], est[shown]])
+        ends = ends[np.isfinite(ends)]
+        top = float(ends.max()) if ends.size else 1.0
+        bottom = float(min(ends.min(), 0)) if ends.size else 0.0
+        if percent:
+            bottom = 0.0
+            top = min(1.0, top * 1.08 + 0.01)
+        ax.set_xlim(bottom, top if top > bottom else bottom + 1)
+    if percent:
+        percent_axis(ax.xaxis)
+    params = params or {"min_count": 10, "min_base": 30}
+    for yy, reason in zip(y[~shown], rows["reason"].to_numpy()[~shown], strict=True):
+        ax.annotate(
+            mark_text(reason, **params),
+            xy=(0, yy),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left",
+            fontsize=spec["font"] * 0.85,
+            fontstyle="italic",
+            color=PALETTE["grey"],
+        )
+    if show_base and "n" in rows.columns:
+        font = spec["font"] * 0.85
+        for yy, n in zip(y, rows["n"], strict=True):
+            ax.annotate(
+                f"{int(n):,}",
+                xy=(1, yy),
+                xycoords=("axes fraction", "data"),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                fontsize=font,
+                color="#4D4D4D",
+            )
+        ax.annotate(
+            "n",
+            xy=(1, k - 0.3),
+            xycoords=("axes fraction", "data"),
+            xytext=(6, 2),
+            textcoords="offset points",
+            va="bottom",
+            ha="left",
+            fontsize=font,
+            fontstyle="italic",
+            color="#4D4D4D",
+        )
+
+
+def rows_height(size: str, rows: pd.Series | Sequence[str], extra: float) -> float:
+    """Height for a figure of labelled rows (wrapped labels get more room)."""
+    spec = SIZES[size]
+    lines = [wrap_label(v, int(spec["label_chars"])).count("\n") + 1 for v in rows]
+    units = sum(max(1.0, 0.75 * n) for n in lines)
+    return units * spec["row"] + extra * spec["font"] / 8.5
+
+
+def themed(size: str):
+    """The house rcParams as a context manager (checks ``size`` first)."""
+    return mpl.rc_context(house_rc(size))

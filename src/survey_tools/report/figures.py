@@ -1,0 +1,464 @@
+"""Memo figures: one ``fig_*`` function per chart a guild memo needs, and ``save_figure``.
+
+Every helper takes the package's own tables (estimate tables from ``SurveyDesign.proportion`` or
+``.mean``, tidy model tables, predicted margins), draws in the house theme at ``size="memo"``
+(A4/Letter column) or ``size="slide"`` (16:9), and goes through disclosure control: a group whose
+unweighted base is below ``min_base`` is withheld, *marked* on the figure and named in the note
+under it, never dropped silently. ``suppress=False`` turns that off for internal drafts only; the
+figure then carries a red "NOT DISCLOSURE-CHECKED" stamp and a note.
+
+Each returns a :class:`matplotlib.figure.Figure` (not attached to pyplot, so a notebook shows it
+once); :func:`save_figure` writes it as PNG, SVG and PDF plus an alt-text file, with SVG and PDF
+byte-identical from run to run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from ..errors import ReportError
+from ._kit import (
+    by_column,
+    collapse,
+    draw_rows,
+    finish,
+    new_figure,
+    pick_level,
+    require,
+    rows_height,
+    screen,
+    themed,
+)
+from .theme import PALETTE, SIZES, Size
+
+__all__ = [
+    "fig_odds_ratios",
+    "fig_predicted",
+    "fig_prevalence",
+    "fig_weighting",
+]
+
+_CI = ["estimate", "ci_low", "ci_high"]
+
+
+def _is_share(table: pd.DataFrame) -> bool:
+    cols = table[_CI].to_numpy(dtype=float)
+    cols = cols[np.isfinite(cols)]
+    return "level" in table.columns or bool(cols.size and cols.min() >= 0 and cols.max() <= 1)
+
+
+def _ordered(rows: pd.DataFrame, sort: bool) -> pd.DataFrame:
+    """Shown rows by descending estimate (if ``sort``), then withheld rows at the bottom."""
+    shown = rows[~rows["hidden"]]
+    if sort:
+        shown = shown.sort_values("estimate", ascending=False, kind="stable")
+    return pd.concat([shown, rows[rows["hidden"]]])
+
+
+def _dot_figure(
+    table: pd.DataFrame,
+    *,
+    by: str | None,
+    level: object,
+    what: str,
+    xlabel: str,
+    title: str | None,
+    source: str | None,
+    base: str | None,
+    overall: float | None,
+    size: Size,
+    suppress: bool,
+    min_count: int,
+    min_base: int,
+    sort: bool,
+) -> Figure:
+    require(table, _CI, what)
+    group = by_column(table, by, what)
+    params = {"min_count": min_count, "min_base": min_base}
+    screened = screen(
+        collapse(table, level, group, what), [group], suppress=suppress, what=what, **params
+    )
+    rows = part = pick_level(screened, level, what)
+    rows = _ordered(rows.assign(label=rows[group].astype(str)), sort)
+    with themed(size):
+        extra = 1.0 + (0.3 if title else 0)
+        fig = new_figure(size, rows_height(size, rows["label"], extra))
+        ax = fig.add_subplot()
+        percent = _is_share(part)
+        draw_rows(ax, rows, size=size, percent=percent, params=params)
+        if overall is not None:
+            ax.axvline(overall, color=PALETTE["grey"], lw=1, ls=(0, (3, 2)), zorder=1)
+            shown = f"{overall:.0%}" if percent else f"{overall:,.3g}"
+            ax.annotate(
+                f"All: {shown}",
+                xy=(overall, 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, 0),
+                textcoords="offset points",
+                ha="left",
+                va="bottom",
+                fontsize=SIZES[size]["font"] * 0.85,
+                color="#4D4D4D",
+            )
+        ax.set_xlabel(xlabel)
+        if title:
+            fig.suptitle(title, x=0.01, ha="left")
+        return finish(
+            fig,
+            size=size,
+            suppress=suppress,
+            params=params,
+            withheld=rows[rows["hidden"]],
+            source=source,
+            base=base,
+            caution=bool(rows["caution"].any()),
+        )
+
+
+def fig_prevalence(
+    table: pd.DataFrame,
+    *,
+    by: str | None = None,
+    level: object = "Yes",
+    title: str | None = None,
+    xlabel: str | None = None,
+    source: str | None = None,
+    base: str | None = None,
+    overall: float | None = None,
+    sort: bool = True,
+    size: Size = "memo",
+    suppress: bool = True,
+    min_count: int = 10,
+    min_base: int = 30,
+) -> Figure:
+    """Prevalence by group with 95% intervals: dot and whisker, sorted, bases shown.
+
+    Groups whose unweighted base is under ``min_base`` are withheld: they stay on the figure
+    (greyed, at the bottom, marked "suppressed") and the note under the plot names them.
+    Estimates with a relative standard error above 30% get a hollow marker.
+
+    Parameters
+    ----------
+    table
+        ``SurveyDesign.proportion(col, by=...)`` or ``.mean(col, by=...)``: the by-column,
+        ``level`` (proportions), ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``.
+    by
+        The group column; needed only when the table has more than one non-estimate column.
+    level
+        Which answer to plot from a proportion table (default ``"Yes"``).
+    title, xlabel, source, base
+        Text; ``source`` and ``base`` go in the notes under the plot.
+    overall
+        Draw a dotted reference line at this value (e.g. the all-member estimate).
+    sort
+        Sort the groups by their estimate (largest on top).
+    size
+        ``"memo"`` or ``"slide"``.
+    suppress, min_count, min_base
+        Disclosure control (on by default). ``suppress=False`` stamps the figure as a draft.
+
+    Returns
+    -------
+    Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({
+    ...     "role": ["Voice actor", "TV writer", "Music editor"], "level": "Yes",
+    ...     "estimate": [0.2, 0.08, 0.3], "se": [0.02, 0.017, 0.09],
+    ...     "ci_low": [0.16, 0.05, 0.15], "ci_high": [0.25, 0.12, 0.5], "n": [422, 314, 27]})
+    >>> fig = fig_prevalence(table, source="Guild AI survey 2026")
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()][-1]
+    'Music editor'
+    >>> "Music editor (a count under 10)" in fig.texts[0].get_text().replace("\\n", " ")
+    True
+    """
+    what = "fig_prevalence"
+    if xlabel is None:
+        xlabel = (
+            f"Share answering \u201c{level}\u201d (95% CI)"
+            if "level" in table.columns
+            else "Estimate (95% CI)"
+        )
+    return _dot_figure(
+        table,
+        by=by,
+        level=level,
+        what=what,
+        xlabel=xlabel,
+        title=title,
+        source=source,
+        base=base,
+        overall=overall,
+        size=size,
+        suppress=suppress,
+        min_count=min_count,
+        min_base=min_base,
+        sort=sort,
+    )
+
+
+def fig_predicted(
+    margins: pd.DataFrame,
+    *,
+    by: str | None = None,
+    level: object = None,
+    title: str | None = None,
+    xlabel: str = "Predicted probability (95% CI)",
+    source: str | None = None,
+    base: str | None = None,
+    sort: bool = True,
+    size: Size = "memo",
+    suppress: bool = True,
+    min_count: int = 10,
+    min_base: int = 30,
+) -> Figure:
+    """Predicted probabilities by group from a model's predicted margins, with intervals.
+
+    The same dot-and-whisker layout as :func:`fig_prevalence`, for the table returned by
+    ``predict_margins(result, by=...)`` (the group column, ``estimate``, ``ci_low``,
+    ``ci_high`` and, for disclosure control, ``n``). A margins table without ``n`` needs
+    ``suppress=False`` (the figure is then stamped as a draft).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> margins = pd.DataFrame({"role": ["Voice actor", "TV writer"], "estimate": [0.21, 0.09],
+    ...     "ci_low": [0.17, 0.06], "ci_high": [0.25, 0.12], "n": [422, 314]})
+    >>> fig = fig_predicted(margins)
+    >>> fig.axes[0].get_xlabel()
+    'Predicted probability (95% CI)'
+    """
+    table = margins
+    if "level" in margins.columns and level is None:
+        levels = list(pd.unique(margins["level"].astype(str)))
+        if len(levels) == 1:
+            level = levels[0]
+    return _dot_figure(
+        table,
+        by=by,
+        level=level,
+        what="fig_predicted",
+        xlabel=xlabel,
+        title=title,
+        source=source,
+        base=base,
+        overall=None,
+        size=size,
+        suppress=suppress,
+        min_count=min_count,
+        min_base=min_base,
+        sort=sort,
+    )
+
+
+_TERM = re.compile(
+    r"^C\((?P<var>[^,)]+)(?:,[^\[]*?['\"](?P<ref>[^'\"]+)['\"]\)?)?\)\[T\.(?P<lvl>.+)\]$"
+)
+
+
+def _term_label(term: str) -> tuple[str, str, str | None]:
+    """(variable, label, reference level) of a statsmodels term name."""
+    found = _TERM.match(term)
+    if found:
+        return found["var"].strip(), found["lvl"], found["ref"]
+    return term, term, None
+
+
+def fig_odds_ratios(
+    tidy: pd.DataFrame,
+    *,
+    labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+    xlabel: str = "Odds ratio (95% CI, log scale)",
+    source: str | None = None,
+    base: str | None = None,
+    size: Size = "memo",
+    suppress: bool = True,
+    min_count: int = 10,
+    min_base: int = 30,
+) -> Figure:
+    """Odds ratios with 95% intervals on a log scale, with a line at 1 (no difference).
+
+    Parameters
+    ----------
+    tidy
+        A tidy model table with ``term``, ``estimate``, ``ci_low``, ``ci_high`` on the odds-ratio
+        scale (``svyglm(..., family="binomial").tidy()``); the intercept is left out.
+        Statsmodels term names such as ``C(role, Treatment('TV writer'))[T.Voice actor]``
+        are shown as their level ("Voice actor") and the reference level goes in the note.
+        If the table has an ``n`` column (respondents in the term's group), terms on fewer
+        than ``min_base`` respondents are withheld and marked; without one, pass
+        ``suppress=False`` deliberately (the figure is then stamped as a draft).
+    labels
+        Display labels by term name, overriding the automatic ones.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tidy = pd.DataFrame({"term": ["Intercept", "C(role, Treatment('TV writer'))[T.Voice actor]",
+    ...     "C(role, Treatment('TV writer'))[T.Animator]"], "estimate": [0.1, 2.9, 1.4],
+    ...     "ci_low": [0.07, 1.9, 0.8], "ci_high": [0.14, 4.4, 2.3], "n": [3215, 422, 242]})
+    >>> fig = fig_odds_ratios(tidy)
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['Voice actor', 'Animator']
+    >>> "Reference: TV writer" in fig.texts[0].get_text()
+    True
+    """
+    what = "fig_odds_ratios"
+    require(tidy, ["term", *_CI], what)
+    table = tidy[~tidy["term"].astype(str).str.lower().isin(["intercept", "(intercept)"])]
+    if table.empty:
+        raise ReportError(
+            f"{what}: the table has no terms besides the intercept.",
+            hint="fit a model with at least one predictor",
+        )
+    parsed = [_term_label(str(t)) for t in table["term"]]
+    variables = list(dict.fromkeys(p[0] for p in parsed))
+    names = [(labels or {}).get(str(t), p[1]) for t, p in zip(table["term"], parsed, strict=True)]
+    refs = sorted({f"{p[0]} = {p[2]}" if len(variables) > 1 else p[2] for p in parsed if p[2]})
+    params = {"min_count": min_count, "min_base": min_base}
+    rows = screen(table.assign(label=names), ["term"], suppress=suppress, what=what, **params)
+    rows["caution"] = False
+    with themed(size):
+        fig = new_figure(size, rows_height(size, rows["label"], 1.0 + (0.3 if title else 0)))
+        ax = fig.add_subplot()
+        draw_rows(ax, rows, size=size, percent=False, log=True, params=params)
+        shown = rows[~rows["hidden"]]
+        lo = float(np.nanmin(np.r_[shown["ci_low"].to_numpy(float), 1.0]))
+        hi = float(np.nanmax(np.r_[shown["ci_high"].to_numpy(float), 1.0]))
+        ax.set_xlim(lo / 1.25, hi * 1.25)
+        ticks = [t for t in (0.1, 0.25, 0.5, 1, 2, 4, 10, 25) if lo / 1.25 <= t <= hi * 1.25]
+        ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+        ax.minorticks_off()
+        ax.axvline(1, color="#4D4D4D", lw=0.8, zorder=1)
+        ax.set_xlabel(xlabel)
+        if title:
+            fig.suptitle(title, x=0.01, ha="left")
+        reference = f"Reference: {', '.join(refs)}." if refs else None
+        return finish(
+            fig,
+            size=size,
+            suppress=suppress,
+            params=params,
+            withheld=rows[rows["hidden"]],
+            source=source,
+            base=base,
+            caution=False,
+            other=reference,
+        )
+
+
+def fig_weighting(
+    unweighted: pd.DataFrame,
+    weighted: pd.DataFrame,
+    *,
+    by: str | None = None,
+    level: object = "Yes",
+    title: str | None = None,
+    xlabel: str | None = None,
+    source: str | None = None,
+    base: str | None = None,
+    size: Size = "memo",
+    suppress: bool = True,
+    min_count: int = 10,
+    min_base: int = 30,
+) -> Figure:
+    """What weighting changed: unweighted against weighted estimates by group (a dumbbell).
+
+    An open circle marks the respondents' raw share, a filled dot the estimate weighted to the
+    membership roll with its 95% interval; groups are sorted by the weighted estimate.
+
+    Parameters
+    ----------
+    unweighted, weighted
+        The same estimate from ``SurveyDesign(df)`` and from the raked design, by the same
+        groups (e.g. ``.proportion("ai_lost_work", by="role_group")`` on each).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"group": ["Writers", "Actors"], "estimate": [0.10, 0.25],
+    ...     "se": [0.01, 0.02], "ci_low": [0.08, 0.21], "ci_high": [0.12, 0.29], "n": [500, 600]})
+    >>> new = raw.assign(estimate=[0.08, 0.2], ci_low=[0.06, 0.16], ci_high=[0.1, 0.24])
+    >>> fig = fig_weighting(raw, new)
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['Actors', 'Writers']
+    """
+    what = "fig_weighting"
+    for table in (unweighted, weighted):
+        require(table, _CI, what)
+    group = by_column(weighted, by, what)
+    by_column(unweighted, group, what)
+    raw = pick_level(unweighted, level, what).set_index(group)["estimate"]
+    params = {"min_count": min_count, "min_base": min_base}
+    screened = screen(
+        collapse(weighted, level, group, what), [group], suppress=suppress, what=what, **params
+    )
+    rows = part = pick_level(screened, level, what)
+    rows = rows.assign(label=rows[group].astype(str), raw=rows[group].map(raw).to_numpy(float))
+    rows = _ordered(rows, True)
+    with themed(size):
+        spec = SIZES[size]
+        fig = new_figure(size, rows_height(size, rows["label"], 1.4 + (0.3 if title else 0)))
+        ax = fig.add_subplot()
+        percent = _is_share(part)
+        draw_rows(ax, rows, size=size, percent=percent, params=params)
+        y = np.arange(len(rows))[::-1]
+        shown = ~rows["hidden"].to_numpy(bool)
+        est, old = rows["estimate"].to_numpy(float), rows["raw"].to_numpy(float)
+        ax.hlines(y[shown], old[shown], est[shown], color=PALETTE["grey"], lw=0.8, zorder=1)
+        ax.plot(
+            old[shown],
+            y[shown],
+            "o",
+            ms=spec["font"] * 0.7,
+            mfc="white",
+            mec=PALETTE["vermillion"],
+            mew=1.3,
+            zorder=4,
+        )
+        if percent:
+            ends = np.r_[rows.loc[shown, "ci_high"].to_numpy(float), old[shown]]
+            ax.set_xlim(0, min(1.0, float(np.nanmax(ends)) * 1.08 + 0.01))
+        ax.set_xlabel(xlabel or (f"Share answering \u201c{level}\u201d" if percent else "Estimate"))
+        if title:
+            fig.suptitle(title, x=0.01, ha="left")
+        handles = [
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="o",
+                mfc="white",
+                mec=PALETTE["vermillion"],
+                mew=1.3,
+                label="Respondents, unweighted",
+            ),
+            Line2D(
+                [],
+                [],
+                ls="-",
+                marker="o",
+                color=PALETTE["blue"],
+                label="Weighted to the membership (95% CI)",
+            ),
+        ]
+        fig.legend(handles=handles, loc="outside upper left", ncols=2)
+        return finish(
+            fig,
+            size=size,
+            suppress=suppress,
+            params=params,
+            withheld=rows[rows["hidden"]],
+            source=source,
+            base=base,
+            caution=bool(rows["caution"].any()),
+        )

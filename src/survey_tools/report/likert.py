@@ -1,0 +1,216 @@
+"""Memo figure of agreement (Likert) items: diverging stacked bars."""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..errors import ReportError
+from ._kit import by_column, finish, mark_text, new_figure, require, rows_height, screen, themed
+from .figures import _ordered
+from .theme import DIVERGING, PALETTE, SIZES, Size, wrap_label
+
+__all__ = ["fig_likert"]
+
+
+def fig_likert(
+    table: pd.DataFrame,
+    *,
+    by: str | None = None,
+    levels: list[str] | None = None,
+    exclude: tuple[str, ...] = ("Don't know", "Prefer not to say"),
+    separate: bool | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    base: str | None = None,
+    sort: bool = True,
+    size: Size = "memo",
+    suppress: bool = True,
+    min_count: int = 10,
+    min_base: int = 30,
+) -> Figure:
+    """Diverging stacked bars for agreement (Likert) items or one item by group.
+
+    Disagreement extends left of the centre line, agreement right, the neutral answer straddles
+    it; shares of 6% or more are printed on the bars. Rows are sorted by net agreement.
+
+    Parameters
+    ----------
+    table
+        A proportion table with one row per group and answer: the group column, ``level``,
+        ``estimate`` and ``n``. For several items, stack their tables with an ``item`` column:
+        ``pd.concat({"Rate floor": d.proportion("att_rate_floor"), ...}, names=["item"])
+        .reset_index(0)``.
+    levels
+        The answer order from most negative to most positive; by default the categories of
+        ``level`` in their codebook order, minus ``exclude``.
+    exclude
+        Answers not drawn (their share is left out of the bars, and said so in a note).
+    separate
+        Run disclosure control on each row alone (right for separate questions, whose answers
+        are never totalled across rows) rather than on the whole table (right for one question
+        by group, whose all-member total is published). Default: separate when the group
+        column is named ``item``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> scale = ["Strongly disagree", "Somewhat disagree", "Neither agree nor disagree",
+    ...          "Somewhat agree", "Strongly agree"]
+    >>> table = pd.DataFrame({"item": ["Rate floor"] * 5, "level": scale,
+    ...     "estimate": [0.03, 0.09, 0.28, 0.37, 0.23], "n": 3100})
+    >>> fig = fig_likert(table)
+    >>> len(fig.axes[0].patches)
+    5
+    """
+    what = "fig_likert"
+    require(table, ["level", "estimate"], what)
+    group = by_column(table, by, what)
+    if levels is None:
+        lv = table["level"]
+        order = list(lv.cat.categories) if isinstance(lv.dtype, pd.CategoricalDtype) else None
+        order = [str(v) for v in (order or pd.unique(lv.astype(str)))]
+        levels = [v for v in order if v not in exclude and v in set(lv.astype(str))]
+    if len(levels) < 2:
+        raise ReportError(
+            f"{what}: need at least two answer levels to draw, got {levels}.",
+            hint="pass levels=[...] from most negative to most positive",
+        )
+    params = {"min_count": min_count, "min_base": min_base}
+    if separate is None:
+        separate = group == "item"
+    if separate:  # separate questions: no total across them is published
+        parts = [
+            screen(part, [group], suppress=suppress, what=what, **params)
+            for _, part in table.groupby(table[group].astype(str), sort=False)
+        ]
+        screened = pd.concat(parts, ignore_index=True)
+    else:
+        screened = screen(table, [group], suppress=suppress, what=what, **params)
+    screened = screened.assign(level=screened["level"].astype(str), _g=screened[group].astype(str))
+    wide = (
+        screened.pivot_table(
+            index="_g", columns="level", values="estimate", aggfunc="first", sort=False
+        )
+        .reindex(columns=levels)
+        .fillna(0.0)
+    )
+    # a group is withheld when any answer drawn for it is withheld
+    drawn = screened[screened["level"].isin(levels)]
+    per = drawn.groupby("_g", sort=False)
+    rows = pd.DataFrame(
+        {
+            group: wide.index,
+            "hidden": per["hidden"].any().reindex(wide.index).to_numpy(bool),
+            "reason": per["reason"].agg(_main_reason).reindex(wide.index),
+        },
+        index=wide.index,
+    )
+    k = len(levels)
+    neg, pos = levels[: k // 2], levels[(k + 1) // 2 :]
+    mid = levels[k // 2] if k % 2 else None
+    rows["net"] = wide[pos].sum(axis=1) - wide[neg].sum(axis=1)
+    rows["estimate"] = rows["net"]
+    rows = _ordered(rows.assign(label=rows[group]), sort)
+    colours = list(DIVERGING) if k == 5 else _diverging(k)
+    with themed(size):
+        spec = SIZES[size]
+        fig = new_figure(size, rows_height(size, rows["label"], 1.5 + (0.3 if title else 0)))
+        ax = fig.add_subplot()
+        y = np.arange(len(rows))[::-1]
+        for yy, (key, row) in zip(y, rows.iterrows(), strict=True):
+            if row["hidden"]:
+                continue
+            shares = wide.loc[key]
+            left = -shares[neg].sum() - (shares[mid] / 2 if mid else 0.0)
+            for lvl, colour in zip(levels, colours, strict=True):
+                share = float(shares[lvl])
+                ax.barh(
+                    yy,
+                    share,
+                    left=left,
+                    height=0.7,
+                    color=colour,
+                    edgecolor="white",
+                    linewidth=0.5,
+                    label=lvl if yy == y[0] else None,
+                )
+                if share >= 0.06:
+                    dark = colour in (DIVERGING[0], DIVERGING[-1])
+                    ax.text(
+                        left + share / 2,
+                        yy,
+                        f"{share:.0%}",
+                        ha="center",
+                        va="center",
+                        fontsize=spec["font"] * 0.8,
+                        color="white" if dark else "#1A1A1A",
+                    )
+                left += share
+        ax.axvline(0, color="#4D4D4D", lw=0.8)
+        ax.set_yticks(y, [wrap_label(v, int(spec["label_chars"])) for v in rows["label"]])
+        ax.set_ylim(-0.7, len(rows) - 0.3)
+        ax.spines["left"].set_visible(False)
+        ax.set_xlim(-1, 1)
+        ax.set_xticks(np.linspace(-1, 1, 5))
+        ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{abs(v):.0%}"))
+        ax.set_xlabel("\u2190 disagree        share of members        agree \u2192")
+        hidden = rows["hidden"].to_numpy(bool)
+        marks = zip(
+            y[hidden], np.array(ax.get_yticklabels())[hidden], rows["reason"][hidden], strict=True
+        )
+        for yy, tick, reason in marks:
+            tick.set_color(PALETTE["grey"])
+            ax.text(
+                -0.98,
+                yy,
+                mark_text(reason, **params),
+                va="center",
+                fontsize=spec["font"] * 0.85,
+                fontstyle="italic",
+                color=PALETTE["grey"],
+            )
+        if title:
+            fig.suptitle(title, x=0.01, ha="left")
+        lines = 2
+        handles = [
+            mpl.patches.Patch(color=c, label=lvl) for lvl, c in zip(levels, colours, strict=True)
+        ]
+        fig.legend(
+            handles=handles,
+            loc="outside upper center",
+            ncols=int(np.ceil(k / lines)),
+            handlelength=1,
+            columnspacing=1,
+        )
+        left_out = sorted(set(table["level"].astype(str)) - set(levels))
+        other = f"Not shown: {', '.join(left_out)}." if left_out else None
+        return finish(
+            fig,
+            size=size,
+            suppress=suppress,
+            params=params,
+            withheld=rows[rows["hidden"]],
+            source=source,
+            base=base,
+            caution=False,
+            other=other,
+        )
+
+
+def _main_reason(reasons: pd.Series) -> str:
+    """The primary reason a row is withheld (a rule it breaks before a complementary choice)."""
+    for reason in ("small base", "small count", "dominance", "complementary"):
+        if (reasons == reason).any():
+            return reason
+    return ""
+
+
+def _diverging(k: int) -> list[str]:
+    cmap = mpl.colormaps["RdBu"]
+    colours = [mpl.colors.to_hex(cmap(x)) for x in np.linspace(0.1, 0.9, k)]
+    if k % 2:
+        colours[k // 2] = PALETTE["light_grey"]
+    return colours

@@ -1,0 +1,224 @@
+"""Memo figures: disclosure control on every figure, what a reader sees, byte-stable files."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import survey_tools as st
+from survey_tools import (
+    ReportError,
+    SurveyDesign,
+    fig_exposure,
+    fig_likert,
+    fig_odds_ratios,
+    fig_pay,
+    fig_predicted,
+    fig_prevalence,
+    fig_weighting,
+    save_figure,
+)
+from survey_tools.report.pay_exposure import _bins
+
+ROLES = ["Voice actor", "TV writer", "Animator/2D-3D artist", "Music editor"]
+
+
+def _table(n=(422, 314, 242, 27)):
+    rows = []
+    for role, yes, base in zip(ROLES, (0.2, 0.08, 0.3, 0.5), n, strict=True):
+        for level, p in (("Yes", yes), ("No", 1 - yes)):
+            se = (p * (1 - p) / base) ** 0.5
+            rows.append((role, level, p, se, max(p - 2 * se, 0), min(p + 2 * se, 1), base))
+    return pd.DataFrame(rows, columns=["role", "level", "estimate", "se", "ci_low", "ci_high", "n"])
+
+
+def _notes(fig):
+    return " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
+
+
+def _ticks(fig):
+    return [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
+
+
+def test_prevalence_sorts_shows_bases_and_marks_small_groups_instead_of_dropping_them():
+    fig = fig_prevalence(_table(), source="Demo")
+    ticks = _ticks(fig)
+    assert sorted(ticks) == sorted(ROLES)  # every group stays on the figure
+    assert ticks[-1] == "Music editor"  # withheld groups at the bottom, marked
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert {"422", "314", "242", "27"} <= set(texts)  # unweighted bases beside every row
+    assert "suppressed: base under 30" in texts
+    assert "Music editor (base under 30 respondents)" in _notes(fig)
+    # one more group is withheld so that Music editor cannot be worked out from the total
+    assert "suppressed: protects another cell" in texts
+    hidden = ticks[texts.count("suppressed: protects another cell") * -1 - 1]
+    assert f"{hidden} (withheld so another cell cannot be worked out)" in _notes(fig)
+    # dots only for the shown groups, sorted from the largest estimate down
+    estimates = {"Voice actor": 0.2, "TV writer": 0.08, "Animator/2D-3D artist": 0.3}
+    shown = [t for t in ticks if t not in (hidden, "Music editor")]
+    assert shown == sorted(shown, key=estimates.get, reverse=True)
+    dots = np.concatenate([line.get_xdata() for line in fig.axes[0].lines])
+    assert sorted(np.round(dots, 2)) == sorted(estimates[t] for t in shown)
+    assert "Source: Demo" in _notes(fig)
+
+
+def test_turning_suppression_off_is_explicit_and_stamps_the_figure():
+    fig = fig_prevalence(_table(), suppress=False)
+    assert "Music editor" in _ticks(fig)
+    assert "NOT DISCLOSURE-CHECKED" in _notes(fig)
+    assert "not for publication" in _notes(fig)
+    assert "suppressed" not in " ".join(t.get_text() for t in fig.axes[0].texts)
+    with pytest.raises(ReportError, match="suppress must be True or False"):
+        fig_prevalence(_table(), suppress="no")
+
+
+def test_small_counts_are_withheld_through_the_disclosure_stage():
+    table = _table(n=(422, 314, 60, 300))
+    table.loc[table["role"] == "Animator/2D-3D artist", "estimate"] = [0.1, 0.9]  # 6 of 60
+    fig = fig_prevalence(table)
+    assert "a count under 10" in _notes(fig)
+    assert "Animator/2D-3D artist" in _notes(fig)
+
+
+def test_errors_name_the_column_level_and_fix():
+    with pytest.raises(ReportError, match=r"no column\(s\) \['ci_low'\].*SurveyDesign.proportion"):
+        fig_prevalence(_table().drop(columns="ci_low"))
+    with pytest.raises(ReportError, match=r"level 'Maybe'.*level='Yes'"):
+        fig_prevalence(_table(), level="Maybe")
+    with pytest.raises(ReportError, match=r"no 'n' column"):
+        fig_predicted(_table().drop(columns="n"), level="Yes")
+
+
+def test_odds_ratios_read_statsmodels_terms_drop_the_intercept_and_name_the_reference():
+    term = "C(role, Treatment('TV writer'))[T.{}]"
+    tidy = pd.DataFrame(
+        {
+            "term": ["Intercept", term.format("Voice actor"), term.format("Music editor")],
+            "estimate": [0.1, 2.9, 1.4],
+            "ci_low": [0.07, 1.9, 0.5],
+            "ci_high": [0.14, 4.4, 3.9],
+            "n": [3215, 422, 8],
+        }
+    )
+    fig = fig_odds_ratios(tidy)
+    assert _ticks(fig) == ["Voice actor", "Music editor"]
+    assert fig.axes[0].get_xscale() == "log"
+    assert "Reference: TV writer" in _notes(fig)
+    assert "Music editor" in _notes(fig) and "count under 10" in _notes(fig)
+
+
+def test_weighting_dumbbell_shows_both_estimates_for_shown_groups():
+    raw = _table()
+    new = raw.assign(estimate=raw["estimate"] * 0.8)
+    fig = fig_weighting(raw, new, by="role")
+    xs = {round(float(x), 3) for line in fig.axes[0].lines for x in line.get_xdata()}
+    assert {0.2, 0.16} <= xs or {0.08, 0.064} <= xs
+    assert "Music editor" in _notes(fig)
+
+
+def test_likert_bars_diverge_and_withhold_small_items():
+    scale = [
+        "Strongly disagree",
+        "Somewhat disagree",
+        "Neutral",
+        "Somewhat agree",
+        "Strongly agree",
+    ]
+    shares = [0.05, 0.15, 0.3, 0.3, 0.2]
+    big = pd.DataFrame({"item": "Rate floor", "level": scale, "estimate": shares, "n": 3000})
+    small = big.assign(item="Manager understood", n=20)
+    fig = fig_likert(pd.concat([big, small]))
+    bars = fig.axes[0].patches
+    assert len(bars) == 5  # one bar per answer, only for the publishable item
+    lefts = sorted(b.get_x() for b in bars)
+    assert lefts[0] == pytest.approx(-(0.05 + 0.15 + 0.15))  # neutral straddles zero
+    assert "Manager understood" in _notes(fig)
+
+
+def test_pay_bins_pool_so_no_bin_holds_fewer_than_min_count():
+    values = np.r_[np.linspace(20, 60, 50), 139.0]  # one outlier rate
+    edges = _bins(values, 5.0, 10)
+    counts, _ = np.histogram(values, edges)
+    assert counts.min() >= 10 and counts.sum() == len(values)
+
+
+def test_pay_by_group_withholds_small_groups():
+    df = pd.DataFrame(
+        {
+            "pay": np.r_[np.linspace(20, 80, 120), [30, 40, 50]],
+            "grp": ["A"] * 60 + ["C"] * 60 + ["B"] * 3,
+        }
+    )
+    fig = fig_pay(SurveyDesign(df), "pay", by="grp", reference={"Floor": 40})
+    assert "B (base under 30 respondents)" in _notes(fig)
+    assert sum("Median" in t.get_text() for ax in fig.axes for t in ax.texts) >= 1
+
+
+def test_exposure_scatter_labels_shown_roles_and_names_the_rest():
+    fig = fig_exposure(_table(), {"Voice actor": 0.2, "TV writer": 0.9, "Music editor": 0.5})
+    labels = sorted(t.get_text() for t in fig.axes[0].texts)
+    assert labels == ["TV writer", "Voice actor"]
+    assert "No index value: Animator/2D-3D artist" in _notes(fig)
+    assert "Music editor (base under 30" in _notes(fig)
+
+
+@pytest.fixture(scope="module")
+def demo_design(demo_files, tmp_path_factory):
+    book = st.Codebook.from_yaml(
+        demo_files["spss"].parents[2] / "codebooks/guild_ai_survey_2026.yaml"
+    )
+    data = st.clean(st.read_export(demo_files["spss"]), book, roll=demo_files["roll"]).data
+    return SurveyDesign(data).rake(st.read_margins(demo_files["margins"]))
+
+
+def test_demo_figures_render_at_memo_and_slide_sizes(demo_design):
+    table = demo_design.proportion("ai_lost_work", by="role_primary")
+    for size, width in (("memo", 6.3), ("slide", 12.0)):
+        fig = fig_prevalence(table, size=size)
+        assert fig.get_figwidth() == width
+        fig.draw_without_rendering()
+        assert fig.get_layout_engine() is not None
+    assert "Music editor" in _notes(fig_prevalence(table))  # 27 respondents: withheld
+
+
+def _render(path):
+    table = _table()
+    return save_figure(fig_prevalence(table, title="Lost work"), path, alt="Lost work by role.")
+
+
+def test_save_figure_writes_every_format_and_alt_text(tmp_path):
+    paths = _render(tmp_path / "figs" / "lost")
+    assert {p.name for p in paths.values()} == {
+        "lost.png", "lost.svg", "lost.pdf", "lost.alt.txt"
+    }  # fmt: skip
+    assert paths["png"].read_bytes()[:4] == b"\x89PNG"
+    assert paths["alt"].read_text() == "Lost work by role.\n"
+    with pytest.raises(ReportError, match="alt text"):
+        save_figure(fig_prevalence(_table()), tmp_path / "x", alt=" ")
+    with pytest.raises(ReportError, match="gif"):
+        save_figure(fig_prevalence(_table()), tmp_path / "x", alt="A", formats=("gif",))
+
+
+def test_svg_and_pdf_are_byte_identical_across_renders_and_processes(tmp_path):
+    one, two = _render(tmp_path / "a"), _render(tmp_path / "b")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[2]); import test_figures as t; "
+        "t._render(sys.argv[1])"
+    )
+    here = str(__import__("pathlib").Path(__file__).parent)
+    for name in ("c", "d"):
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path / name), here],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+    for fmt in ("svg", "pdf"):
+        blobs = {(tmp_path / n).with_suffix(f".{fmt}").read_bytes() for n in "abcd"}
+        assert len(blobs) == 1, fmt
+        assert one[fmt].read_bytes() == two[fmt].read_bytes()
+    svg = one["svg"].read_text()
+    assert "<dc:date>" not in svg
+    assert b"CreationDate" not in one["pdf"].read_bytes()

@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from conftest import ROOT
 from external_fixtures import read_fixture as _read
 from survey_tools import (
     Codebook,
@@ -13,12 +14,11 @@ from survey_tools import (
     read_export,
 )
 from survey_tools.cleaning.aapor import response_rates
-from survey_tools.synth._codebook import demo_codebook
 
 
 @pytest.fixture(scope="module")
 def book():
-    return demo_codebook()
+    return Codebook.from_yaml(ROOT / "data" / "codebooks" / "guild_ai_survey_2026.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +72,11 @@ def test_aapor_status_matches_the_fieldwork_dispositions(demo_files, sav, truth)
     assert ((disposition == "1.2") <= (status == "partial")).all()
     summary = sav.summary
     assert summary["rr1"] == truth["fieldwork"]["rr1"]
+    # One set of response rates: the platform's final dispositions, as the fieldwork step has
+    # them (12 break-offs that the codebook's rule keeps as partials stay break-offs in RR2).
+    fieldwork = response_rates(pd.read_csv(demo_files["dispositions"]))
+    assert (summary["rr1"], summary["rr2"]) == (fieldwork["rr1"], fieldwork["rr2"])
+    assert summary["rr2"] == truth["fieldwork"]["rr2"]
     assert summary["kept"] == summary["completes"] + summary["partials"] == len(sav.data)
     assert summary["received"] == len(export.data)
 
@@ -165,6 +170,10 @@ def test_a_codebook_that_does_not_fit_says_which_variable(demo_files, book):
         clean(export, Codebook.from_dict(spec), roll=demo_files["roll"])
     with pytest.raises(CodebookError, match="no roll was given"):
         clean(export, book)
+    spec = book.to_dict()
+    spec["quality"]["disposition"] = "aapor_code"
+    with pytest.raises(CodebookError, match=r"no column 'aapor_code'.*quality: disposition"):
+        clean(export, Codebook.from_dict(spec), roll=demo_files["roll"], invited=20000)
 
 
 def test_hashing_identifiers_needs_a_salt(demo_files, book, monkeypatch):

@@ -1,4 +1,4 @@
-"""Codebooks: the demo's is current, YAML round-trips, drafts clean any export, errors are plain."""
+"""Codebooks: the demo's covers its exports, YAML round-trips, drafts clean any export."""
 
 import pytest
 import yaml
@@ -6,19 +6,35 @@ import yaml
 from conftest import ROOT
 from external_fixtures import READABLE
 from external_fixtures import read_fixture as _read
-from survey_tools import Codebook, CodebookError, clean
-from survey_tools.synth._codebook import DEMO_CODEBOOK, demo_codebook
+from survey_tools import Codebook, CodebookError, clean, read_export
 
-COMMITTED = ROOT / "data" / "codebooks" / DEMO_CODEBOOK
+COMMITTED = ROOT / "data" / "codebooks" / "guild_ai_survey_2026.yaml"
+# What the demo codebook leaves out of the .sav: contact data and paradata, nothing asked.
+PARADATA = {"email", "ip_address", "end_ts", "progress", "finished", "last_page", "disposition"}
 
 
-def test_the_committed_demo_codebook_is_current_and_round_trips(tmp_path):
-    fresh = demo_codebook().to_yaml(tmp_path / DEMO_CODEBOOK)
-    assert fresh.read_text() == COMMITTED.read_text(), (
-        "data/codebooks is stale: run `survey-tools demo --regenerate`"
-    )
-    assert Codebook.from_yaml(COMMITTED) == demo_codebook()
-    assert "*id0" not in COMMITTED.read_text()  # plain YAML, no aliases
+def test_the_demo_codebook_covers_every_question_and_round_trips(tmp_path, demo_files):
+    book = Codebook.from_yaml(COMMITTED)
+    assert Codebook.from_yaml(book.to_yaml(tmp_path / "again.yaml")) == book
+    assert "*id0" not in (tmp_path / "again.yaml").read_text()  # plain YAML, no aliases
+    used = {s for v in book.variables.values() for s in v.source}
+    used |= {s for v in book.variables.values() for src, _ in v.options.values() for s in src}
+    for export in (read_export(demo_files["spss"]), read_export(demo_files["qualtrics"])):
+        asked = [c for c in export.data.columns if c not in used]
+        # Every question of the demo survey is in the codebook (a new item fails here).
+        assert not [c for c in asked if c.startswith("Q") and c[1:2].isdigit()], asked
+    sav = read_export(demo_files["spss"])
+    assert {c for c in sav.data.columns if c not in used} == PARADATA | {"mode", "device"}
+
+
+def test_the_demo_codebook_states_its_own_conventions():
+    """-1 "not asked" and the break-off rule are the demo's, written in its codebook."""
+    book = Codebook.from_yaml(COMMITTED)
+    assert book.not_asked == (-1,) and "not_asked: [-1]" in COMMITTED.read_text()
+    assert (book.quality.complete_share, book.quality.partial_share) == (0.8, 0.5)
+    assert book.quality.disposition == "disposition"
+    draft = Codebook.from_dict({"survey": "s", "variables": {"q": {"type": "numeric"}}})
+    assert draft.not_asked == () and draft.quality.complete_share is None
 
 
 def _write(tmp_path, spec) -> Codebook:
@@ -73,8 +89,16 @@ def test_a_draft_of_any_export_round_trips_and_cleans_it(rel, tmp_path):
 def test_a_draft_keeps_labels_missing_codes_and_check_all_groups():
     spss = Codebook.draft(_read("spss/pyreadstat_sample_missing.sav"))
     assert spss.variables["myord"].codes == {1: "low", 2: "medium", 3: "high"}
-    assert spss.variables["myord"].missing == {-1: "missing", -2: "Missing", -3: "Missing"}
-    assert spss.variables["mynum"].type == "numeric" and 2500 in spss.variables["mynum"].missing
+    assert spss.variables["myord"].missing == {
+        -1: "missing",
+        -2: "Missing (declared)",
+        -3: "Missing (declared)",
+    }
+    assert spss.variables["mynum"].type == "numeric"
+    assert spss.variables["mynum"].missing == {
+        "2000..3000": "Missing (declared range)",
+        -1: "Missing (declared)",
+    }
     qualtrics = Codebook.draft(_read("qualtrics/QT_Multiple_Answer_MC_Questions_Insights.csv"))
     assert qualtrics.variables["q4"].type == "multi"
     assert qualtrics.variables["ipaddress"].type == "identifier"

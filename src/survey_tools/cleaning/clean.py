@@ -30,34 +30,12 @@ import pandas as pd
 from ..errors import CodebookError, SurveyToolsError
 from ..ingest.platforms import looks_like_identifier
 from ..ingest.read import Export
-from .codebook import QUESTION_TYPES, Codebook, Variable, _rule
-from .pay import PAY_STATUSES, parse_pay
+from .codebook import Codebook, Variable
+from .columns import MISSING_RULES, ColumnCleaner, show
+from .quality import FLAG_DETAIL, FLAGS, Checks, platform_status, quality_flags, summarise
 from .redact import Redactor, hash_values, read_salt
 
 __all__ = ["FLAGS", "CleanSurvey", "clean", "read_clean"]
-
-FLAGS = (
-    "duplicate",
-    "declined",
-    "breakoff",
-    "partial",
-    "speeder",
-    "straightliner",
-    "failed_attention",
-    "out_of_range",
-    "inconsistent",
-)
-TRUE_WORDS = {"1", "checked", "yes", "selected", "true"}
-FALSE_WORDS = {"0", "unchecked", "no", "not selected", "false"}
-KINDS = ("code", "missing", "not_asked", "declared", "number", "unknown", "blank")
-OPS = {
-    "<=": np.less_equal,
-    "<": np.less,
-    ">=": np.greater_equal,
-    ">": np.greater,
-    "==": np.equal,
-    "!=": np.not_equal,
-}
 
 
 @dataclass(frozen=True)
@@ -74,13 +52,32 @@ class CleanSurvey:
 
     def __repr__(self) -> str:
         s = self.summary
+        status = f"{s['completes']:,} complete, {s['partials']:,} partial"
+        if s.get("status_unknown"):
+            status = "completion status not in the export" if not s["completes"] else status
+        lost = s.get("made_missing") or {}
         return (
             f"CleanSurvey({self.name!r}: {s['kept']:,} respondents kept of {s['received']:,} "
-            f"received; {s['completes']:,} complete, {s['partials']:,} partial)"
+            f"received; {status}; {len(lost)} variable(s) with values made missing)"
         )
 
+    def made_missing(self) -> pd.DataFrame:
+        """Per variable and reason, how many values ``clean`` turned into missing values.
+
+        Reasons: declared missing in the export, a non-answer code in the codebook, not asked
+        (routing), out of the valid range, a check-all cell neither ticked nor unticked, a
+        REDCap ``[not completed]``, a text that is no date. Unknown codes are never made missing:
+        they stay as levels (log rule ``unknown code``).
+        """
+        return _made_missing(self.log)
+
     def to_frame(self) -> pd.DataFrame:
-        """The summary as a two-column table (``item``, ``value``)."""
+        """The summary as a two-column table (``item``, ``value``).
+
+        Counts stay integers; the values made missing show as ``made_missing: <variable>`` rows,
+        unknown codes kept as levels as ``unknown_codes: <variable>``, exclusions as
+        ``excluded: <flag>``. RR1 and RR2 are exact, as ``response_rates`` gives them.
+        """
         rows = [(k, v) for k, v in self.summary.items() if not isinstance(v, dict)]
         rows += [
             (f"{k}: {sub}", v)
@@ -88,7 +85,7 @@ class CleanSurvey:
             if isinstance(d, dict)
             for sub, v in d.items()
         ]
-        return pd.DataFrame(rows, columns=["item", "value"])
+        return pd.DataFrame(rows, columns=["item", "value"], dtype=object)
 
     def write(self, directory: str | os.PathLike) -> dict[str, Path]:
         """Write ``<name>.parquet``, ``.codebook.json``, ``.log.csv`` and ``.flags.csv``.
@@ -164,258 +161,6 @@ def read_clean(path: str | os.PathLike) -> CleanSurvey:
     )
 
 
-# --- the cleaning itself ------------------------------------------------------------------------
-
-
-def _norm(text) -> str:
-    return " ".join(str(text).split()).casefold()
-
-
-@dataclass(frozen=True)
-class _Classes:
-    """A raw column as distinct values (``uniques``) and each row's index into them."""
-
-    raw: pd.Series
-    inverse: np.ndarray  # row -> distinct value, -1 where the cell is blank
-    uniques: list
-    codes: list  # distinct value -> its code (None if it has none)
-    kinds: np.ndarray  # distinct value -> index in KINDS; one more entry, "blank", for -1 rows
-
-    def take(self, per_unique: list, blank) -> np.ndarray:
-        return np.asarray([*per_unique, blank])[self.inverse]
-
-    def where(self, kind: str) -> np.ndarray:
-        return np.isin(self.inverse, np.flatnonzero(self.kinds == KINDS.index(kind)))
-
-    def kind(self, u: int) -> str:
-        return KINDS[self.kinds[u]]
-
-    def counts(self) -> np.ndarray:
-        return np.bincount(self.inverse[self.inverse >= 0], minlength=len(self.uniques))
-
-
-class _Cleaner:
-    """State of one clean() call: the raw export, the codebook, and what has been logged."""
-
-    def __init__(self, export: Export, book: Codebook) -> None:
-        self.raw, self.meta, self.book = export.data, export.meta, book
-        self.rows: list[tuple] = []
-        self.codes: dict[str, pd.Series] = {}  # numeric codes / values, for routing and checks
-        self.not_asked: dict[str, np.ndarray] = {}  # the "not asked" code was given
-        self.special: dict[str, np.ndarray] = {}  # a missing code the respondent chose
-        self.out_of_range = pd.Series(False, index=self.raw.index)
-        self.hidden: dict[str, pd.Series] = {}  # identifiers, kept only while cleaning
-
-    def log(self, step: str, variable: str, rule: str, detail: str, count: int) -> None:
-        self.rows.append((step, variable, rule, detail, int(count)))
-
-    def source(self, sources: tuple[str, ...]) -> str | None:
-        """The first of a variable's source columns that the export has."""
-        return next((s for s in sources if s in self.raw.columns), None)
-
-    # -- columns ----------------------------------------------------------------------------
-
-    def _classify(self, var: Variable, col: str) -> _Classes:
-        """Classify each distinct raw value once: its code, and what kind of value it is."""
-        raw = self.raw[col]
-        inverse, uniques = pd.factorize(raw, use_na_sentinel=True)
-        labels = {_norm(v): k for k, v in var.codes.items()}
-        labels.update({_norm(v): k for k, v in var.missing.items()})
-        numeric_codes = {_num(k): k for k in [*var.codes, *var.missing] if _num(k) is not None}
-        declared = self.meta.missing_values.get(col, [])
-        codes, kinds = [], []
-        for value in uniques:
-            code = None
-            if isinstance(value, str):
-                key = _norm(value)
-                if key in labels:
-                    code = labels[key]
-                elif value in var.codes or value in var.missing:
-                    code = value
-            if code is None and _num(value) is not None:
-                code = numeric_codes.get(_num(value), _num(value))
-            codes.append(code)
-            kinds.append(self._kind(var, code, value, declared))
-        kinds = np.array([KINDS.index(k) for k in [*kinds, "blank"]], dtype=np.int8)
-        return _Classes(raw, inverse, list(uniques), codes, kinds)
-
-    def _kind(self, var: Variable, code, value, declared: list) -> str:
-        if code is not None and code in var.codes:
-            return "code"
-        if code is not None and any(_num(code) == _num(n) for n in self.book.not_asked):
-            return "not_asked"
-        if code is not None and code in var.missing:
-            return "missing"
-        for item in declared:
-            if isinstance(item, tuple):
-                lo, hi = item
-                if _num(code) is not None and lo <= _num(code) <= hi:
-                    return "declared"
-            elif value == item or (code is not None and _num(code) == _num(item)):
-                return "declared"
-        if var.type == "numeric" and _num(code) is not None:
-            return "number"
-        return "unknown"
-
-    def _missing_log(self, var: Variable, col: str, cls: _Classes) -> None:
-        counts = cls.counts()
-        for u, code in enumerate(cls.codes):
-            if cls.kind(u) == "missing" and counts[u]:
-                self.log(
-                    "recode",
-                    var.name,
-                    "missing code",
-                    f"{_show(code)} {var.missing[code]}",
-                    counts[u],
-                )
-        for what, rule in (("not_asked", "not asked"), ("declared", "missing code in export")):
-            n = int(counts[cls.kinds[:-1] == KINDS.index(what)].sum())
-            if n:
-                self.log("recode", var.name, rule, f"{col}: set missing", n)
-        unknown = cls.kinds[:-1] == KINDS.index("unknown")
-        if unknown.any():
-            shown = ", ".join([_show(v) for v, bad in zip(cls.uniques, unknown) if bad][:5])
-            self.log(
-                "recode",
-                var.name,
-                "unknown code",
-                f"{shown} not in the codebook",
-                counts[unknown].sum(),
-            )
-
-    def single(self, var: Variable, col: str) -> pd.Series:
-        cls = self._classify(var, col)
-        self._missing_log(var, col, cls)
-        self.not_asked[var.name] = cls.where("not_asked")
-        self.special[var.name] = cls.where("missing")
-        categories = list(dict.fromkeys(str(v) for v in var.codes.values()))
-        position = {str(label): i for i, label in enumerate(categories)}
-        kinds = [cls.kind(u) for u in range(len(cls.codes))]
-        cat = [position[str(var.codes[c])] if k == "code" else -1 for c, k in zip(cls.codes, kinds)]
-        num = [_num(c) if k == "code" else np.nan for c, k in zip(cls.codes, kinds)]
-        self.codes[var.name] = pd.Series(cls.take(num, np.nan).astype(float), index=self.raw.index)
-        return pd.Series(
-            pd.Categorical.from_codes(
-                cls.take(cat, -1).astype(np.int64), categories=categories, ordered=var.ordered
-            ),
-            index=self.raw.index,
-            name=var.name,
-        )
-
-    def numeric(self, var: Variable, col: str) -> dict[str, pd.Series]:
-        """The value column, then (for ``parse: pay``) its ``_status`` column."""
-        status = None
-        if var.parse == "pay":
-            values, status = self._pay(var, col)
-        else:
-            cls = self._classify(var, col)
-            self._missing_log(var, col, cls)
-            self.not_asked[var.name] = cls.where("not_asked")
-            self.special[var.name] = cls.where("missing")
-            kinds = [cls.kind(u) for u in range(len(cls.codes))]
-            num = [_num(c) if k == "number" else np.nan for c, k in zip(cls.codes, kinds)]
-            values = pd.Series(cls.take(num, np.nan).astype(float), index=self.raw.index)
-        if var.valid is not None:
-            lo, hi = var.valid
-            bad = values.notna() & ((values < lo) | (values > hi))
-            self.log(
-                "recode", var.name, "out of range", f"outside [{lo}, {hi}]: set missing", bad.sum()
-            )
-            self.out_of_range |= bad
-            values = values.where(~bad)
-        self.codes[var.name] = values
-        out = {var.name: values.astype("Float64")}
-        if status is not None:
-            out[f"{var.name}_status"] = status
-        return out
-
-    def _pay(self, var: Variable, col: str) -> tuple[pd.Series, pd.Series]:
-        raw = self.raw[col]
-        inverse, uniques = pd.factorize(raw, use_na_sentinel=True)
-        parsed = [parse_pay(v) for v in uniques] + [(np.nan, "blank")]
-        values = np.array([p[0] for p in parsed], dtype=float)[inverse]
-        status = pd.Categorical([p[1] for p in parsed], categories=PAY_STATUSES)
-        status = pd.Series(status.take(inverse), index=raw.index)
-        for st, n in status.value_counts().reindex(PAY_STATUSES, fill_value=0).items():
-            self.log("parse", var.name, f"pay: {st}", _PAY_DETAIL[st], n)
-        return pd.Series(values, index=raw.index), status
-
-    def multi(self, var: Variable) -> dict[str, pd.Series]:
-        cols = {}
-        for name, (sources, label) in var.options.items():
-            col = self.source(sources)
-            raw = self.raw[col]
-            inverse, uniques = pd.factorize(raw, use_na_sentinel=True)
-            missing = set(self.meta.missing_values.get(col, [])) | set(self.book.not_asked)
-            state = []  # per distinct value: 1 ticked, 0 not ticked, -1 missing
-            for value in uniques:
-                text = _show(value).casefold()
-                if value in missing or _num(value) in {_num(m) for m in missing}:
-                    state.append(-1)
-                elif text in TRUE_WORDS or text == _norm(label):
-                    state.append(1)
-                else:
-                    state.append(0 if text in FALSE_WORDS else -1)
-            state = np.array([*state, -1])[inverse]
-            cols[name] = pd.array(np.where(state < 0, None, state == 1), dtype="boolean")
-        frame = pd.DataFrame(cols, index=self.raw.index)
-        seen = frame.notna().any(axis=1)
-        frame = frame.mask(seen.to_numpy()[:, None] & frame.isna().to_numpy(), False)
-        self.codes[var.name] = pd.Series(1.0, index=self.raw.index).where(seen)  # answered
-        self.log(
-            "recode",
-            var.name,
-            "multi-select",
-            "options not ticked by those who ticked one: False",
-            seen.sum(),
-        )
-        return {k: frame[k] for k in frame}
-
-    def text(self, var: Variable, col: str, redactor: Redactor) -> pd.Series:
-        values = self.raw[col].astype("string").str.strip().replace("", pd.NA)
-        if var.redact:
-            values, counts = redactor.series(values)
-            for kind, n in sorted(counts.items()):
-                self.log("redact", var.name, kind, f"replaced by [{kind}]", n)
-        return values
-
-    def date(self, var: Variable, col: str) -> pd.Series:
-        raw = self.raw[col]
-        if pd.api.types.is_datetime64_any_dtype(raw):
-            return raw
-        values = pd.to_datetime(raw, errors="coerce", format="mixed")
-        bad = raw.notna() & values.isna()
-        if bad.any():
-            self.log("recode", var.name, "unreadable date", "set missing", bad.sum())
-        return values
-
-
-_PAY_DETAIL = {
-    "exact": "a single amount per hour",
-    "range": "a range: its midpoint",
-    "total": "an amount for a number of hours: divided by the hours",
-    "approximate": "an approximate amount ('about 40')",
-    "blank": "no answer",
-    "unparseable": "not an hourly rate (per task, 'varies'...): left missing, not guessed",
-}
-
-
-def _num(value):
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        return None
-    return out if out == out else None
-
-
-def _show(value) -> str:
-    """A code as people write it: 1 rather than 1.0; text with single spaces."""
-    number = _num(value)
-    if number is not None and number.is_integer():
-        return str(int(number))
-    return " ".join(str(value).split())
-
-
 def clean(
     export: Export,
     codebook: Codebook,
@@ -432,21 +177,34 @@ def clean(
     export
         What :func:`read_export` returned.
     codebook
-        The :class:`Codebook` mapping the export's columns to canonical variables.
+        The :class:`Codebook` mapping the export's columns to canonical variables; a draft
+        (:meth:`Codebook.draft`) runs as it is.
     roll
         The membership roll (a DataFrame or CSV path): source of the roll-linked variables the
         codebook names under ``roll:``, and of the full names removed from free text.
     salt
         Salt for hashing identifiers with ``action: hash`` (else read from the environment).
     invited
-        Number of members invited: gives AAPOR RR1 and RR2 in the summary.
+        Number of members invited: gives AAPOR RR1 and RR2 in the summary (from the platform's
+        dispositions when the codebook names them under ``quality: disposition:``).
     exclude
         Flags that remove a respondent (default: the codebook's ``quality.exclude``, else
         duplicates, declined consent and break-offs). Other flags are reported, not applied.
+        Rows of an export with no completion status are never break-offs.
 
     Returns
     -------
     CleanSurvey
+        Its ``summary["made_missing"]`` and :meth:`CleanSurvey.made_missing` say, per
+        variable, how many values became missing and why.
+
+    Examples
+    --------
+    >>> from survey_tools import Codebook, clean, read_export
+    >>> export = read_export("../shared/fixtures/external/spss/pspp_physiology.sav")
+    >>> cleaned = clean(export, Codebook.draft(export))
+    >>> len(cleaned.data) == len(export.data)
+    True
     """
     book = codebook
     exclude = tuple(book.quality.exclude if exclude is None else exclude)
@@ -456,58 +214,81 @@ def clean(
             f"Cannot exclude on unknown flag(s) {', '.join(sorted(unknown))}.",
             hint=f"use {', '.join(FLAGS)}",
         )
-    c = _Cleaner(export, book)
+    raw = export.data
+    c = ColumnCleaner(raw, export.meta, book.not_asked)
     path = export.meta.source_path
-    sources = _sources(c, book, path)
+    sources = _sources(c, book, path, export.meta.identifiers)
     roll_frame = _roll(roll)
-    redactor = Redactor(names=_roll_names(roll_frame), patterns=book.redact_patterns)
+    redactor = Redactor(roll=roll_frame, patterns=book.redact_patterns)
     if any(v.type == "identifier" and v.action == "hash" for v in book.variables.values()):
         key = read_salt(salt)
-    c.log("read", "", "responses received", f"{path.name} ({export.meta.platform})", len(c.raw))
+    rows: list[tuple] = [
+        ("read", "", "responses received", f"{path.name} ({export.meta.platform})", len(raw))
+    ]
     used = set(sources.values()) | {
         c.source(src) for v in book.variables.values() for src, _ in v.options.values()
     }
-    unused = [str(col) for col in c.raw.columns if col not in used]
+    unused = [str(col) for col in raw.columns if col not in used]
     shown = ", ".join(unused[:6]) + (", ..." if len(unused) > 6 else "")
-    c.log("read", "", "columns not in the codebook", f"dropped: {shown}", len(unused))
+    rows.append(("read", "", "columns not in the codebook", f"dropped: {shown}", len(unused)))
 
     columns: dict[str, pd.Series] = {}
+    codes, not_asked, special, keys = {}, {}, {}, {}
+    out_of_range = np.zeros(len(raw), dtype=bool)
     for var in book.variables.values():
         col = sources.get(var.name)
         if var.derive:
             continue
+        done = None
         if var.type in ("single", "likert"):
-            columns[var.name] = c.single(var, col)
+            done = c.single(var, col)
         elif var.type == "numeric":
-            columns.update(c.numeric(var, col))
+            done = c.numeric(var, col)
         elif var.type == "multi":
-            columns.update(c.multi(var))
+            done = c.multi(var)
         elif var.type == "text":
-            columns[var.name] = c.text(var, col, redactor)
+            done = c.text(var, col, redactor)
         elif var.type == "date":
-            columns[var.name] = c.date(var, col)
+            done = c.date(var, col)
         elif var.type == "id":
-            columns[var.name] = c.raw[col].astype("string")
+            columns[var.name] = raw[col].astype("string")
         elif var.type == "identifier":
-            c.hidden[var.name] = c.raw[col]
+            keys[var.name] = raw[col]
             if var.action == "hash":
-                columns[var.name] = hash_values(c.raw[col], key)
-            c.log(
-                "identifier",
-                var.name,
-                var.action,
-                f"{col}: {var.action}ped" if var.action == "drop" else f"{col}: salted hash",
-                c.raw[col].notna().sum(),
+                columns[var.name] = hash_values(raw[col], key)
+            rows.append(
+                (
+                    "identifier",
+                    var.name,
+                    var.action,
+                    f"{col}: {var.action}ped" if var.action == "drop" else f"{col}: salted hash",
+                    int(raw[col].notna().sum()),
+                )
             )
+        if done is not None:
+            columns.update(done.columns)
+            rows += [(*r[:4], int(r[4])) for r in done.log]
+            if done.codes is not None:
+                codes[var.name] = done.codes
+            if done.not_asked is not None:
+                not_asked[var.name] = done.not_asked
+            if done.special is not None:
+                special[var.name] = done.special
+            if done.out_of_range is not None:
+                out_of_range |= done.out_of_range
     for var in book.variables.values():
         if var.derive:
-            columns[var.name] = _derive(c, var)
-    data = pd.DataFrame(columns, index=c.raw.index)
+            columns[var.name], derive_rows = _derive(codes[var.derive], var)
+            rows += derive_rows
+    data = pd.DataFrame(columns, index=raw.index)
     data = data[[k for k in columns if k in data]]
     if book.roll:
-        data = pd.concat([data, _link(c, book.roll, roll_frame, data)], axis=1)
+        linked, link_rows = _link(book.roll, roll_frame, keys, data)
+        data = pd.concat([data, linked], axis=1)
+        rows += link_rows
 
-    flags = _flags(c, book, data)
+    checks = Checks(raw.index, codes, not_asked, special, out_of_range, keys)
+    flags = quality_flags(book, checks, data, platform_status(raw, export.meta.platform))
     excluded = flags[list(exclude)].any(axis=1) if exclude else pd.Series(False, index=flags.index)
     reason = pd.Series(pd.NA, index=flags.index, dtype="str")
     for flag in reversed(exclude):
@@ -515,18 +296,37 @@ def clean(
     flags["excluded"] = excluded
     flags["exclusion_reason"] = reason
     for flag in exclude:
-        c.log("exclude", "", flag, _FLAG_DETAIL[flag], (reason == flag).sum())
+        rows.append(("exclude", "", flag, FLAG_DETAIL[flag], int((reason == flag).sum())))
     for flag in FLAGS:
         if flag not in exclude:
-            c.log("flag", "", flag, _FLAG_DETAIL[flag] + " (flagged, kept)", flags[flag].sum())
+            rows.append(
+                ("flag", "", flag, FLAG_DETAIL[flag] + " (flagged, kept)", int(flags[flag].sum()))
+            )
     kept = data.loc[~excluded.to_numpy()].reset_index(drop=True)
-    summary = _summary(flags, exclude, invited, len(kept))
-    c.log("result", "", "respondents kept", "", len(kept))
+    rows.append(("result", "", "respondents kept", "", len(kept)))
+    log = pd.DataFrame(rows, columns=["step", "variable", "rule", "detail", "count"])
+    disposition = book.quality.disposition
+    if invited and disposition and disposition not in raw.columns:
+        raise CodebookError(
+            f"{path.name} has no column {disposition!r}, which the codebook names under "
+            "quality: disposition: for the response rates.",
+            hint="fix the column name, or remove disposition: to take the rates from the "
+            "cleaning's statuses",
+        )
+    summary = summarise(
+        flags,
+        exclude,
+        len(kept),
+        invited=invited,
+        dispositions=raw[disposition] if disposition in raw.columns else None,
+        made_missing=_made_missing(log).groupby("variable", sort=False)["count"].sum().to_dict(),
+        unknown_codes=log[log["rule"] == "unknown code"].set_index("variable")["count"].to_dict(),
+    )
     return CleanSurvey(
         name=book.survey,
         data=kept,
         flags=flags.reset_index(drop=True),
-        log=pd.DataFrame(c.rows, columns=["step", "variable", "rule", "detail", "count"]),
+        log=log,
         summary=summary,
         codebook=json.loads(json.dumps(book.to_dict(), default=_json)),  # as written
         source={
@@ -538,22 +338,17 @@ def clean(
     )
 
 
-_FLAG_DETAIL = {
-    "duplicate": "a later or less complete submission by the same member",
-    "declined": "did not give consent",
-    "breakoff": "answered less than the partial threshold of applicable questions",
-    "partial": "answered between the partial and complete thresholds",
-    "speeder": "completed faster than the speeder ratio times the median time",
-    "straightliner": "gave the same answer to every item of a grid",
-    "failed_attention": "failed an attention check",
-    "out_of_range": "a numeric answer outside its valid range",
-    "inconsistent": "answers that break a consistency rule",
-}
+def _made_missing(log: pd.DataFrame) -> pd.DataFrame:
+    lost = log[
+        (log["step"] == "recode") & log["rule"].isin(list(MISSING_RULES)) & (log["count"] > 0)
+    ]
+    out = lost.assign(reason=lost["rule"].map(MISSING_RULES))
+    return out[["variable", "reason", "count"]].reset_index(drop=True)
 
 
-def _sources(c: _Cleaner, book: Codebook, path: Path) -> dict[str, str]:
+def _sources(c: ColumnCleaner, book: Codebook, path: Path, identifiers) -> dict[str, str]:
     found, lacking = {}, []
-    ids = set(c.meta.identifiers)
+    ids = set(identifiers)
     for var in book.variables.values():
         if var.derive:
             continue
@@ -594,15 +389,9 @@ def _roll(roll) -> pd.DataFrame | None:
         raise SurveyToolsError(f"Cannot read the roll {roll}: {exc}.") from None
 
 
-def _roll_names(roll: pd.DataFrame | None) -> list[str]:
-    if roll is None:
-        return []
-    if {"first_name", "last_name"} <= set(roll.columns):
-        return (roll["first_name"].astype(str) + " " + roll["last_name"].astype(str)).tolist()
-    return roll["name"].astype(str).tolist() if "name" in roll.columns else []
-
-
-def _link(c: _Cleaner, spec: dict, roll: pd.DataFrame | None, data: pd.DataFrame) -> pd.DataFrame:
+def _link(
+    spec: dict, roll: pd.DataFrame | None, keys: dict, data: pd.DataFrame
+) -> tuple[pd.DataFrame, list]:
     if roll is None:
         raise CodebookError(
             "The codebook takes variables from the membership roll, but no roll was given.",
@@ -615,16 +404,18 @@ def _link(c: _Cleaner, spec: dict, roll: pd.DataFrame | None, data: pd.DataFrame
             hint="set roll: roll_key: in the codebook",
         )
     members = roll.drop_duplicates(roll_key).set_index(roll_key)
-    keys = c.hidden.get(key, data.get(key)).astype(str)
+    keys = keys.get(key, data.get(key)).astype(str)
     found = keys.isin(members.index)
-    c.log("link", "", "roll", f"responses matched to the roll on {key}", found.sum())
+    rows = [("link", "", "roll", f"responses matched to the roll on {key}", int(found.sum()))]
     if (~found).any():
-        c.log(
-            "link",
-            "",
-            "not on the roll",
-            f"{key} not found in the roll: linked variables missing",
-            (~found).sum(),
+        rows.append(
+            (
+                "link",
+                "",
+                "not on the roll",
+                f"{key} not found in the roll: linked variables missing",
+                int((~found).sum()),
+            )
         )
     out = {}
     for name, col in spec.get("columns", {}).items():
@@ -635,132 +426,24 @@ def _link(c: _Cleaner, spec: dict, roll: pd.DataFrame | None, data: pd.DataFrame
             )
         levels = list(dict.fromkeys(members[col].dropna()))
         out[name] = pd.Categorical(keys.map(members[col]), categories=sorted(levels))
-    return pd.DataFrame(out, index=data.index)
+    return pd.DataFrame(out, index=data.index), rows
 
 
-def _derive(c: _Cleaner, var: Variable) -> pd.Series:
-    codes = c.codes[var.derive]
+def _derive(codes: pd.Series, var: Variable) -> tuple[pd.Series, list]:
     mapping = {float(code): label for label, values in var.recode.items() for code in values}
     labels = codes.map(mapping)
     unmapped = codes.notna() & labels.isna()
+    rows = []
     if unmapped.any():
-        shown = ", ".join(map(_show, pd.unique(codes[unmapped])[:5]))
-        c.log(
-            "derive",
-            var.name,
-            "not recoded",
-            f"codes {shown} of {var.derive} have no group",
-            unmapped.sum(),
+        shown = ", ".join(map(show, pd.unique(codes[unmapped])[:5]))
+        rows.append(
+            (
+                "derive",
+                var.name,
+                "not recoded",
+                f"codes {shown} of {var.derive} have no group",
+                int(unmapped.sum()),
+            )
         )
-    c.log("derive", var.name, "recode", f"from {var.derive}", labels.notna().sum())
-    return pd.Series(pd.Categorical(labels, categories=list(var.recode)), index=codes.index)
-
-
-def _asked(c: _Cleaner, var: Variable) -> np.ndarray:
-    """Whether each respondent was routed to the question (unknown counts as not routed)."""
-    asked = ~c.not_asked.get(var.name, np.zeros(len(c.raw), dtype=bool))
-    for parent, values in var.asked_if.items():
-        asked &= np.isin(c.codes[parent].to_numpy(float), [float(v) for v in values])
-    return asked
-
-
-def _flags(c: _Cleaner, book: Codebook, data: pd.DataFrame) -> pd.DataFrame:
-    q = book.quality
-    index = c.raw.index
-    questions = [
-        v
-        for v in book.variables.values()
-        if v.type in QUESTION_TYPES and not v.derive and v.name not in q.consent
-    ]
-    none = np.zeros(len(index), dtype=bool)
-    applicable = np.column_stack([none, *(_asked(c, v) for v in questions)])
-    answered = np.column_stack(
-        [
-            none,
-            *(c.codes[v.name].notna().to_numpy() | c.special.get(v.name, none) for v in questions),
-        ]
-    )
-    n_applicable = applicable.sum(axis=1)
-    share = pd.Series(
-        (answered & applicable).sum(axis=1) / np.where(n_applicable > 0, n_applicable, np.nan),
-        index=index,
-    )
-    declined = pd.Series(False, index=index)
-    for var, agree in q.consent.items():
-        declined |= ~c.codes[var].isin([float(a) for a in agree])
-    status = np.select(
-        [declined, share >= q.complete_share, share >= q.partial_share],
-        ["declined", "complete", "partial"],
-        "breakoff",
-    )
-    flags = pd.DataFrame(
-        {
-            "id": data[book.id].astype(str)
-            if book.id
-            else pd.Series(index.astype(str), index=index),
-            "status": status,
-            "answered_share": share.round(4),
-        },
-        index=index,
-    )
-    flags["declined"] = status == "declined"
-    flags["breakoff"] = status == "breakoff"
-    flags["partial"] = status == "partial"
-    rank = pd.Series(status).map({"complete": 0, "partial": 1, "breakoff": 2, "declined": 3})
-    flags["duplicate"] = False
-    if q.duplicate_key:
-        key = c.hidden.get(q.duplicate_key, data.get(q.duplicate_key))
-        order = pd.DataFrame({"key": key.to_numpy(), "rank": rank.to_numpy()}, index=index)
-        if q.start:
-            order["start"] = data[q.start].to_numpy()
-        order = order.sort_values([col for col in ("rank", "start") if col in order], kind="stable")
-        dup = order["key"].notna() & order.duplicated("key")
-        flags["duplicate"] = dup.reindex(index)
-    complete = flags["status"].eq("complete") & ~flags["duplicate"]
-    flags["speeder"] = False
-    if q.duration:
-        duration = c.codes.get(q.duration, pd.to_numeric(data[q.duration], errors="coerce"))
-        median = duration[complete].median()
-        flags["speeder"] = complete & (duration < q.speeder_ratio * median)
-        flags.attrs["median_duration"] = float(median) if median == median else None
-    straight = pd.Series(False, index=index)
-    for items in q.grids.values():
-        grid = pd.DataFrame({v: c.codes[v] for v in items}, index=index)
-        straight |= (grid.notna().sum(axis=1) >= 3) & (grid.nunique(axis=1) == 1)
-    flags["straightliner"] = straight
-    failed = pd.Series(False, index=index)
-    for var, passing in q.attention.items():
-        code = c.codes[var]
-        failed |= code.notna() & ~code.isin([float(p) for p in passing])
-    flags["failed_attention"] = failed
-    flags["out_of_range"] = c.out_of_range
-    bad = pd.Series(False, index=index)
-    for rule in q.rules:
-        a, op, b = _rule(rule, book.path or "the codebook")
-        x, y = c.codes[a], c.codes[b]
-        bad |= x.notna() & y.notna() & ~OPS[op](x, y)
-    flags["inconsistent"] = bad
-    flags[list(FLAGS)] = flags[list(FLAGS)].fillna(False).astype(bool)
-    return flags[["id", "status", "answered_share", *FLAGS]]
-
-
-def _summary(flags: pd.DataFrame, exclude: tuple, invited: int | None, kept: int) -> dict:
-    unique = flags[~flags["duplicate"]]
-    counts = unique["status"].value_counts()
-    completes, partials = int(counts.get("complete", 0)), int(counts.get("partial", 0))
-    out = {
-        "received": len(flags),
-        "duplicates": int(flags["duplicate"].sum()),
-        "completes": completes,
-        "partials": partials,
-        "breakoffs": int(counts.get("breakoff", 0)),
-        "declined": int(counts.get("declined", 0)),
-        "kept": kept,
-        "excluded": {flag: int((flags["exclusion_reason"] == flag).sum()) for flag in exclude},
-        "flagged": {flag: int(flags[flag].sum()) for flag in FLAGS if flag not in exclude},
-        "median_duration_sec": flags.attrs.get("median_duration"),
-        "invited": invited,
-        "rr1": completes / invited if invited else None,
-        "rr2": (completes + partials) / invited if invited else None,
-    }
-    return out
+    rows.append(("derive", var.name, "recode", f"from {var.derive}", int(labels.notna().sum())))
+    return pd.Series(pd.Categorical(labels, categories=list(var.recode)), index=codes.index), rows

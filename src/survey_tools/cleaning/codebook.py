@@ -4,7 +4,7 @@ A codebook is a YAML file the analyst keeps beside the survey (``data/codebooks/
 
     survey: guild_ai_survey_2026        # name of the cleaned files
     id: resp_id                         # the respondent key kept in the clean data
-    not_asked: [-1]                     # codes that mean "not asked" (routing), not "skipped"
+    not_asked: [-1]                     # codes that mean "not asked" (routing); none by default
     variables:
       ai_lost_work:
         type: single                    # single | likert | multi | numeric | text | date | id
@@ -51,8 +51,9 @@ import pandas as pd
 import yaml
 
 from ..errors import CodebookError
+from .drafting import draft_column
 
-__all__ = ["Codebook", "Quality", "Variable"]
+__all__ = ["Codebook", "Quality", "Variable", "rule_parts"]
 
 TYPES = ("single", "likert", "multi", "numeric", "text", "date", "id", "identifier")
 QUESTION_TYPES = ("single", "likert", "multi", "numeric")
@@ -112,8 +113,12 @@ class Quality:
     ``duration`` the completion time in seconds; ``start`` the start time; ``consent`` maps the
     consent variable to the codes that agree; ``attention`` maps each attention check to its
     passing codes; ``grids`` lists the question grids checked for straightlining; ``rules``
-    are consistency checks ``"a <= b"``; ``complete_share`` and ``partial_share`` are the AAPOR
-    thresholds on the share of applicable questions answered; a complete faster than
+    are consistency checks ``"a <= b"``; ``complete_share`` and ``partial_share`` are the
+    codebook's own break-off rule, AAPOR thresholds on the share of applicable questions answered
+    (without them the status comes from the platform, e.g. Qualtrics ``Finished``/``Progress``,
+    or is unknown and every row is kept); ``disposition`` names an export column holding the
+    platform's AAPOR final disposition codes (1.1, 1.2, 2.11...), used for RR1/RR2; a complete
+    faster than
     ``speeder_ratio`` times the median completion time is a speeder; ``exclude`` lists the
     flags that remove a respondent from the clean data.
     """
@@ -125,8 +130,9 @@ class Quality:
     attention: dict = field(default_factory=dict)
     grids: dict = field(default_factory=dict)
     rules: tuple[str, ...] = ()
-    complete_share: float = 0.8
-    partial_share: float = 0.5
+    complete_share: float | None = None
+    partial_share: float | None = None
+    disposition: str | None = None
     speeder_ratio: float = 0.5
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
 
@@ -143,13 +149,31 @@ class Codebook:
     """The mapping from an export's raw columns to the canonical survey data.
 
     Build one with :meth:`from_yaml` (an analyst's file) or :meth:`draft` (a first draft from an
-    export's metadata, to edit), and save it with :meth:`to_yaml`.
+    export, to edit or run as it is), and save it with :meth:`to_yaml`.
+
+    Top-level keys: ``survey`` (name of the cleaned files), ``id`` (respondent key),
+    ``not_asked`` (codes meaning "routed past the question"; none by default), ``variables``,
+    ``roll`` (``key``, ``roll_key``, ``columns`` taken from the membership roll), ``quality``
+    (see :class:`Quality`; no break-off rule by default) and ``redact_patterns``.
+
+    Keys of a variable: ``type`` (single, likert, multi, numeric, text, date, id, identifier);
+    ``source`` (export columns, first found is used); ``label``; ``codes`` ({code: label}; for
+    a numeric variable the labels only document values); ``missing`` ({code: label} of
+    non-answers, and ``"lo..hi"`` ranges); ``ordered`` (single choices on a scale); ``valid``
+    ([low, high], outside is set missing and flagged); ``asked_if`` ({variable: [codes]},
+    routing); ``options`` (multi: {column: {source, label}}); ``parse: pay``; ``action`` (drop or
+    hash, for identifiers); ``derive`` and ``recode`` (groups of another variable's codes);
+    ``redact`` (false to keep a text as written).
+
+    Labels that mean no answer (drafted as ``missing``): don't know, DK, refused, RF, not
+    applicable, N/A, NA, no answer, no response, prefer not to say, skipped, not asked, not
+    stated, missing, unknown, seen but unanswered. Any other label is an answer.
     """
 
     survey: str
     variables: dict[str, Variable]
     id: str | None = None
-    not_asked: tuple = (-1,)
+    not_asked: tuple = ()
     roll: dict = field(default_factory=dict)
     quality: Quality = field(default_factory=Quality)
     redact_patterns: dict = field(default_factory=dict)
@@ -206,13 +230,13 @@ class Codebook:
             survey=str(spec.get("survey") or "survey"),
             variables=variables,
             id=spec.get("id"),
-            not_asked=tuple(spec.get("not_asked", (-1,)) or ()),
+            not_asked=tuple(spec.get("not_asked") or ()),
             roll=dict(spec.get("roll") or {}),
             quality=quality,
             redact_patterns=dict(spec.get("redact_patterns") or {}),
             path=where,
         )
-        book._check(where)
+        _check(book, where)
         return book
 
     def to_dict(self) -> dict:
@@ -253,62 +277,32 @@ class Codebook:
             raise
         return path
 
-    # --- checks ------------------------------------------------------------------------------
-
-    def _check(self, where: str) -> None:
-        names = set(self.variables)
-        for var in self.variables.values():
-            for parent in var.asked_if:
-                if parent not in names:
-                    raise CodebookError(
-                        f"{where}: variable {var.name!r} is asked_if {parent!r}, which the "
-                        "codebook does not define.",
-                        hint=f"add {parent!r} to variables or fix the name",
-                    )
-            if var.derive and var.derive not in names:
-                raise CodebookError(
-                    f"{where}: variable {var.name!r} derives from {var.derive!r}, which the "
-                    "codebook does not define.",
-                    hint="derive from a variable defined in the codebook",
-                )
-        if self.id and self.id not in names:
-            raise CodebookError(
-                f"{where}: id {self.id!r} is not a variable.", hint="define it with type: id"
-            )
-        clash = names & set(self.roll.get("columns", {}))
-        if clash:
-            raise CodebookError(
-                f"{where}: roll column(s) {', '.join(sorted(clash))} have the names of survey "
-                "variables.",
-                hint="rename the survey variables (e.g. region_reported) or the roll columns",
-            )
-        if self.roll and self.roll.get("key") not in names:
-            raise CodebookError(
-                f"{where}: the roll key {self.roll.get('key')!r} is not a variable.",
-                hint="set roll: key: to the variable holding the member ID",
-            )
-        q = self.quality
-        refs = [q.duplicate_key, q.duration, q.start, *q.consent, *q.attention]
-        refs += [v for items in q.grids.values() for v in items]
-        for rule in q.rules:
-            refs += list(_rule(rule, where)[::2])
-        for ref in refs:
-            if ref is not None and ref not in names:
-                raise CodebookError(
-                    f"{where}: the quality settings name {ref!r}, which is not a variable.",
-                    hint="use the canonical name of a variable in the codebook",
-                )
-
     # --- drafting ----------------------------------------------------------------------------
 
     @classmethod
     def draft(cls, export) -> Codebook:
-        """A first codebook drawn from an export's metadata, for the analyst to edit.
+        """A first codebook drawn from an export's data and metadata, to edit or run as it is.
 
-        Value-labelled columns become single-choice variables with their codes and missing
-        codes; check-all groups become multi-select variables; columns that look like personal
-        data become identifiers to drop; few distinct text answers become a single choice
-        with codes numbered in order of appearance; the rest are numeric, date or text.
+        - a value-labelled column becomes ``single`` only when (nearly) every answer carries a
+          label; a column of mostly unlabelled numbers is ``numeric`` and keeps every value,
+          its labels documented under ``codes``;
+        - codes the file declares missing (discrete codes and ``"lo..hi"`` ranges, as declared)
+          and codes labelled as non-answers (see :data:`NON_ANSWERS`) go under ``missing``;
+        - dates and timestamps (typed by the file, or texts that all read as dates) are ``date``;
+        - check-all groups are ``multi``; columns that hold personal data are identifiers to
+          drop; a few distinct text answers become ``single`` with codes in order of appearance;
+          the rest are ``numeric`` or ``text``.
+
+        No code means "not asked" and no break-off rule is set: completion status comes from
+        the platform, so ``clean(export, Codebook.draft(export))`` keeps every row of an export
+        without one.
+
+        Examples
+        --------
+        >>> from survey_tools import Codebook, read_export
+        >>> book = Codebook.draft(read_export("data/raw/demo/guild_ai_survey_2026.sav"))
+        >>> book.variables["ai_lost_work"].missing
+        {98: "Don't know", -1: 'Not asked', '97..99': 'Missing (declared range)'}
         """
         meta, data = export.meta, export.data
         variables: dict[str, Variable] = {}
@@ -316,7 +310,8 @@ class Codebook:
         in_groups = {c for cols in meta.multi_select.values() for c in cols}
 
         def name_for(col: str) -> str:
-            base = re.sub(r"[^0-9a-z]+", "_", str(col).lower()).strip("_")[:40] or "var"
+            short = str(col).rsplit(" - ", 1)[-1]  # SurveyMonkey "question - option": option
+            base = re.sub(r"[^0-9a-z]+", "_", short.lower()).strip("_")[:40] or "var"
             base = base if not base[0].isdigit() else f"v_{base}"
             name, k = base, 1
             while name in used:
@@ -337,27 +332,8 @@ class Codebook:
         for col in data.columns:
             if col in in_groups:
                 continue
-            values = data[col]
             label = meta.variable_labels.get(col) or meta.questions.get(col) or str(col)
-            missing = _missing_codes(meta.missing_values.get(col, []), values)
-            labels = meta.value_labels.get(col, {})
-            kind = "text"
-            codes: dict = {}
-            if col in meta.identifiers:
-                kind = "identifier"
-            elif labels:
-                codes = {_code(k): v for k, v in labels.items() if _code(k) not in missing}
-                missing.update({_code(k): v for k, v in labels.items() if _code(k) in missing})
-                kind = "single" if codes else "numeric" if _numbers(values, missing) else "text"
-            elif pd.api.types.is_datetime64_any_dtype(values):
-                kind = "date"
-            elif _numbers(values, missing):
-                kind = "numeric"
-            elif col not in meta.other_text:
-                distinct = values.dropna().astype(str).unique()
-                if 0 < len(distinct) <= 12 and values.notna().sum() >= 2 * len(distinct):
-                    kind = "single"
-                    codes = {i + 1: str(v) for i, v in enumerate(distinct)}
+            kind, codes, missing, ordered = draft_column(data[col], col, meta)
             name = name_for(col)
             variables[name] = Variable(
                 name,
@@ -365,20 +341,11 @@ class Codebook:
                 source=(str(col),),
                 label=str(label),
                 codes=codes,
-                missing={k: str(v) for k, v in missing.items()},
+                missing=missing,
+                ordered=ordered,
             )
         stem = Path(str(meta.source_path)).stem
         return cls(survey=re.sub(r"\W+", "_", stem).strip("_") or "survey", variables=variables)
-
-
-def _numbers(values: pd.Series, missing: dict) -> bool:
-    """Whether every value that is not a missing code is a number."""
-    if pd.api.types.is_numeric_dtype(values):
-        return True
-    rest = values.dropna()
-    rest = rest[~rest.isin(list(missing))]
-    numeric = pd.to_numeric(rest, errors="coerce").notna().all()
-    return pd.api.types.is_object_dtype(values) and bool(numeric)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -388,31 +355,56 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
-def _code(key):
-    """Codes as YAML writes them: whole numbers as int, others as they are."""
-    if isinstance(key, float) and key.is_integer():
-        return int(key)
-    return key
-
-
-def _missing_codes(spec: list, values: pd.Series) -> dict:
-    """Discrete missing codes, and the codes seen in the data that fall in a missing range."""
-    out = {}
-    for item in spec:
-        if isinstance(item, tuple):
-            lo, hi = item
-            numbers = pd.to_numeric(values, errors="coerce")
-            for v in sorted(numbers[(numbers >= lo) & (numbers <= hi)].unique()):
-                out[_code(float(v))] = "Missing (range)"
-        else:
-            out[_code(item)] = "Missing"
-    return out
+def _check(book: Codebook, where: str) -> None:
+    """Cross-references: routing parents, derivations, the id, the roll and quality names."""
+    names = set(book.variables)
+    for var in book.variables.values():
+        for parent in var.asked_if:
+            if parent not in names:
+                raise CodebookError(
+                    f"{where}: variable {var.name!r} is asked_if {parent!r}, which the "
+                    "codebook does not define.",
+                    hint=f"add {parent!r} to variables or fix the name",
+                )
+        if var.derive and var.derive not in names:
+            raise CodebookError(
+                f"{where}: variable {var.name!r} derives from {var.derive!r}, which the "
+                "codebook does not define.",
+                hint="derive from a variable defined in the codebook",
+            )
+    if book.id and book.id not in names:
+        raise CodebookError(
+            f"{where}: id {book.id!r} is not a variable.", hint="define it with type: id"
+        )
+    clash = names & set(book.roll.get("columns", {}))
+    if clash:
+        raise CodebookError(
+            f"{where}: roll column(s) {', '.join(sorted(clash))} have the names of survey "
+            "variables.",
+            hint="rename the survey variables (e.g. region_reported) or the roll columns",
+        )
+    if book.roll and book.roll.get("key") not in names:
+        raise CodebookError(
+            f"{where}: the roll key {book.roll.get('key')!r} is not a variable.",
+            hint="set roll: key: to the variable holding the member ID",
+        )
+    q = book.quality
+    refs = [q.duplicate_key, q.duration, q.start, *q.consent, *q.attention]
+    refs += [v for items in q.grids.values() for v in items]
+    for rule in q.rules:
+        refs += list(rule_parts(rule, where)[::2])
+    for ref in refs:
+        if ref is not None and ref not in names:
+            raise CodebookError(
+                f"{where}: the quality settings name {ref!r}, which is not a variable.",
+                hint="use the canonical name of a variable in the codebook",
+            )
 
 
 RULE = re.compile(r"^\s*(\w+)\s*(<=|<|>=|>|==|!=)\s*(\w+)\s*$")
 
 
-def _rule(rule: str, where: str) -> tuple[str, str, str]:
+def rule_parts(rule: str, where: str) -> tuple[str, str, str]:
     match = RULE.match(str(rule))
     if not match:
         raise CodebookError(

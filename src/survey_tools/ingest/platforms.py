@@ -412,8 +412,14 @@ def _qualtrics(grid: pd.DataFrame, head: list[str], rows, name: str) -> Layout:
 
     _multi_and_other(layout, groups, choice)
     for col in data.columns:
-        if col.endswith("_TEXT") and col[: -len("_TEXT")] in data.columns:
-            layout.other_text[col] = col[: -len("_TEXT")]
+        if not col.endswith("_TEXT") or col in layout.other_text:
+            continue
+        parent = col[: -len("_TEXT")]
+        match = TAG.match(parent)
+        if parent not in data.columns and match and match["base"] in data.columns:
+            parent = match["base"]  # Q4_97_TEXT: the "Other" text of single choice Q4
+        if parent in data.columns:
+            layout.other_text[col] = parent
     return layout
 
 
@@ -447,6 +453,15 @@ def _surveymonkey(grid: pd.DataFrame, head: list[str], rows, name: str) -> Layou
         if subs[i] not in SM_PLAIN:
             groups.setdefault(questions[i], []).append(names[i])
     _multi_and_other(layout, groups, lambda col: _plain(subs[names.index(col)]))
+    for i in kept:  # "Other (please specify)" text of a single choice: under the same header
+        col, parent = names[i], questions[i]
+        if (
+            subs[i].lower().startswith("other")
+            and col not in _flat(layout.multi_select)
+            and col not in layout.other_text
+            and parent in data.columns
+        ):
+            layout.other_text[col] = parent
     return layout
 
 
@@ -490,6 +505,16 @@ def _choices(spec: str) -> dict:
     return out
 
 
+VALIDATION = "Text Validation Type OR Show Slider Number"
+
+
+def _comma_decimal(values: pd.Series) -> pd.Series:
+    """REDCap ``number_comma_decimal`` answers ("1,54") as numbers, when every one reads so."""
+    text = values.astype("string").str.strip().replace("", pd.NA)
+    parsed = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    return parsed.astype(float) if (parsed.notna() | text.isna()).all() else values
+
+
 def _redcap(layout: Layout, dictionary: pd.DataFrame | None) -> None:
     data = layout.data
     cols = list(data.columns)
@@ -525,5 +550,7 @@ def _redcap(layout: Layout, dictionary: pd.DataFrame | None) -> None:
                 elif kind == "truefalse":
                     layout.value_labels[col] = {0: "False", 1: "True"}
             layout.questions[col] = label
+            if "comma_decimal" in str(row.get(VALIDATION, "")):
+                data[col] = _comma_decimal(data[col])
             if str(row.get("Identifier?", "")).strip().lower() == "y":
                 layout.identifiers.append(col)

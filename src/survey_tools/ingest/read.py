@@ -3,9 +3,10 @@
 The file's format is decided by its first bytes, not its name alone: SPSS (``.sav``, ``.zsav``,
 ``.por``), Stata (``.dta``), SAS (``.sas7bdat``, ``.xpt``) go through pyreadstat with their
 labels and user-defined missing values kept; text and Excel exports go through
-:mod:`survey_tools._platforms`, which recognises Qualtrics, SurveyMonkey, REDCap and Google Forms
-layouts. Raw codes are kept: an SPSS user-missing ``99`` stays ``99``, a Stata ``.a`` stays
-``"a"``; :func:`survey_tools.clean` turns them into missing values with their reasons.
+:mod:`survey_tools.ingest.platforms`, which recognises Qualtrics, SurveyMonkey, REDCap and
+Google Forms layouts. Raw codes are kept: an SPSS user-missing ``99`` stays ``99``, a Stata
+``.a`` stays ``"a"``; :func:`survey_tools.clean` turns them into missing values with their
+reasons.
 
 Every failure a user can cause (wrong file, wrong name, encrypted, corrupt, undecodable) is an
 :class:`~survey_tools.ExportReadError` naming the file, the cause and the fix. The raw file is

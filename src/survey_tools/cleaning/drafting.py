@@ -1,0 +1,276 @@
+"""Drafting helpers: what a column holds, read from its data and the file's metadata.
+
+Used by :meth:`survey_tools.Codebook.draft`; nothing here knows the codebook's classes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pandas as pd
+
+__all__ = ["NON_ANSWERS", "code_of", "draft_column", "in_range", "is_non_answer"]
+
+LABELLED_SHARE = 0.95  # a labelled column is single when this share of its answers is labelled
+NON_ANSWERS = (
+    "don't know",
+    "dont know",
+    "do not know",
+    "dk",
+    "refused",
+    "rf",
+    "not applicable",
+    "n/a",
+    "na",
+    "no answer",
+    "no response",
+    "prefer not to say",
+    "skipped",
+    "not asked",
+    "not stated",
+    "missing",
+    "unknown",
+    "seen but unanswered",
+)
+DATE_TEXT = re.compile(
+    r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2}|[AaPp][Mm])?)?\s*$"
+)
+RANGE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*\.\.\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+def is_non_answer(label) -> bool:
+    """Whether a value label says the respondent gave no answer (see :data:`NON_ANSWERS`).
+
+    Examples
+    --------
+    >>> is_non_answer("Don't know"), is_non_answer("Refused / DK"), is_non_answer("Other")
+    (True, True, False)
+    >>> is_non_answer("No basis for evaluation")
+    False
+    """
+    text = str(label).casefold().replace("\u2019", "'")
+    parts = [p.strip(" .:*-'\"") for p in re.split(r"[,;()]|\s-\s", text)]
+    parts += [q.strip(" .:*-'\"") for p in parts for q in p.split("/")]
+    return any(part in NON_ANSWERS for part in parts if part)
+
+
+def in_range(code, missing: dict) -> bool:
+    """Whether ``code`` falls in one of the ``"lo..hi"`` ranges among ``missing``'s keys.
+
+    Examples
+    --------
+    >>> in_range(-5, {"-9..-1": "Missing (declared range)"}), in_range(3, {"-9..-1": "x"})
+    (True, False)
+    """
+    try:
+        number = float(code)
+    except (TypeError, ValueError):
+        return False
+    for key in missing:
+        match = RANGE.match(key) if isinstance(key, str) else None
+        if match and float(match[1]) <= number <= float(match[2]):
+            return True
+    return False
+
+
+def draft_column(values: pd.Series, col, meta) -> tuple[str, dict, dict, bool]:
+    """The drafted type, codes, missing codes and whether the codes are ordered."""
+    declared: dict = {}
+    for item in meta.missing_values.get(col, []):
+        if isinstance(item, tuple):
+            declared[f"{code_of(item[0])}..{code_of(item[1])}"] = "Missing (declared range)"
+        else:
+            declared[code_of(item)] = "Missing (declared)"
+    labels = {code_of(k): str(v) for k, v in meta.value_labels.get(col, {}).items()}
+    answers, missing = {}, {}
+    for code, label in labels.items():
+        if code in declared or in_range(code, declared) or is_non_answer(label):
+            missing[code] = label
+        else:
+            answers[code] = label
+    missing.update({k: v for k, v in declared.items() if k not in missing})
+    if col in meta.identifiers:
+        return "identifier", {}, {}, False
+    if _dates(values):
+        return "date", {}, missing, False
+    present = values.dropna()
+    if len(present) and isinstance(present.iloc[0], str):
+        present = present[present.str.strip() != ""]
+    counts = present.value_counts()  # each distinct value judged once, in order of appearance
+    kept = [v for v in pd.unique(present) if not (code_of(v) in missing or in_range(v, missing))]
+    answered = pd.Series(kept, dtype=present.dtype)
+    n_answered = int(sum(counts[v] for v in kept))
+    if labels:
+        n_labelled = sum(counts[v] for v in kept if code_of(v) in answers)
+        labelled = n_labelled / n_answered if n_answered else 1
+        if answers and labelled >= LABELLED_SHARE:
+            return "single", answers, missing, False
+        if _numbers(answered):
+            return "numeric", answers, missing, False
+        return "text", {}, missing, False
+    if _numbers(answered):
+        return "numeric", {}, missing, False
+    if col not in meta.other_text:
+        distinct = [str(v) for v in answered.astype(str).unique()]
+        answers = [v for v in distinct if not is_non_answer(v)]
+        if 0 < len(distinct) <= 12 and n_answered >= 2 * len(distinct):
+            non = {90 + i: v for i, v in enumerate(v for v in distinct if is_non_answer(v))}
+            codes = scale_codes(answers)
+            if codes:
+                return "single", codes, {**missing, **non}, True
+            return "single", {i + 1: v for i, v in enumerate(answers)}, {**missing, **non}, False
+    return "text", {}, missing, False
+
+
+SCALES = {
+    "agreement": (
+        "strongly disagree",
+        "disagree",
+        "somewhat disagree",
+        "neither agree nor disagree",
+        "somewhat agree",
+        "agree",
+        "strongly agree",
+    ),
+    "favourability": (
+        "very unfavorably",
+        "somewhat unfavorably",
+        "neither favorably nor unfavorably",
+        "somewhat favorably",
+        "very favorably",
+    ),
+    "satisfaction": (
+        "extremely dissatisfied",
+        "very dissatisfied",
+        "dissatisfied",
+        "somewhat dissatisfied",
+        "neither satisfied nor dissatisfied",
+        "somewhat satisfied",
+        "satisfied",
+        "very satisfied",
+        "extremely satisfied",
+    ),
+    "likelihood": (
+        "extremely unlikely",
+        "very unlikely",
+        "unlikely",
+        "somewhat unlikely",
+        "neither likely nor unlikely",
+        "somewhat likely",
+        "likely",
+        "very likely",
+        "extremely likely",
+    ),
+    "frequency": (
+        "never",
+        "rarely",
+        "sometimes",
+        "about half the time",
+        "often",
+        "most of the time",
+        "very often",
+        "always",
+    ),
+    "use": (
+        "never",
+        "do not use",
+        "less often",
+        "less than monthly",
+        "monthly",
+        "weekly",
+        "daily",
+        "several times a day",
+    ),
+    "importance": (
+        "not at all important",
+        "not important",
+        "slightly important",
+        "somewhat important",
+        "moderately important",
+        "important",
+        "very important",
+        "extremely important",
+    ),
+}
+BAND = re.compile(r"(\d[\d,]*(?:\.\d+)?)")
+BELOW = re.compile(r"(?:^\s*(?:<|under|less than|below|up to)|or (?:younger|less|fewer)\s*$)", re.I)
+ABOVE = re.compile(
+    r"(?:^\s*(?:>|over|more than|above)|\+\s*$|or (?:more|older|over|above)\s*$)", re.I
+)
+
+
+def scale_codes(labels: list[str]) -> dict:
+    """Codes for the answers of an ordered scale, or {} when the labels form none.
+
+    Known response vocabularies (agreement, satisfaction, likelihood, frequency, importance)
+    give each label its position in the full scale, so every item of a scale gets the same code
+    for the same label; numeric bands (age, income, hours, 0-10) are ordered by their numbers.
+
+    Examples
+    --------
+    >>> scale_codes(["Agree", "Strongly disagree", "Neither agree nor disagree"])
+    {1: 'Strongly disagree', 4: 'Neither agree nor disagree', 6: 'Agree'}
+    >>> scale_codes(["18-29", "45-60", ">60", "30-44"])
+    {1: '18-29', 2: '30-44', 3: '45-60', 4: '>60'}
+    >>> scale_codes(["Yes", "No"])
+    {}
+    """
+    keys = {lab: " ".join(re.sub(r"\(.*?\)", "", lab.casefold()).split()) for lab in labels}
+    for scale in SCALES.values():
+        if len(labels) >= 2 and all(k in scale for k in keys.values()):
+            return {
+                scale.index(keys[lab]) + 1: lab
+                for lab in sorted(labels, key=lambda x: scale.index(keys[x]))
+            }
+    if len(labels) < 3 or not all(BAND.search(lab) for lab in labels):
+        return {}
+
+    def rank(label: str) -> tuple:
+        number = float(BAND.search(label)[1].replace(",", ""))
+        side = -1 if BELOW.search(label) else 1 if ABOVE.search(label) else 0
+        return (number + side * 1e-9, side)
+
+    ordered = sorted(labels, key=rank)
+    return {i + 1: lab for i, lab in enumerate(ordered)}
+
+
+def _dates(values: pd.Series) -> bool:
+    """Whether a column holds dates: typed as such, or texts that all read as dates."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return True
+    present = values.dropna()
+    if not len(present) or pd.api.types.is_numeric_dtype(values):
+        return False
+    if all(isinstance(v, datetime.date) for v in present):
+        return True
+    text = present.astype(str)
+    text = text[~text.str.strip().str.casefold().isin(["", "[not completed]"])]
+    return bool(len(text)) and bool(text.str.match(DATE_TEXT).all())
+
+
+def _numbers(values: pd.Series) -> bool:
+    """Whether every value (missing codes already removed) is a number."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return True
+    if not len(values) or not (
+        pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)
+    ):
+        return False
+    if any(isinstance(v, bool | datetime.date | datetime.time) for v in values):
+        return False
+    return bool(pd.to_numeric(values, errors="coerce").notna().all())
+
+
+def code_of(key):
+    """Codes as YAML writes them: whole numbers as int, others as they are.
+
+    Examples
+    --------
+    >>> code_of(2.0), code_of(2.5), code_of("a")
+    (2, 2.5, 'a')
+    """
+    if isinstance(key, float) and key.is_integer():
+        return int(key)
+    return key

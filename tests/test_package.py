@@ -18,17 +18,48 @@ PUBLIC = {
     "Export",
     "ExportMeta",
     "ExportReadError",
+    "ExposureError",
+    "KAnonymity",
     "LonelyPSUError",
     "MarginsError",
     "PrivacyError",
+    "ReportError",
+    "Suppressed",
     "SurveyDesign",
     "SurveyToolsError",
     "WeightingError",
     "__version__",
     "clean",
+    "exposure_model",
+    "exposure_sensitivity",
+    "fig_exposure",
+    "fig_likert",
+    "fig_odds_ratios",
+    "fig_pay",
+    "fig_predicted",
+    "fig_prevalence",
+    "fig_weighting",
+    "flag_reliability",
+    "join_exposure",
+    "k_anonymity",
+    "predict_margins",
     "read_clean",
     "read_export",
+    "read_exposure_index",
+    "read_exposure_indices",
     "read_margins",
+    "read_role_map",
+    "redact",
+    "render_memo",
+    "require_k_anonymity",
+    "role_exposure_table",
+    "save_figure",
+    "setup_notebook",
+    "suppress",
+    "svyglm",
+    "svyolr",
+    "use_theme",
+    "write_extract",
 }
 
 
@@ -66,3 +97,13 @@ def test_errors_share_one_root_and_name_the_file_cause_and_fix():
     assert err.path == Path("data/raw/wave2.sav") and err.cause == "the file is encrypted"
     with pytest.raises(SurveyToolsError):
         raise err
+
+
+def test_the_error_tree_documents_every_error():
+    import survey_tools.errors as errors
+
+    doc = errors.__doc__
+    for name in errors.__all__:
+        cls = getattr(errors, name)
+        assert issubclass(cls, errors.SurveyToolsError)
+        assert f"── {name}" in doc or name == "SurveyToolsError", f"{name} missing from the tree"

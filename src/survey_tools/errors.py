@@ -3,14 +3,18 @@
 Every error the toolkit raises on purpose derives from :class:`SurveyToolsError`, so an analyst
 can catch all of them at once, or one family at a time::
 
-    SurveyToolsError            root; never raised itself
+    SurveyToolsError            root; raised itself only for inputs no family below covers:
+                                the membership roll, the AAPOR dispositions table, a cleaned
+                                survey on disk
     ├── ExportReadError         a survey export cannot be read (names the file and the cause)
     ├── CodebookError           a codebook is malformed or does not fit the export
     ├── PrivacyError            personal data cannot be protected as asked (e.g. no salt)
     ├── DemoDataError           the bundled demo survey is missing, stale or cannot be written
     ├── MarginsError            a margins file or table is malformed or does not fit the data
+    ├── ExposureError           exposure-index data or a role-to-SOC map is missing or does not fit
     ├── DesignError             a survey design or estimate cannot be set up as asked
     │   └── LonelyPSUError      a stratum has a single PSU and no lonely_psu rule was chosen
+    ├── ReportError             a figure or memo cannot be made from the table given
     └── WeightingError          weights cannot be fitted to the population totals as asked
 
 Messages say what went wrong, where (file, column, level) and how to fix it. The structured
@@ -26,9 +30,11 @@ __all__ = [
     "DemoDataError",
     "DesignError",
     "ExportReadError",
+    "ExposureError",
     "LonelyPSUError",
     "MarginsError",
     "PrivacyError",
+    "ReportError",
     "SurveyToolsError",
     "WeightingError",
 ]
@@ -75,12 +81,20 @@ class MarginsError(SurveyToolsError):
     """A margins file or table is malformed, or does not match the data."""
 
 
+class ExposureError(SurveyToolsError):
+    """Exposure-index data or a role-to-SOC map is missing, malformed or does not fit the roles."""
+
+
 class DesignError(SurveyToolsError):
     """A survey design or an estimate cannot be set up as asked (names the column or level)."""
 
 
 class LonelyPSUError(DesignError):
     """A stratum has a single primary sampling unit, so its variance cannot be estimated."""
+
+
+class ReportError(SurveyToolsError):
+    """A figure or memo cannot be made from the table given (names the column or level)."""
 
 
 class WeightingError(SurveyToolsError):

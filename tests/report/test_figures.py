@@ -222,3 +222,77 @@ def test_svg_and_pdf_are_byte_identical_across_renders_and_processes(tmp_path):
     svg = one["svg"].read_text()
     assert "<dc:date>" not in svg
     assert b"CreationDate" not in one["pdf"].read_bytes()
+
+
+def test_reliability_uses_the_disclosure_stage_rule_hollow_for_caution_withheld_if_unreliable():
+    rows = pd.DataFrame(
+        {
+            "role": ["Voice actor", "TV writer", "Story analyst"],
+            "estimate": [0.20, 0.30, 0.40],
+            "se": [0.02, 0.11, 0.25],  # RSE 10%, 37% (caution) and 62% (unreliable)
+            "ci_low": [0.16, 0.12, 0.05],
+            "ci_high": [0.24, 0.55, 0.85],
+            "n": [422, 300, 200],
+        }
+    )
+    flags = st.flag_reliability(rows)["reliability"].tolist()
+    assert flags == ["", "interpret with caution", "too unreliable to publish"]
+    fig = fig_predicted(rows)
+    lines = [line for line in fig.axes[0].lines if len(line.get_xdata())]
+    hollow = [line for line in lines if line.get_markerfacecolor() == "white"]
+    assert [list(line.get_xdata()) for line in hollow] == [[0.30]]
+    assert _ticks(fig)[-1] == "Story analyst"
+    assert "withheld: too unreliable" in [t.get_text() for t in fig.axes[0].texts]
+    assert "Story analyst: too unreliable to publish" in _notes(fig)
+    assert "interpret with caution" in _notes(fig)
+
+
+@pytest.fixture(scope="module")
+def demo_fit(demo_design):
+    formula = "I(ai_lost_work == 'Yes') ~ C(role_group) + age_band"
+    return st.svyglm(formula, demo_design, family="binomial")
+
+
+def test_predicted_draws_the_margin_rows_of_predict_margins(demo_fit):
+    margins = st.predict_margins(demo_fit, "role_group")
+    fig = fig_predicted(margins)
+    groups = set(margins.loc[margins["kind"] == "margin", "role_group"].astype(str))
+    bare = {t.replace(" ", "") for t in _ticks(fig)}
+    assert bare == {g.replace(" ", "") for g in groups}  # one row per group, no differences
+    diff = fig_predicted(margins, kind="difference")
+    assert len(_ticks(diff)) == len(groups) - 1
+    assert diff.axes[0].get_xlabel().startswith("Difference")
+    with pytest.raises(ReportError, match="kind='AME'"):
+        fig_predicted(margins, kind="AME")
+
+
+def test_odds_ratios_from_tidy_exponentiate_with_the_fit_for_bases(demo_fit):
+    tidy = demo_fit.tidy(exponentiate=True)
+    with pytest.raises(ReportError, match="fit=fit"):
+        fig_odds_ratios(tidy)
+    fig = fig_odds_ratios(tidy, fit=demo_fit)
+    ticks = _ticks(fig)
+    assert "25-34" in ticks and "Voice & audio performers" in ticks  # levels, not term names
+    assert not any("[T." in t for t in ticks)
+    heads = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()
+             if t.get_fontweight() == "bold"]  # fmt: skip
+    assert heads == ["Role group (vs Animation & VFX artists)", "Age band (vs 18-24)"]
+    bases = {t.get_text() for t in fig.axes[0].texts}
+    used = demo_fit.design.data[demo_fit.used]
+    assert f"{int((used['role_group'] == 'Voice & audio performers').sum()):,}" in bases
+
+
+def test_exposure_reads_role_exposure_table_and_spreads_roles_sharing_an_index(demo_design):
+    from survey_tools.exposure import role_exposure_table
+
+    table = role_exposure_table(demo_design, "role_primary", "ai_lost_work", level="Yes")
+    fig = fig_exposure(table, "eloundou_human_beta")
+    ax = fig.axes[0]
+    assert ax.yaxis.get_major_formatter()(0.2, 0) == "20%"
+    labels = [t.get_text().replace("\n", "") for t in ax.texts]
+    assert "TV writer" in labels and "Feature writer" in labels  # same SOC, same index
+    dots = np.concatenate([line.get_xdata() for line in ax.lines[:2]])
+    assert len(set(np.round(dots, 6))) == len(dots)  # none drawn on top of another
+    assert "spread slightly sideways" in _notes(fig)
+    assert "Music editor (base under 30" in _notes(fig)
+    assert "No index value: Other" in _notes(fig)

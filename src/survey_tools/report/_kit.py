@@ -14,12 +14,18 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from ..disclosure import CAUTION, UNRELIABLE, flag_reliability
 from ..disclosure import suppress as suppress_table
 from ..errors import ReportError
 from .theme import PALETTE, SIZES, add_notes, house_rc, mark_unsuppressed, wrap_label
 
 ESTIMATE_COLUMNS = ("level", "estimate", "se", "ci_low", "ci_high", "n", "deff")
-CAUTION_RSE = 0.30
+#: ``reason`` of a row withheld by :func:`survey_tools.disclosure.flag_reliability` (not privacy)
+UNRELIABLE_REASON = "unreliable"
+CAUTION_NOTE = (
+    "Hollow markers: interpret with caution (effective base under 30 or relative standard "
+    "error above 30%)."
+)
 
 
 def require(table: pd.DataFrame, columns: Sequence[str], what: str) -> None:
@@ -70,6 +76,7 @@ WHY = {
     "small count": "a count under {min_count}",
     "dominance": "a few values dominate",
     "complementary": "withheld so another cell cannot be worked out",
+    UNRELIABLE_REASON: UNRELIABLE,
     "": "withheld",
 }
 
@@ -103,7 +110,16 @@ REASON_MARKS = {
     "small count": "suppressed: count under {min_count}",
     "dominance": "suppressed: dominated by a few",
     "complementary": "suppressed: protects another cell",
+    UNRELIABLE_REASON: "withheld: too unreliable",
 }
+
+
+def ordered(rows: pd.DataFrame, sort: bool) -> pd.DataFrame:
+    """Shown rows by descending estimate (if ``sort``), then withheld rows at the bottom."""
+    shown = rows[~rows["hidden"]]
+    if sort:
+        shown = shown.sort_values("estimate", ascending=False, kind="stable")
+    return pd.concat([shown, rows[rows["hidden"]]])
 
 
 def screen(
@@ -115,13 +131,19 @@ def screen(
     min_base: int,
     what: str,
     min_base_always: bool = False,
+    reliability: bool = True,
 ) -> pd.DataFrame:
-    """Add ``hidden``, ``reason`` (disclosure control) and ``caution`` (RSE > 30%) columns.
+    """Add ``hidden``, ``reason`` and ``caution`` columns: disclosure control, then reliability.
 
     Disclosure control is :func:`survey_tools.disclosure.suppress` run on the whole table (all
     groups and answers, as the estimator returned it), so a small count in any answer and the
     complementary cells protecting it are withheld too. ``min_base_always`` also withholds
     rows on a base under ``min_base`` whatever the table's kind (for distributions).
+
+    Reliability is :func:`survey_tools.disclosure.flag_reliability`, the rule the memo's tables
+    use (when the table has ``se`` and ``n`` and ``reliability`` is on): an estimate flagged
+    "too unreliable to publish" is withheld with reason ``"unreliable"``, one flagged
+    "interpret with caution" gets ``caution`` (a hollow marker).
     """
     if suppress not in (True, False):
         raise ReportError(
@@ -148,11 +170,14 @@ def screen(
             small = (pd.to_numeric(out["n"], errors="coerce").fillna(0) < min_base).to_numpy()
             out.loc[small, "reason"] = "small base"
             out["hidden"] = out["hidden"].to_numpy(dtype=bool) | small
-    if "se" in out.columns:
-        est = out["estimate"].abs().replace(0, np.nan)
-        out["caution"] = (out["se"] / est).fillna(np.inf).to_numpy() > CAUTION_RSE
-    else:
-        out["caution"] = False
+    out["caution"] = False
+    if reliability and {"estimate", "se", "n"} <= set(out.columns):
+        stats = [c for c in ("level", "estimate", "se", "n", "deff") if c in out.columns]
+        flags = flag_reliability(out[stats], min_base=min_base)["reliability"].to_numpy()
+        unreliable = (flags == UNRELIABLE) & ~out["hidden"].to_numpy(dtype=bool)
+        out.loc[unreliable, "reason"] = UNRELIABLE_REASON
+        out["hidden"] = out["hidden"].to_numpy(dtype=bool) | unreliable
+        out["caution"] = flags == CAUTION
     out.loc[out["hidden"], "caution"] = False
     return out
 
@@ -191,19 +216,25 @@ def finish(
 ) -> Figure:
     """Notes under the plot (source, base, what was withheld and why) and the draft mark."""
     notes = []
-    if len(withheld):
+    noisy = withheld["reason"].astype(str) == UNRELIABLE_REASON if len(withheld) else []
+    private = withheld[~np.asarray(noisy, dtype=bool)] if len(withheld) else withheld
+    if len(private):
         parts = []
-        for reason, group in withheld.groupby("reason", sort=True):
+        for reason, group in private.groupby("reason", sort=True):
             why = WHY.get(reason, "withheld").format(**params)
             parts.append(f"{', '.join(group['label'].astype(str))} ({why})")
         notes.append(f"{'; '.join(parts)}: disclosure control.")
+    if len(withheld) and np.any(noisy):
+        names = ", ".join(withheld.loc[np.asarray(noisy, dtype=bool), "label"].astype(str))
+        notes.append(
+            f"{names}: {UNRELIABLE} (base under {params['min_base']} or relative standard "
+            "error above 50%)."
+        )
     if not suppress:
         draft = "Disclosure control was turned off (suppress=False): not for publication."
         other = f"{draft} {other}" if other else draft
     if caution:
-        other = ((other + " ") if other else "") + (
-            "Hollow markers: relative standard error above 30%, interpret with caution."
-        )
+        other = ((other + " ") if other else "") + CAUTION_NOTE
     add_notes(
         fig,
         source=source,
@@ -231,7 +262,7 @@ def draw_rows(
     """Dot-and-whisker rows, first row at the top; hidden rows say so instead of a dot.
 
     ``rows`` has ``label``, ``estimate``, ``ci_low``, ``ci_high``, ``hidden``, ``caution`` and,
-    when ``show_base``, ``n``.
+    when ``show_base``, ``n``; rows with a true ``header`` are headings (bold label, no dot).
     """
     spec = SIZES[size]
     k = len(rows)
@@ -247,10 +278,17 @@ def draw_rows(
     hollow = shown & caution
     ax.plot(est[solid], y[solid], "o", ms=marker, color=color, zorder=3)
     ax.plot(est[hollow], y[hollow], "o", ms=marker, mfc="white", mec=color, mew=1.2, zorder=3)
+    header = (
+        rows["header"].fillna(False).to_numpy(dtype=bool)
+        if "header" in rows.columns
+        else np.zeros(k, dtype=bool)
+    )
     ax.set_yticks(y, [wrap_label(v, int(spec["label_chars"])) for v in rows["label"]])
-    for tick, hide in zip(ax.get_yticklabels(), ~shown, strict=True):
+    for tick, hide, head in zip(ax.get_yticklabels(), ~shown, header, strict=True):
         if hide:
             tick.set_color(PALETTE["grey"])
+        if head:
+            tick.set_fontweight("bold")
     ax.set_ylim(-0.7, k - 0.3)
     ax.grid(axis="x")
     ax.set_axisbelow(True)
@@ -260,11 +298,14 @@ def draw_rows(
     else:
         ends = np.concatenate([lo[shown], hi[shown], est[shown]])
         ends = ends[np.isfinite(ends)]
-        top = float(ends.max()) if ends.size else 1.0
+        top = float(max(ends.max(), 0)) if ends.size else 1.0
         bottom = float(min(ends.min(), 0)) if ends.size else 0.0
         if percent:
             bottom = 0.0
             top = min(1.0, top * 1.08 + 0.01)
+        else:  # room so no interval ends on the frame; zero stays in view
+            pad = 0.04 * (top - bottom)
+            bottom, top = bottom - (pad if bottom < 0 else 0), top + (pad if top > 0 else 0)
         ax.set_xlim(bottom, top if top > bottom else bottom + 1)
     if percent:
         percent_axis(ax.xaxis)
@@ -284,7 +325,7 @@ def draw_rows(
         )
     if show_base and "n" in rows.columns:
         font = spec["font"] * 0.85
-        for yy, n in zip(y, rows["n"], strict=True):
+        for yy, n in zip(y[~header], rows["n"].to_numpy()[~header], strict=True):
             ax.annotate(
                 f"{int(n):,}",
                 xy=(1, yy),

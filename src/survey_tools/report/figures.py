@@ -29,6 +29,7 @@ from ._kit import (
     draw_rows,
     finish,
     new_figure,
+    ordered,
     pick_level,
     require,
     rows_height,
@@ -51,14 +52,6 @@ def _is_share(table: pd.DataFrame) -> bool:
     cols = table[_CI].to_numpy(dtype=float)
     cols = cols[np.isfinite(cols)]
     return "level" in table.columns or bool(cols.size and cols.min() >= 0 and cols.max() <= 1)
-
-
-def _ordered(rows: pd.DataFrame, sort: bool) -> pd.DataFrame:
-    """Shown rows by descending estimate (if ``sort``), then withheld rows at the bottom."""
-    shown = rows[~rows["hidden"]]
-    if sort:
-        shown = shown.sort_values("estimate", ascending=False, kind="stable")
-    return pd.concat([shown, rows[rows["hidden"]]])
 
 
 def _dot_figure(
@@ -85,7 +78,7 @@ def _dot_figure(
         collapse(table, level, group, what), [group], suppress=suppress, what=what, **params
     )
     rows = part = pick_level(screened, level, what)
-    rows = _ordered(rows.assign(label=rows[group].astype(str)), sort)
+    rows = ordered(rows.assign(label=rows[group].astype(str)), sort)
     with themed(size):
         extra = 1.0 + (0.3 if title else 0)
         fig = new_figure(size, rows_height(size, rows["label"], extra))
@@ -141,7 +134,9 @@ def fig_prevalence(
 
     Groups whose unweighted base is under ``min_base`` are withheld: they stay on the figure
     (greyed, at the bottom, marked "suppressed") and the note under the plot names them.
-    Estimates with a relative standard error above 30% get a hollow marker.
+    Reliability follows :func:`survey_tools.disclosure.flag_reliability`, as the memo's tables
+    do: an estimate to "interpret with caution" gets a hollow marker, one "too unreliable to
+    publish" is withheld the same way and named in the note.
 
     Parameters
     ----------
@@ -211,7 +206,7 @@ def fig_predicted(
     by: str | None = None,
     level: object = None,
     title: str | None = None,
-    xlabel: str = "Predicted probability (95% CI)",
+    xlabel: str | None = None,
     source: str | None = None,
     base: str | None = None,
     sort: bool = True,
@@ -219,33 +214,71 @@ def fig_predicted(
     suppress: bool = True,
     min_count: int = 10,
     min_base: int = 30,
+    kind: str = "margin",
 ) -> Figure:
     """Predicted probabilities by group from a model's predicted margins, with intervals.
 
     The same dot-and-whisker layout as :func:`fig_prevalence`, for the table returned by
-    ``predict_margins(result, by=...)`` (the group column, ``estimate``, ``ci_low``,
-    ``ci_high`` and, for disclosure control, ``n``). A margins table without ``n`` needs
-    ``suppress=False`` (the figure is then stamped as a draft).
+    ``predict_margins(result, by=...)``: the group column, ``kind``, ``contrast``,
+    ``estimate``, ``se``, ``ci_low``, ``ci_high`` and ``n`` (used for disclosure control and
+    the reliability flags). A margins table without ``n`` needs ``suppress=False`` (the figure
+    is then stamped as a draft).
+
+    Parameters
+    ----------
+    kind
+        Which rows of the margins table to draw: ``"margin"`` (the predicted probability of
+        each group, default) or ``"difference"`` (each group's difference from the reference
+        group, which the axis label names).
+    xlabel
+        Default: "Predicted probability (95% CI)", or "Difference in predicted probability
+        (95% CI)" for ``kind="difference"``.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> margins = pd.DataFrame({"role": ["Voice actor", "TV writer"], "estimate": [0.21, 0.09],
-    ...     "ci_low": [0.17, 0.06], "ci_high": [0.25, 0.12], "n": [422, 314]})
+    >>> margins = pd.DataFrame({"role": ["Voice actor", "TV writer", "TV writer"],
+    ...     "kind": ["margin", "margin", "difference"],
+    ...     "contrast": ["", "", "TV writer - Voice actor"], "estimate": [0.21, 0.09, -0.12],
+    ...     "se": [0.02, 0.015, 0.025], "ci_low": [0.17, 0.06, -0.17],
+    ...     "ci_high": [0.25, 0.12, -0.07], "n": [422, 314, 314]})
     >>> fig = fig_predicted(margins)
     >>> fig.axes[0].get_xlabel()
     'Predicted probability (95% CI)'
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['Voice actor', 'TV writer']
     """
+    what = "fig_predicted"
     table = margins
-    if "level" in margins.columns and level is None:
-        levels = list(pd.unique(margins["level"].astype(str)))
+    if isinstance(table, pd.DataFrame) and "kind" in table.columns:
+        kinds = list(pd.unique(table["kind"].astype(str)))
+        if kind not in kinds:
+            raise ReportError(
+                f"{what}: kind={kind!r} is not in the margins table's 'kind' column {kinds}.",
+                hint=f"choose the rows to draw with kind=, e.g. kind={kinds[0]!r}",
+            )
+        table = table[table["kind"].astype(str) == kind]
+        group = by_column(table.drop(columns=["kind", "contrast"], errors="ignore"), by, what)
+        if kind == "difference" and "contrast" in table.columns and len(table):
+            first = table.iloc[0]
+            reference = str(first["contrast"])[len(str(first[group])) + 3 :]
+            xlabel = xlabel or f"Difference in predicted probability from {reference} (95% CI)"
+        table = table.drop(columns=[c for c in ("kind", "contrast") if c in table.columns])
+    if xlabel is None:
+        xlabel = (
+            "Difference in predicted probability (95% CI)"
+            if kind == "difference"
+            else "Predicted probability (95% CI)"
+        )
+    if isinstance(table, pd.DataFrame) and "level" in table.columns and level is None:
+        levels = list(pd.unique(table["level"].astype(str)))
         if len(levels) == 1:
             level = levels[0]
     return _dot_figure(
         table,
         by=by,
         level=level,
-        what="fig_predicted",
+        what=what,
         xlabel=xlabel,
         title=title,
         source=source,
@@ -264,12 +297,54 @@ _TERM = re.compile(
 )
 
 
+_PLAIN = re.compile(r"^(?P<var>[A-Za-z_][\w.]*)\[T\.(?P<lvl>.+)\]$")
+
+
 def _term_label(term: str) -> tuple[str, str, str | None]:
     """(variable, label, reference level) of a statsmodels term name."""
     found = _TERM.match(term)
     if found:
         return found["var"].strip(), found["lvl"], found["ref"]
+    found = _PLAIN.match(term)
+    if found:
+        return found["var"], found["lvl"], None
     return term, term, None
+
+
+def _model_rows(fit, what: str) -> pd.DataFrame:
+    """The respondent rows a fitted model used (``fit.design.data`` where ``fit.used``)."""
+    try:
+        data, used = fit.design.data, np.asarray(fit.used, dtype=bool)
+    except AttributeError:
+        raise ReportError(
+            f"{what}: fit= needs the result of svyglm(...) (with .design and .used), "
+            f"got {type(fit).__name__}.",
+            hint="pass the fitted model itself, e.g. fit=svyglm(formula, design, ...)",
+        ) from None
+    return data[used]
+
+
+def _reference(rows: pd.DataFrame, var: str) -> str | None:
+    """The reference level patsy chose for ``var``: its first category or first sorted value."""
+    if var not in rows.columns:
+        return None
+    col = rows[var].dropna()
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        present = col.cat.remove_unused_categories().cat.categories
+        return str(present[0]) if len(present) else None
+    values = sorted(col.unique().tolist())
+    return str(values[0]) if values else None
+
+
+def _term_bases(rows: pd.DataFrame, parsed: list[tuple[str, str, str | None]]) -> list[int]:
+    """Respondents behind each term: those at its level (all used rows for other terms)."""
+    bases = []
+    for var, lvl, _ref in parsed:
+        if var in rows.columns and lvl != var:
+            bases.append(int((rows[var].astype(str) == lvl).sum()))
+        else:
+            bases.append(len(rows))
+    return bases
 
 
 def fig_odds_ratios(
@@ -284,6 +359,7 @@ def fig_odds_ratios(
     suppress: bool = True,
     min_count: int = 10,
     min_base: int = 30,
+    fit=None,
 ) -> Figure:
     """Odds ratios with 95% intervals on a log scale, with a line at 1 (no difference).
 
@@ -291,14 +367,20 @@ def fig_odds_ratios(
     ----------
     tidy
         A tidy model table with ``term``, ``estimate``, ``ci_low``, ``ci_high`` on the odds-ratio
-        scale (``svyglm(..., family="binomial").tidy()``); the intercept is left out.
-        Statsmodels term names such as ``C(role, Treatment('TV writer'))[T.Voice actor]``
-        are shown as their level ("Voice actor") and the reference level goes in the note.
-        If the table has an ``n`` column (respondents in the term's group), terms on fewer
-        than ``min_base`` respondents are withheld and marked; without one, pass
-        ``suppress=False`` deliberately (the figure is then stamped as a draft).
+        scale (``svyglm(..., family="binomial").tidy(exponentiate=True)``); the intercept is
+        left out. Statsmodels term names such as ``C(role, Treatment('TV writer'))[T.Voice
+        actor]`` or ``age_band[T.25-34]`` are shown as their level ("Voice actor"); with
+        several variables, each variable's terms sit under a heading naming it and its
+        reference level. Terms resting on fewer than ``min_count`` respondents (the ``n``
+        column, or counted from ``fit``) are withheld and marked.
     labels
-        Display labels by term name, overriding the automatic ones.
+        Display labels by term name (or by variable name, for the headings), overriding the
+        automatic ones.
+    fit
+        The :func:`~survey_tools.svyglm` result the table came from: each term's respondents
+        are counted on the rows it used and reference levels are read from its data. Needed
+        for disclosure control when ``tidy`` has no ``n`` column (as ``.tidy()`` has none);
+        otherwise pass ``suppress=False`` deliberately (the figure is stamped as a draft).
 
     Examples
     --------
@@ -320,13 +402,47 @@ def fig_odds_ratios(
             f"{what}: the table has no terms besides the intercept.",
             hint="fit a model with at least one predictor",
         )
+    labels = dict(labels or {})
     parsed = [_term_label(str(t)) for t in table["term"]]
+    rows_used = _model_rows(fit, what) if fit is not None else None
+    if rows_used is not None:
+        parsed = [(v, lvl, ref or _reference(rows_used, v)) for v, lvl, ref in parsed]
+        if "n" not in table.columns:
+            table = table.assign(n=_term_bases(rows_used, parsed))
+    elif suppress is True and "n" not in table.columns:
+        raise ReportError(
+            f"{what}: the table has no 'n' column, so terms resting on few respondents "
+            "cannot be withheld.",
+            hint="pass the model as fit=fit (its rows are counted), or suppress=False for a "
+            "draft (the figure is then marked as not disclosure-checked)",
+        )
     variables = list(dict.fromkeys(p[0] for p in parsed))
-    names = [(labels or {}).get(str(t), p[1]) for t, p in zip(table["term"], parsed, strict=True)]
+    names = [labels.get(str(t), p[1]) for t, p in zip(table["term"], parsed, strict=True)]
     refs = sorted({f"{p[0]} = {p[2]}" if len(variables) > 1 else p[2] for p in parsed if p[2]})
     params = {"min_count": min_count, "min_base": min_base}
-    rows = screen(table.assign(label=names), ["term"], suppress=suppress, what=what, **params)
+    rows = screen(
+        table.assign(label=names, _var=[p[0] for p in parsed]),
+        ["term"],
+        suppress=suppress,
+        what=what,
+        reliability=False,
+        **params,
+    )
     rows["caution"] = False
+    rows["header"] = False
+    if len(variables) > 1:  # group each variable's terms under a heading
+        ref_of = {p[0]: p[2] for p in parsed}
+        blocks = []
+        for var in variables:
+            name = labels.get(var, var.replace("_", " ").strip().capitalize())
+            head = f"{name} (vs {ref_of[var]})" if ref_of[var] else name
+            blocks.append(pd.DataFrame({"label": [head], "header": [True], "hidden": [False]}))
+            blocks.append(rows[rows["_var"] == var])
+        rows = pd.concat(blocks, ignore_index=True)
+        rows["caution"] = rows["caution"].fillna(False).astype(bool)
+        rows["reason"] = rows["reason"].fillna("")
+        rows["hidden"] = rows["hidden"].astype(bool)
+        refs = []
     with themed(size):
         fig = new_figure(size, rows_height(size, rows["label"], 1.0 + (0.3 if title else 0)))
         ax = fig.add_subplot()
@@ -404,7 +520,7 @@ def fig_weighting(
     )
     rows = part = pick_level(screened, level, what)
     rows = rows.assign(label=rows[group].astype(str), raw=rows[group].map(raw).to_numpy(float))
-    rows = _ordered(rows, True)
+    rows = ordered(rows, True)
     with themed(size):
         spec = SIZES[size]
         fig = new_figure(size, rows_height(size, rows["label"], 1.4 + (0.3 if title else 0)))

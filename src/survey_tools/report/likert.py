@@ -8,8 +8,17 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..errors import ReportError
-from ._kit import by_column, finish, mark_text, new_figure, require, rows_height, screen, themed
-from .figures import _ordered
+from ._kit import (
+    by_column,
+    finish,
+    mark_text,
+    new_figure,
+    ordered,
+    require,
+    rows_height,
+    screen,
+    themed,
+)
 from .theme import DIVERGING, PALETTE, SIZES, Size, wrap_label
 
 __all__ = ["fig_likert"]
@@ -83,12 +92,12 @@ def fig_likert(
         separate = group == "item"
     if separate:  # separate questions: no total across them is published
         parts = [
-            screen(part, [group], suppress=suppress, what=what, **params)
+            screen(part, [group], suppress=suppress, what=what, reliability=False, **params)
             for _, part in table.groupby(table[group].astype(str), sort=False)
         ]
         screened = pd.concat(parts, ignore_index=True)
     else:
-        screened = screen(table, [group], suppress=suppress, what=what, **params)
+        screened = screen(table, [group], suppress=suppress, what=what, reliability=False, **params)
     screened = screened.assign(level=screened["level"].astype(str), _g=screened[group].astype(str))
     wide = (
         screened.pivot_table(
@@ -113,7 +122,7 @@ def fig_likert(
     mid = levels[k // 2] if k % 2 else None
     rows["net"] = wide[pos].sum(axis=1) - wide[neg].sum(axis=1)
     rows["estimate"] = rows["net"]
-    rows = _ordered(rows.assign(label=rows[group]), sort)
+    rows = ordered(rows.assign(label=rows[group]), sort)
     colours = list(DIVERGING) if k == 5 else _diverging(k)
     with themed(size):
         spec = SIZES[size]

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from ..errors import ReportError
 from ._kit import (
+    ESTIMATE_COLUMNS,
     by_column,
     collapse,
     dollar_axis,
@@ -226,9 +227,29 @@ def fig_pay(
         )
 
 
+def _is_share(table: pd.DataFrame) -> bool:
+    values = table[["estimate", "ci_low", "ci_high"]].to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    return bool(values.size and values.min() >= 0 and values.max() <= 1)
+
+
+def _spread(x: pd.Series, y: pd.Series) -> np.ndarray:
+    """Roles sharing an index value, spread sideways (ordered by estimate) so none hides."""
+    x = x.to_numpy(dtype=float)
+    out = x.copy()
+    span = (np.nanmax(x) - np.nanmin(x)) or 1.0
+    step = span * 0.028  # about two markers' width at either size
+    for value in np.unique(x):
+        same = np.flatnonzero(x == value)
+        if len(same) > 1:
+            order = same[np.argsort(y.to_numpy(dtype=float)[same], kind="stable")]
+            out[order] = value + (np.arange(len(same)) - (len(same) - 1) / 2) * step
+    return out
+
+
 def fig_exposure(
     table: pd.DataFrame,
-    exposure: pd.Series | Mapping[str, float],
+    exposure: pd.Series | Mapping[str, float] | str,
     *,
     by: str | None = None,
     level: object = "Yes",
@@ -252,10 +273,17 @@ def fig_exposure(
     Parameters
     ----------
     table
+        ``role_exposure_table(design, role, outcome, level=...)`` (one row per role, the
+        ``role`` column and every index beside the share) or
         ``SurveyDesign.proportion(col, by=role)``.
     exposure
-        Index value by role label (a Series indexed by role, or a dict), e.g. from the
-        exposure stage's join of roles to SOC occupations.
+        Index value by role label (a Series indexed by role, or a dict), or the name of a
+        column of ``table`` holding it, e.g. ``"eloundou_human_beta"``. Roles that share an
+        index value (one SOC occupation) are spread a little sideways so each stays visible;
+        the note says so.
+    by
+        The role column; default ``"role"`` for a ``role_exposure_table``, otherwise the
+        table's only non-estimate column.
 
     Examples
     --------
@@ -268,9 +296,22 @@ def fig_exposure(
     """
     what = "fig_exposure"
     require(table, ["estimate", "ci_low", "ci_high"], what)
+    if by is None and {"role", "soc_code"} <= set(table.columns):
+        by = "role"  # a role_exposure_table
     group = by_column(table, by, what)
-    index = pd.Series(exposure, dtype=float)
-    index.index = index.index.astype(str)
+    if isinstance(exposure, str):
+        require(table, [exposure], what)
+        index = pd.Series(
+            table[exposure].to_numpy(float), index=table[group].astype(str).to_numpy()
+        )
+        index = index[~index.index.duplicated()]
+    else:
+        index = pd.Series(exposure, dtype=float)
+        index.index = index.index.astype(str)
+    extra = [c for c in table.columns if c not in (group, *ESTIMATE_COLUMNS)]
+    table = table.drop(columns=extra)
+    if "level" not in table.columns and _is_share(table):
+        table = table.assign(level=str(level))  # one answer's share: disclose it with the rest
     params = {"min_count": min_count, "min_base": min_base}
     rows = part = pick_level(
         screen(
@@ -289,6 +330,8 @@ def fig_exposure(
         )
     rows = rows[rows["x"].notna()]
     shown, withheld = rows[~rows["hidden"]], rows[rows["hidden"]]
+    if len(shown):
+        shown = shown.assign(x=_spread(shown["x"], shown["estimate"]))
     with themed(size):
         spec = SIZES[size]
         fig = new_figure(size, spec["panel"] * 1.25 + (0.3 if title else 0))
@@ -327,6 +370,11 @@ def fig_exposure(
         other = f"No index value: {', '.join(missing)}." if missing else None
         if len(withheld):
             other = ((other + " ") if other else "") + "Grey crosses: roles withheld."
+        if shown["x"].duplicated().any() or rows["x"].duplicated().any():
+            other = ((other + " ") if other else "") + (
+                "Roles that share an occupation (one index value) are spread slightly "
+                "sideways so that each stays visible."
+            )
         finish(
             fig,
             size=size,

@@ -132,7 +132,8 @@ def role_exposure_table(
         One row per role: ``role``, ``estimate`` (weighted share), ``se``, ``ci_low``,
         ``ci_high`` (logit intervals), ``n`` (unweighted base), ``soc_code``, ``certainty``,
         ``alt_soc_codes``, then each index and ``<index>_pct``. Pass it to ``suppress`` before
-        publishing; ``fig_exposure(table, table.set_index(role)[index], by=role)`` draws it.
+        publishing; ``fig_exposure(table, index)`` draws it (``index`` a column, e.g.
+        ``"eloundou_human_beta"``).
 
     Examples
     --------

@@ -120,3 +120,18 @@ def test_several_columns_at_once_give_one_long_table():
     )
     props = d.proportion(["role", "region"])
     assert set(props["variable"]) == {"role", "region"}
+
+
+def test_a_raked_design_and_its_parent_keep_their_own_weights_in_any_order():
+    """Designs derived by weighting share cached domains, never cached weights."""
+    d = _raked_roles()
+    base = SurveyDesign(d.data)
+    margins = {"role": dict(zip("ABCDEF", [2000.0, 2500, 1500, 1500, 1200, 1300]))}
+    raked = base.rake(margins)
+    first = base.mean("flag", by="region")
+    second = raked.mean("flag", by="region")
+    again = base.mean("flag", by="region")
+    pd.testing.assert_frame_equal(first, again)
+    fresh = SurveyDesign(d.data).rake(margins).mean("flag", by="region")
+    pd.testing.assert_frame_equal(second, fresh)
+    assert not np.allclose(first["estimate"], second["estimate"])

@@ -314,9 +314,11 @@ class SurveyDesign:
     def _domain_weights(self, d: np.ndarray, n_dom: int) -> tuple:
         """Per row: its domain (0 outside), weight (0 outside) and share of its domain's
         weight; per domain: the weight sum and the row count. Kept for the design's domains."""
-        key = ("weights", id(d), n_dom)
+        # The cache is shared with the designs reweighted from this one (the rows are the same),
+        # so weights are keyed by the engine, which every reweighting replaces.
+        key = ("weights", id(d), n_dom, id(self.engine))
         hit = self._domain_cache.get(key)
-        if hit is not None and hit[0] is d:
+        if hit is not None and hit[0] is d and hit[2] is self.engine:
             return hit[1]
         ok = d >= 0
         dk = np.maximum(d, 0)
@@ -324,8 +326,8 @@ class SurveyDesign:
         wsum = np.bincount(dk, weights=w, minlength=n_dom)
         share = np.divide(w, wsum[dk], out=np.zeros_like(w), where=w > 0)
         parts = (ok, dk, w, wsum, share, np.bincount(d[ok], minlength=n_dom))
-        if any(d is dom for dom, _ in self._domain_cache.values() if isinstance(dom, np.ndarray)):
-            self._domain_cache[key] = (d, parts)
+        if any(d is entry[0] for entry in self._domain_cache.values()):
+            self._domain_cache[key] = (d, parts, self.engine)
         return parts
 
     def _mean_parts(self, y: np.ndarray, dom: np.ndarray, n_dom: int):

@@ -1,5 +1,6 @@
 """The survey-tools command line, as an analyst runs it."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from conftest import ROOT
 from survey_tools.cli import main
 from survey_tools.synth import DEMO_FILES
 
@@ -29,6 +31,8 @@ def test_help_explains_each_step():
         "4. representation",
         "5. weighting",
         "6. estimates",
+        "7. notebooks",
+        "8. memo",
         "RR1",
         "--regenerate",
     ):
@@ -37,7 +41,7 @@ def test_help_explains_each_step():
 
 def test_demo_generates_when_absent_then_reuses(tmp_path, capsys, truth):
     data, reports = tmp_path / "demo", tmp_path / "reports"
-    paths = ["--clean", str(tmp_path / "clean")]
+    paths = ["--clean", str(tmp_path / "clean"), "--no-memo"]  # the memo: tests/report
     assert main(["demo", "--data", str(data), "--reports", str(reports), *paths]) == 0
     out = capsys.readouterr().out
     assert "generated (seed 2026)" in out and "RR1 15.7%" in out
@@ -95,3 +99,29 @@ def test_clean_from_the_shell_reports_a_bad_export_plainly(tmp_path, capsys):
     assert main(["clean", str(bad), "--codebook", str(tmp_path / "x.yaml")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("survey-tools: error: Cannot read") and "wave.sav" in err
+
+
+def test_memo_for_ones_own_export_from_the_shell(tmp_path, capsys, demo_files):
+    args = [
+        "memo",
+        str(demo_files["spss"]),
+        "--codebook",
+        "data/codebooks/guild_ai_survey_2026.yaml",
+    ]
+    args += ["--roll", str(demo_files["roll"]), "--margins", str(demo_files["margins"])]
+    args += ["--dispositions", str(demo_files["dispositions"]), "--wave", "Wave X"]
+    args += ["--out", str(tmp_path / "wave"), "--formats", "html", "--min-base", "50"]
+    args += ["--notebook", str(ROOT / "notebooks" / "reports" / "05_memo.ipynb")]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    html = (tmp_path / "wave" / "memo.html").read_text(encoding="utf-8")
+    assert f"Memo: {tmp_path / 'wave' / 'memo.html'}" in out
+    assert "Wave X" in html and re.search(r"below\s+50\s+are withheld", html)
+    assert not (tmp_path / "wave" / "memo.pdf").exists()
+
+
+def test_memo_rejects_an_unknown_format(tmp_path, capsys, demo_files):
+    args = ["memo", str(demo_files["spss"]), "--codebook", "x.yaml", "--roll", "r.csv"]
+    args += ["--margins", "m.csv", "--dispositions", "d.csv", "--out", str(tmp_path)]
+    assert main([*args, "--formats", "html,pptx"]) == 1
+    assert "Unknown memo format(s): pptx" in capsys.readouterr().err

@@ -29,8 +29,18 @@ Steps:
                  sample size and weighting design effect;
   6. estimates   share of members who knowingly lost work to AI in the past 12 months,
                  unweighted and weighted, by role group, with design-based 95% intervals
-                 (logit), assuming respondents are a random sample within weighting cells.
-Outputs go to REPORTS/demo/.
+                 (logit), assuming respondents are a random sample within weighting cells;
+  7. notebooks   run the report notebooks (notebooks/reports/01..04) on the demo files;
+  8. memo        run 05_memo and render the briefing memo: memo.html (self-contained),
+                 memo.pdf (A4), memo-letter.pdf (US Letter), memo.docx and figures/.
+Outputs go to REPORTS/demo/; the last line says where the memo is.
+"""
+
+MEMO_HELP = """\
+Run the memo notebook on your own export and render the memo, offline, to OUT:
+memo.html (self-contained), memo.pdf (A4), memo-letter.pdf (US Letter), memo.docx, figures/
+(PNG, SVG, PDF and alt text) and memo.ipynb (the executed notebook). Numbers are computed from
+the export; tables and figures go through disclosure control (--min-count, --min-base).
 """
 
 
@@ -44,6 +54,8 @@ def _demo(args: argparse.Namespace) -> int:
         clean_dir=args.clean,
         seed=args.seed,
         regenerate=args.regenerate,
+        notebooks=None if args.no_memo else args.notebooks,
+        progress=lambda line: print(f"   ... {line}", flush=True),
     )
     print(
         f"1. demo data: {'generated (seed ' + str(args.seed) + ')' if run.generated else 'found'}"
@@ -81,6 +93,41 @@ def _demo(args: argparse.Namespace) -> int:
     )
     for path in run.outputs.values():
         print(f"   {path}")
+    if run.memo is not None:
+        print(f"7. notebooks: the report series ran on the demo ({args.reports}/demo/notebooks/)")
+        print(
+            f"8. memo: {run.memo['html']} (also .pdf, -letter.pdf, .docx; figures in "
+            f"{run.memo['html'].parent / 'figures'})"
+        )
+    return 0
+
+
+def _memo(args: argparse.Namespace) -> int:
+    from .report.memo import render_memo
+
+    params = {
+        key: str(Path(getattr(args, key)).resolve())
+        for key in ("export", "codebook", "roll", "roll_margins", "dispositions")
+    }
+    params.update(min_count=args.min_count, min_base=args.min_base, scale_rate=args.scale_rate)
+    params.update({k: getattr(args, k) for k in ("guild", "wave") if getattr(args, k)})
+    print(f"Running {args.notebook} on {args.export} ...", flush=True)
+    files = render_memo(
+        args.notebook, params=params, out_dir=args.out, formats=tuple(args.formats.split(","))
+    )
+    for kind, path in files.paths.items():
+        print(f"   {kind}: {path}")
+    print(f"Memo: {files['html'] if 'html' in files.paths else args.out}")
+    return 0
+
+
+def _notebooks(args: argparse.Namespace) -> int:
+    from .report.series import update_notebooks
+
+    written = update_notebooks(
+        args.folder, progress=lambda line: print(f"   ... {line}", flush=True)
+    )
+    print(f"Updated {len(written)} notebook(s) in {args.folder}: review the diff and commit them.")
     return 0
 
 
@@ -121,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="survey-tools",
         description="Turn member-survey exports into weighted, disclosure-safe evidence and memos.",
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = sub.add_parser(
         "demo",
@@ -146,7 +196,66 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--regenerate", action="store_true", help="write the demo survey again even if it is there"
     )
+    demo.add_argument(
+        "--notebooks",
+        default="notebooks/reports",
+        help="report notebooks folder (default: %(default)s)",
+    )
+    demo.add_argument("--no-memo", action="store_true", help="stop after step 6")
     demo.set_defaults(run=_demo)
+
+    memo = sub.add_parser(
+        "memo",
+        help="render the briefing memo for your own export",
+        description=MEMO_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    memo.add_argument("export", help="the survey export (.sav, .dta, .csv, .xlsx...)")
+    memo.add_argument("--codebook", required=True, help="the YAML codebook")
+    memo.add_argument("--roll", required=True, help="membership roll CSV")
+    memo.add_argument(
+        "--margins",
+        dest="roll_margins",
+        required=True,
+        help="roll margins CSV (margin,level,members)",
+    )
+    memo.add_argument(
+        "--dispositions", required=True, help="AAPOR dispositions CSV (aapor_group,count)"
+    )
+    memo.add_argument("--guild", help="guild name for the memo header")
+    memo.add_argument("--wave", help="wave label for the header and page margins")
+    memo.add_argument(
+        "--min-count", type=int, default=10, help="smallest count shown (%(default)s)"
+    )
+    memo.add_argument(
+        "--min-base", type=int, default=30, help="smallest base for a percentage (%(default)s)"
+    )
+    memo.add_argument(
+        "--scale-rate", type=float, default=60.0, help="guild scale rate, USD/hour (%(default)s)"
+    )
+    memo.add_argument(
+        "--notebook",
+        default="notebooks/reports/05_memo.ipynb",
+        help="memo notebook (default: %(default)s)",
+    )
+    memo.add_argument("--out", required=True, help="output folder, e.g. reports/2027-wave1")
+    memo.add_argument(
+        "--formats", default="html,pdf,docx", help="comma-separated (default: %(default)s)"
+    )
+    memo.set_defaults(run=_memo)
+
+    nbs = sub.add_parser(
+        "notebooks",
+        help="re-execute the report notebooks in place (after a deliberate change)",
+        description="Run every numbered notebook in FOLDER top to bottom with its default "
+        "parameters (code from its paired .py file) and store the fresh outputs, which "
+        "`pytest --nbval` then compares against. Do this, and commit the result, whenever the "
+        "demo data, the library or a notebook changes on purpose.",
+    )
+    nbs.add_argument(
+        "--folder", default="notebooks/reports", help="report notebooks (default: %(default)s)"
+    )
+    nbs.set_defaults(run=_notebooks)
 
     def export_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("export", help="the survey export (.sav, .dta, .csv, .xlsx...)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,16 @@ from .design.survey_design import SurveyDesign
 from .ingest.read import read_export
 from .synth import DEMO_FILES, DEMO_SEED, generate_demo
 
-__all__ = ["DemoRun", "run_demo"]
+__all__ = ["REPORT_NOTEBOOKS", "DemoRun", "demo_params", "run_demo"]
+
+REPORT_NOTEBOOKS = (
+    "01_cleaning",
+    "02_weighting",
+    "03_prevalence",
+    "04_ai_exposure",
+    "05_memo",
+)
+"""The report series in ``notebooks/reports/``; the last one is the memo."""
 
 
 @dataclass(frozen=True)
@@ -30,12 +40,15 @@ class DemoRun:
     weighting: object
     estimates: pd.DataFrame
     outputs: dict[str, Path]
+    memo: object = None
 
 
 def _estimates(respondents: pd.DataFrame, margins: dict) -> tuple[pd.DataFrame, SurveyDesign]:
     """Share who knowingly lost work to AI, unweighted and raked to the roll, by role group."""
     unweighted = SurveyDesign(respondents)
-    raked = unweighted.rake(margins)
+    # A fresh design for the raked weights: a design derived by rake() shares its parent's
+    # estimator cache (domain weights), so the two must not be used side by side.
+    raked = SurveyDesign(respondents).rake(margins)
     parts = []
     for by in (None, "role_group"):
         raw = unweighted.proportion("ai_lost_work", by=by)
@@ -59,24 +72,35 @@ def run_demo(
     clean_dir: str | os.PathLike = "data/clean/demo",
     seed: int = DEMO_SEED,
     regenerate: bool = False,
+    notebooks: str | os.PathLike | None = "notebooks/reports",
+    progress: Callable[[str], None] | None = None,
 ) -> DemoRun:
     """Generate the demo survey if absent, then run every built stage and write the outputs.
 
-    The demo is cleaned with the committed codebook ``codebook``; the cleaned survey goes to ``clean_dir`` and the report tables to ``reports_dir/demo``.
+    The demo is cleaned with the committed codebook ``codebook``; the cleaned survey goes to
+    ``clean_dir`` and the report tables to ``reports_dir/demo``. With ``notebooks`` (the report
+    series' folder), the series runs on the demo files (executed copies in
+    ``reports_dir/demo/notebooks/``) and the memo is rendered to ``reports_dir/demo``
+    (``memo.html``, ``memo.pdf``, ``memo-letter.pdf``, ``memo.docx``, ``figures/``).
+    ``progress`` is called with a line as each step starts.
     """
+    say = progress or (lambda _line: None)
     data_dir, out = Path(data_dir), Path(reports_dir) / "demo"
     files = {kind: data_dir / name for kind, name in DEMO_FILES.items()}
     generated = regenerate or not all(p.exists() for p in files.values())
+    say("1. demo data ..." if not generated else "1. demo data: generating ...")
     if generated:
         files = generate_demo(data_dir, seed=seed)
     book = Codebook.from_yaml(codebook)
     rates = response_rates(pd.read_csv(files["dispositions"]))
+    say("3. cleaning ...")
     cleaned = clean(read_export(files["spss"]), book, roll=files["roll"], invited=rates["invited"])
     from_qualtrics = clean(read_export(files["qualtrics"]), book, roll=files["roll"])
     same = cleaned.data.equals(from_qualtrics.data)
     written = cleaned.write(clean_dir)
     respondents = cleaned.data
     margins = read_margins(files["margins"])
+    say("5. weighting and estimates ...")
     estimates, raked = _estimates(respondents, margins)
     frames = {
         "response_rates": pd.DataFrame([rates]),
@@ -94,4 +118,52 @@ def run_demo(
         frame.to_csv(tmp, index=False, lineterminator="\n")
         tmp.replace(outputs[key])
     outputs["clean_data"] = written["data"]
-    return DemoRun(generated, rates, cleaned, same, raked.diagnostics, estimates, outputs)
+    memo = None
+    if notebooks is not None:
+        memo = _series(Path(notebooks), out, demo_params(files, codebook), say)
+        outputs.update({k: v for k, v in memo.paths.items() if k != "figures"})
+    return DemoRun(generated, rates, cleaned, same, raked.diagnostics, estimates, outputs, memo)
+
+
+def demo_params(files: dict, codebook: str | os.PathLike) -> dict:
+    """The report notebooks' papermill parameters for the demo files (absolute paths)."""
+    return {
+        "export": str(Path(files["spss"]).resolve()),
+        "codebook": str(Path(codebook).resolve()),
+        "roll": str(Path(files["roll"]).resolve()),
+        "roll_margins": str(Path(files["margins"]).resolve()),
+        "dispositions": str(Path(files["dispositions"]).resolve()),
+    }
+
+
+def _series(folder: Path, out: Path, params: dict, say: Callable[[str], None]):
+    """Run the report notebooks on the demo and render the memo (the last one).
+
+    The notebooks are independent (each starts from the export), so they run two at a time,
+    each in its own kernel; the memo is rendered alongside.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    import nbformat
+
+    from .report.memo import execute_notebook, render_memo
+
+    ran = out / "notebooks"
+    ran.mkdir(parents=True, exist_ok=True)
+    series = REPORT_NOTEBOOKS[:-1]
+
+    def run(name: str) -> None:
+        nbformat.write(
+            execute_notebook(folder / f"{name}.ipynb", params=params), ran / f"{name}.ipynb"
+        )
+        say(f"7. notebooks: {name} done")
+
+    say(f"7. notebooks: running {', '.join(series)} on the demo ...")
+    say("8. memo: running 05_memo and rendering HTML, PDF (A4, Letter) and DOCX ...")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        memo = pool.submit(
+            render_memo, folder / f"{REPORT_NOTEBOOKS[-1]}.ipynb", params=params, out_dir=out
+        )
+        for job in [pool.submit(run, name) for name in series]:
+            job.result()
+        return memo.result()

@@ -1,0 +1,318 @@
+"""Execute a report notebook with papermill parameters and render it offline as a memo.
+
+The executed notebook is converted once to HTML (nbconvert's ``basic`` template, code hidden,
+figures and tables inline), wrapped in the house print stylesheet, and that one HTML becomes:
+
+- ``memo.html``: self-contained (no script, stylesheet or image is fetched from anywhere);
+- ``memo.pdf`` (A4) and ``memo-letter.pdf`` (US Letter) with WeasyPrint: page numbers, the
+  confidentiality line and the wave label in the running header and footer;
+- ``memo.docx`` with pandoc: real Word tables, figures as PNG, headings as Word headings.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import warnings
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import nbformat
+
+from ..errors import SurveyToolsError
+
+__all__ = ["MEMO_CSS", "MemoFiles", "execute_notebook", "notebook_html", "render_memo"]
+
+FORMATS = ("html", "pdf", "docx")
+CONFIDENTIAL = "Confidential: internal to the guild; contains member survey results"
+
+MEMO_CSS = """
+html { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10pt;
+       color: #1a1a1a; line-height: 1.4; }
+body { max-width: 46em; margin: 1.5em auto; padding: 0 1em; }
+h1 { font-size: 17pt; margin: 0 0 .3em; border-bottom: 2px solid #1f3b5a; padding-bottom: .2em; }
+h2 { font-size: 13pt; color: #1f3b5a; margin: 1.2em 0 .4em; break-after: avoid; }
+h3 { font-size: 11pt; margin: 1em 0 .3em; break-after: avoid; }
+p, li { margin: .25em 0; }
+a.anchor-link { display: none; }
+.memo-running { color: #8a1c1c; font-size: 8.5pt; border: 1px solid #8a1c1c; padding: .2em .5em;
+                margin-bottom: 1em; }
+table { border-collapse: collapse; margin: .5em 0 1em; font-size: 8.5pt; break-inside: avoid; }
+th, td { border-bottom: 1px solid #c8c8c8; padding: 2px 6px; text-align: right;
+         vertical-align: top; }
+th { background: #eef2f6; }
+th:first-child, td:first-child { text-align: left; }
+caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: .2em; }
+.jp-RenderedSVG svg, .jp-RenderedImage img, svg, img { max-width: 100%; height: auto; }
+.jp-OutputArea-output, .output_area { break-inside: avoid; }
+blockquote { margin: .5em 0; padding: .3em .8em; border-left: 4px solid #1f3b5a;
+             background: #f4f7fa; }
+.jp-Cell-inputWrapper, .jp-InputArea, .jp-InputPrompt, .jp-OutputPrompt { display: none; }
+"""
+
+_PAGE_CSS = """
+@page {{ size: {size}; margin: 20mm 16mm 18mm 16mm;
+  @top-left {{ content: "{confidential}"; font: 7.5pt "DejaVu Sans", sans-serif;
+              color: #8a1c1c; }}
+  @top-right {{ content: "{wave}"; font: 7.5pt "DejaVu Sans", sans-serif; color: #555; }}
+  @bottom-center {{ content: "Page " counter(page) " of " counter(pages);
+                   font: 8pt "DejaVu Sans", sans-serif; color: #555; }} }}
+body {{ max-width: none; margin: 0; padding: 0; }}
+.memo-running {{ display: none; }}
+"""
+
+
+@dataclass(frozen=True)
+class MemoFiles:
+    """The files ``render_memo`` wrote, by kind (``html``, ``pdf``, ``pdf_letter``, ``docx``...)."""
+
+    paths: dict
+
+    def __repr__(self) -> str:
+        return "MemoFiles(" + ", ".join(f"{k}={str(v)!r}" for k, v in self.paths.items()) + ")"
+
+    def __getitem__(self, key: str) -> Path:
+        return self.paths[key]
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame(
+            {"kind": list(self.paths), "path": [str(p) for p in self.paths.values()]}
+        )
+
+
+def execute_notebook(
+    notebook: str | os.PathLike, *, params: dict | None = None, timeout: int = 600
+) -> nbformat.NotebookNode:
+    """Run a notebook top to bottom in a fresh kernel, with papermill's parameters injected.
+
+    The kernel starts in the notebook's folder (so its relative default paths work) with the
+    current interpreter; no timing metadata is recorded, so the result is deterministic. A
+    notebook given as a ``.py`` (jupytext percent) file is read with jupytext.
+    """
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from papermill.parameterize import parameterize_notebook
+
+    path = Path(notebook)
+    if not path.exists():
+        raise SurveyToolsError(
+            f"Report notebook {path} not found.", hint="give the path of a notebooks/reports file"
+        )
+    if path.suffix == ".py":
+        import jupytext
+
+        nb = jupytext.read(path)
+    else:
+        nb = nbformat.read(path, as_version=4)
+    if params:
+        for cell in nb.cells:
+            cell.metadata.setdefault("tags", [])
+        nb.metadata.setdefault("papermill", {})
+        nb = parameterize_notebook(nb, dict(params))
+        for cell in nb.cells:
+            if "injected-parameters" in cell.metadata.get("tags", []):
+                cell.id = "injected-parameters"  # papermill draws a random id
+            if not cell.metadata.get("tags"):
+                cell.metadata.pop("tags", None)
+        nb.metadata.pop("papermill", None)
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3",
+        "language": "python",
+        "name": "python3",
+    }
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no transport warnings on stderr
+        resources={"metadata": {"path": str(path.resolve().parent)}},
+    )
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        raise SurveyToolsError(
+            f"Report notebook {path} failed while running: "
+            + re.sub(r"\x1b\[[0-9;]*m", "", str(exc).strip().splitlines()[-1]),
+            hint="open the notebook in JupyterLab, run it with the same parameters and read the "
+            "traceback",
+        ) from exc
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+_EXTERNAL = re.compile(
+    r"<(script|link|img|iframe|embed|object|source|image)\b[^>]*?"
+    r"(?:src|href|data|xlink:href)\s*=\s*[\"'](?!data:|#)([^\"']+)",
+    re.IGNORECASE,
+)
+
+
+def _check_self_contained(html: str) -> None:
+    found = _EXTERNAL.search(html)
+    if found:
+        raise SurveyToolsError(
+            f"The memo HTML would load {found.group(2)!r} through a <{found.group(1)}> tag.",
+            hint="embed it as a data: address (display figures inline, not as links)",
+        )
+
+
+_NO_ALT = 'alt="No description has been provided for this image"'
+
+
+def _alt_texts(nb: nbformat.NotebookNode, body: str) -> str:
+    """Give each figure the alt text its output carries (``memo_figure`` puts it there)."""
+    alts = iter(
+        out.get("metadata", {}).get("alt")
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if any(key.startswith("image/") for key in out.get("data", {}))
+    )
+
+    def alt(match: re.Match) -> str:
+        text = next(alts, None)
+        return f'alt="{escape(text, quote=True)}"' if text else match.group(0)
+
+    return re.sub(re.escape(_NO_ALT), alt, body)
+
+
+def notebook_html(
+    nb: nbformat.NotebookNode, *, title: str, wave: str = "", figures: str = "svg"
+) -> str:
+    """One self-contained HTML document from an executed notebook, without its code.
+
+    ``figures="svg"`` keeps figures as inline SVG (sharp in the browser and the PDF);
+    ``"png"`` uses the PNG each figure also carries (for Word).
+    """
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    images = ["image/svg+xml", "image/png"] if figures == "svg" else ["image/png", "image/svg+xml"]
+    config = Config()
+    config.HTMLExporter.exclude_input = True
+    config.HTMLExporter.exclude_input_prompt = True
+    config.HTMLExporter.exclude_output_prompt = True
+    config.TagRemovePreprocessor.remove_cell_tags = ["remove-cell"]
+    config.TagRemovePreprocessor.enabled = True
+    config.NbConvertBase.display_data_priority = [
+        "text/html",
+        "text/markdown",
+        *images,
+        "image/jpeg",
+        "text/plain",
+    ]
+    body, _ = HTMLExporter(config=config, template_name="basic").from_notebook_node(nb)
+    body = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", body)
+    body = _alt_texts(nb, body)
+    running = escape(f"{CONFIDENTIAL} · {wave}" if wave else CONFIDENTIAL)
+    html = (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(title)}</title>\n<style>{MEMO_CSS}</style>\n</head>\n<body>\n"
+        f'<div class="memo-running">{running}</div>\n{body}\n</body>\n</html>\n'
+    )
+    _check_self_contained(html)
+    return html
+
+
+def _write_pdf(html: str, path: Path, *, size: str, wave: str) -> Path:
+    from weasyprint import CSS, HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    css = _PAGE_CSS.format(
+        size=size, confidential=CONFIDENTIAL.replace('"', "'"), wave=wave.replace('"', "'")
+    )
+    with warnings.catch_warnings():  # "HarfBuzz-Subset will be required": fontTools is used
+        warnings.simplefilter("ignore", DeprecationWarning)
+        HTML(string=html).write_pdf(path, stylesheets=[CSS(string=css)])
+    return path
+
+
+def _write_docx(html: str, path: Path) -> Path:
+    import pypandoc
+
+    pypandoc.convert_text(
+        html, "docx", format="html", outputfile=str(path), extra_args=["--standalone"]
+    )
+    return path
+
+
+def _default(notebook: str | os.PathLike, name: str) -> str:
+    """The default value of a parameter in the notebook's ``parameters`` cell ("" if none)."""
+    import ast
+
+    from papermill.inspection import inspect_notebook
+
+    if Path(notebook).suffix != ".ipynb":
+        return ""
+    try:
+        return str(ast.literal_eval(inspect_notebook(str(notebook))[name]["default"]))
+    except (KeyError, ValueError, SyntaxError):
+        return ""
+
+
+def render_memo(
+    notebook: str | os.PathLike,
+    *,
+    params: dict | None = None,
+    out_dir: str | os.PathLike = "reports/memo",
+    formats=FORMATS,
+) -> MemoFiles:
+    """Execute a memo notebook with ``params`` and write it as HTML, PDF and DOCX, offline.
+
+    The notebook runs in a fresh kernel with papermill's parameters injected after its
+    ``parameters`` cell; ``figures_dir`` is set to ``out_dir/figures`` unless ``params`` gives
+    it, so the memo's figures are saved there too. Writes ``out_dir/memo.ipynb`` (the executed
+    notebook, aggregate outputs only) and, by ``formats``: ``memo.html`` (self-contained),
+    ``memo.pdf`` (A4) and ``memo-letter.pdf`` (US Letter), ``memo.docx``.
+
+    Parameters
+    ----------
+    notebook
+        The memo notebook (``.ipynb``, or its jupytext ``.py``).
+    params
+        Papermill parameters (``export``, ``codebook``, ``roll``, ``roll_margins``,
+        ``dispositions``, ``guild``, ``wave``, ``min_count``, ``min_base``...); absent ones keep
+        the notebook's defaults.
+    out_dir
+        Folder to write to (created).
+    formats
+        Any of ``"html"``, ``"pdf"``, ``"docx"``.
+    """
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise SurveyToolsError(
+            f"Unknown memo format(s): {', '.join(sorted(unknown))}.",
+            hint=f"use any of {', '.join(FORMATS)}",
+        )
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    params = dict(params or {})
+    params.setdefault("figures_dir", str((out / "figures").resolve()))
+    nb = execute_notebook(notebook, params=params)
+    nbformat.write(nb, out / "memo.ipynb")
+    wave = str(params["wave"]) if "wave" in params else _default(notebook, "wave")
+    title = str(nb.metadata.get("title", "Briefing memo"))
+    html = notebook_html(nb, title=title, wave=wave)
+    paths: dict = {"notebook": out / "memo.ipynb"}
+    if "html" in formats:
+        paths["html"] = out / "memo.html"
+        paths["html"].write_text(html, encoding="utf-8")
+    if "pdf" in formats:
+        paths["pdf"] = _write_pdf(html, out / "memo.pdf", size="A4", wave=wave)
+        paths["pdf_letter"] = _write_pdf(html, out / "memo-letter.pdf", size="letter", wave=wave)
+    if "docx" in formats:
+        png_html = notebook_html(nb, title=title, wave=wave, figures="png")
+        png_html = re.sub(r"<title>.*?</title>", "", png_html)  # Word shows the memo's own h1
+        paths["docx"] = _write_docx(png_html, out / "memo.docx")
+    figures = out / "figures"
+    if figures.is_dir():
+        paths["figures"] = figures
+    return MemoFiles(paths)

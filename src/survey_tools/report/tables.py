@@ -1,0 +1,277 @@
+"""The memo's tables: shares, pay and hours, representation and data quality, formatted for
+display and passed through disclosure control (:func:`survey_tools.suppress`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..design.survey_design import SurveyDesign
+from ..errors import SurveyToolsError
+
+__all__ = [
+    "cleaning_table",
+    "item_nonresponse",
+    "pay_hours_table",
+    "pct",
+    "question_wording",
+    "representation_table",
+    "screened",
+    "share_table",
+]
+
+
+def pct(x: float, digits: int = 1) -> str:
+    """A share as a percentage with ``digits`` decimals, as the memo prints it.
+
+    Examples
+    --------
+    >>> pct(0.117215)
+    '11.7%'
+    >>> pct(float("nan"))
+    '—'
+    """
+    return "—" if x is None or not np.isfinite(x) else f"{100 * x:.{digits}f}%"
+
+
+def _level_row(table: pd.DataFrame, col: str, level) -> pd.DataFrame:
+    if not (table["level"] == level).any():
+        raise SurveyToolsError(
+            f"Column {col!r} has no answer {level!r}; its answers are "
+            f"{', '.join(map(str, table['level'].unique()))}.",
+            hint="pass one of those as level=",
+        )
+    return table[table["level"] == level].drop(columns="level").reset_index(drop=True)
+
+
+def share_table(
+    design: SurveyDesign,
+    cols,
+    level=True,
+    *,
+    by: str | None = None,
+    min_count: int = 10,
+    min_base: int = 30,
+) -> pd.DataFrame:
+    """Weighted shares answering ``level`` as the memo prints them, after disclosure control.
+
+    Each column's whole proportion table (every answer, by group) goes through
+    :func:`survey_tools.suppress`, so small counts, small bases and the cells that would give
+    them away are withheld ("—"); then the ``level`` rows are formatted: ``Share``, ``95% CI``
+    and the unweighted ``Base (n)``, which is always shown. ``cols`` is a column, a list, or a
+    ``{column: label}`` mapping.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"q": ["Yes"] * 40 + ["No"] * 60})
+    >>> share_table(SurveyDesign(df), "q", "Yes")
+       Share          95% CI Base (n)
+    q  40.0%  30.7% to 50.0%      100
+    """
+
+    if isinstance(cols, str):
+        cols = [cols]
+    labels = cols if isinstance(cols, dict) else {c: c for c in cols}
+    parts = []
+    for col, label in labels.items():
+        rows = screened(design, col, level, by=by, min_count=min_count, min_base=min_base)
+        hide = rows["hidden"].to_numpy()
+        part = pd.DataFrame(
+            {
+                "row": rows[by].astype(str).to_numpy() if by else [label] * len(rows),
+                "Share": [pct(x) for x in rows["estimate"]],
+                "95% CI": [
+                    f"{pct(lo)} to {pct(hi)}" for lo, hi in zip(rows["ci_low"], rows["ci_high"])
+                ],
+                "Base (n)": [f"{int(n):,}" for n in rows["n"]],
+            }
+        )
+        part.loc[hide, ["Share", "95% CI"]] = "—"
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True).set_index("row")
+    out.index.name = None
+    out.columns.name = {"role_group": "Role group"}.get(by, by) if by else None
+    return out
+
+
+def screened(
+    design: SurveyDesign,
+    col: str,
+    level=True,
+    *,
+    by: str | None = None,
+    min_count: int = 10,
+    min_base: int = 30,
+) -> pd.DataFrame:
+    """The weighted share of ``level`` (by group) with a ``hidden`` column from disclosure control.
+
+    The rules run on the unweighted counts answering ``level`` and answering otherwise, one row
+    per group, through :func:`survey_tools.suppress` (small counts, small bases, complementary
+    cells): the same two-way split the memo's tables and figures show.
+    """
+    from ..disclosure import suppress
+
+    rows = _level_row(design.proportion(col, by=by), col, level)
+    values = design.data[col]
+    answered = values.notna().to_numpy()
+    hit = (values == level).fillna(False).to_numpy(dtype=bool) & answered
+    if by:
+        groups = design.data[by].astype(object)
+        keys = rows[by].astype(object)
+        yes = pd.Series(hit).groupby(groups.to_numpy()).sum().reindex(keys).fillna(0)
+        base = pd.Series(answered).groupby(groups.to_numpy()).sum().reindex(keys).fillna(0)
+        index = pd.Index(keys.astype(str), name=by)
+    else:
+        yes, base = pd.Series([hit.sum()]), pd.Series([answered.sum()])
+        index = pd.Index([col])
+    counts = pd.DataFrame(
+        {"answer": yes.to_numpy(dtype=int), "other": (base - yes).to_numpy(dtype=int)},
+        index=index,
+    )
+    hidden = suppress(counts, min_count=min_count, min_base=min_base, percent="row").hidden
+    return rows.assign(hidden=hidden["answer"].to_numpy(dtype=bool))
+
+
+def _book(cleaned) -> dict:
+    return cleaned.codebook.get("variables", {})
+
+
+def _labels(spec: dict, codes) -> list:
+    table = spec.get("codes", {})
+    return [table.get(c, table.get(str(c), c)) for c in codes]
+
+
+def item_nonresponse(cleaned, columns) -> pd.DataFrame:
+    """Per question: kept respondents asked it (routing), how many gave no usable answer, and
+    the item nonresponse rate (no answer over asked). Aggregates only."""
+    book, data = _book(cleaned), cleaned.data
+    rows = []
+    for col in columns:
+        spec = book.get(col, {})
+        asked = pd.Series(True, index=data.index)
+        for parent, codes in spec.get("asked_if", {}).items():
+            asked &= data[parent].isin(_labels(book.get(parent, {}), codes)).to_numpy()
+        n_asked = int(asked.sum())
+        missing = int(data.loc[asked, col].isna().sum())
+        label = spec.get("label", col)
+        rows.append(
+            {
+                "question": label if len(label) <= 70 else label[:67] + "...",
+                "asked": n_asked,
+                "no answer": missing,
+                "item nonresponse": pct(missing / n_asked if n_asked else np.nan),
+            }
+        )
+    return pd.DataFrame(rows, index=pd.Index(list(columns), name="variable"))
+
+
+def pay_hours_table(
+    design: SurveyDesign, *, scale_rate: float | None = None, min_count: int = 10
+) -> pd.DataFrame:
+    """Median hourly pay and mean paid and unpaid weekly hours of AI-training work, weighted.
+
+    Estimates resting on fewer than ``min_count`` contributors are withheld ("—").
+    """
+    rows = []
+    specs = [
+        ("Median hourly pay (USD)", "rlhf_pay_usd_hr", "median", "${:,.2f}"),
+        ("Mean paid hours per week", "rlhf_hours_wk", "mean", "{:.1f}"),
+        ("Mean unpaid hours per week", "rlhf_unpaid_hours_wk", "mean", "{:.1f}"),
+    ]
+    for label, col, stat, fmt in specs:
+        if col not in design.data:
+            continue
+        est = (design.quantile(col, 0.5) if stat == "median" else design.mean(col)).iloc[0]
+        shown = int(est["n"]) >= min_count
+        rows.append(
+            {
+                "": label,
+                "Estimate": fmt.format(est["estimate"]) if shown else "—",
+                "95% CI": f"{fmt.format(est['ci_low'])} to {fmt.format(est['ci_high'])}"
+                if shown
+                else "—",
+                "Base (n)": f"{int(est['n']):,}",
+            }
+        )
+    if scale_rate is not None:
+        rows.append(
+            {
+                "": "Guild scale rate (USD per hour)",
+                "Estimate": f"${scale_rate:,.2f}",
+                "95% CI": "",
+                "Base (n)": "",
+            }
+        )
+    return pd.DataFrame(rows).set_index("").rename_axis(None)
+
+
+def representation_table(run, *, min_count: int = 10) -> pd.DataFrame:
+    """Roll, respondent and weighted shares on every margin; respondent counts below
+    ``min_count`` withheld ("—")."""
+    from ..design.margins import representation
+
+    data = run.design.data.assign(_weight=run.design.weights)
+    table = representation(data, run.margins, weights="_weight")
+    out = pd.DataFrame(
+        {
+            "Margin": table["margin"].str.replace("_", " "),
+            "Level": table["level"],
+            "Roll members": [f"{int(x):,}" for x in table["roll_members"]],
+            "Roll share": [pct(x) for x in table["roll_share"]],
+            "Respondents": [f"{int(x):,}" if x >= min_count else "—" for x in table["respondents"]],
+            "Respondent share": [
+                pct(s) if r >= min_count else "—"
+                for s, r in zip(table["respondent_share"], table["respondents"])
+            ],
+            "Weighted share": [pct(x) for x in table["weighted_share"]],
+        }
+    )
+    return out.set_index(["Margin", "Level"])
+
+
+def question_wording(cleaned, columns) -> pd.DataFrame:
+    """Exact question wording and answer options from the codebook, for the appendix."""
+    book = _book(cleaned)
+    rows = []
+    for col in columns:
+        spec = book.get(col, {})
+        rows.append(
+            {
+                "variable": col,
+                "question": spec.get("label", ""),
+                "answers": "; ".join(map(str, spec.get("codes", {}).values())) or "number",
+            }
+        )
+    return pd.DataFrame(rows).set_index("variable")
+
+
+def cleaning_table(cleaned) -> pd.DataFrame:
+    """The cleaning summary (responses, exclusions and flags by reason, response rates) as
+    display strings: counts with thousands separators, rates as percentages.
+
+    Examples
+    --------
+    >>> class Cleaned:
+    ...     summary = {"received": 3454, "kept": 3215, "rr1": 0.15675,
+    ...                "excluded": {"duplicate": 35}}
+    >>> cleaning_table(Cleaned())["value"].tolist()
+    ['3,454', '3,215', '15.7%', '35']
+    """
+    rows = []
+    for key, value in cleaned.summary.items():
+        items = value.items() if isinstance(value, dict) else [(None, value)]
+        for sub, v in items:
+            label = f"{key.replace('_', ' ')}: {sub.replace('_', ' ')}" if sub else key
+            if key.startswith("rr"):
+                text = pct(float(v))
+            elif isinstance(v, int | float | np.integer | np.floating) and float(v).is_integer():
+                text = f"{int(v):,}"
+            else:
+                text = f"{v:,.1f}" if isinstance(v, int | float) else str(v)
+            rows.append(
+                {
+                    "item": label.replace("_", " ").upper() if key.startswith("rr") else label,
+                    "value": text,
+                }
+            )
+    return pd.DataFrame(rows).set_index("item").rename_axis(None)

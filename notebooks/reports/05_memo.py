@@ -36,7 +36,7 @@ seed = 2026
 from IPython.display import Markdown, display
 
 import survey_tools as st
-from survey_tools.report import findings
+from survey_tools.report import findings, role_models
 from survey_tools.report.findings import pct, prepare_survey, share, share_table
 
 st.setup_notebook(seed=seed)
@@ -66,6 +66,8 @@ below_scale = share(design, "rlhf_pay_below_scale", True)
 cancelled = share(design, "rlhf_any_cancelled", True)
 nda = share(design, "rlhf_nda_signed", True)
 disturbing = share(design, "rlhf_disturbing_often", True)
+lost_model = role_models.role_model(design, "ai_lost_work", "Yes", covariates=["age_band"])
+hardest = role_models.hardest_hit(lost_model, **limits)
 options = findings.options_support(design, run.cleaned)
 top = options.iloc[0]
 field_dates = findings.field_dates(run.cleaned)
@@ -85,8 +87,8 @@ display(
 {most_hit.label} ({most_hit.pct}). **{paid.pct}** of members have been paid to train AI
 systems, and {below_scale.pct} of those reporting hourly pay earned less than the guild's
 scale rate of ${scale_rate:,.0f}. The option with the broadest member support is
-**{top['option']}**, backed by {pct(top['estimate'])} of members (95% interval
-{pct(top['ci_low'])} to {pct(top['ci_high'])}): we recommend the guild adopt it.
+**{top["option"]}**, backed by {pct(top["estimate"])} of members (95% interval
+{pct(top["ci_low"])} to {pct(top["ci_high"])}): we recommend the guild adopt it.
 """
     )
 )
@@ -117,9 +119,14 @@ because of generative AI."""
 
 # %%
 memo_figure(
-    fig_prevalence(by_role, by="role_group", level="Yes", overall=lost.estimate,
-                   title="Knowingly lost work to AI in the past 12 months, by role group",
-                   **limits),
+    fig_prevalence(
+        by_role,
+        by="role_group",
+        level="Yes",
+        overall=lost.estimate,
+        title="Knowingly lost work to AI in the past 12 months, by role group",
+        **limits,
+    ),
     "lost_work_by_role",
     alt=f"Share of members who knowingly lost work to AI by role group; overall {lost.pct}.",
     figures_dir=figures_dir,
@@ -127,6 +134,19 @@ memo_figure(
 
 # %%
 share_table(design, {"ai_lost_work": "Lost work to AI"}, "Yes", by="role_group", **limits)
+
+# %%
+display(
+    Markdown(
+        f"""**Which roles are hit hardest, holding age fixed.** Role groups differ in their
+age mix, so we compared them at the same ages (a survey-weighted model of lost work on role group
+and age band). **{hardest.top.label}** remain
+the hardest hit: {hardest.top.pct} predicted to have knowingly lost work (95% interval
+{hardest.top.interval}), against {hardest.bottom.pct} of {hardest.bottom.label} (95% interval
+{hardest.bottom.interval}), a gap of {hardest.text}. Role groups differ by more than chance
+would explain ({lost_model.test_text})."""
+    )
+)
 
 # %%
 display(
@@ -189,14 +209,14 @@ display(
 display(
     Markdown(
         f"""**Survey.** {wave}, sponsored and conducted by the {guild} research staff. Online
-questionnaire; every member on the roll was invited ({rates['invited']:,} members); fieldwork
-{field_dates}. **Response.** {summary['received']:,} responses received, {summary['kept']:,} kept
-({summary['completes']:,} complete, {summary['partials']:,} partial); AAPOR RR1 {pct(rates['rr1'])},
-RR2 {pct(rates['rr2'])} (unknown eligibility counted as eligible).
-**Quality.** Excluded: {findings.listing(summary['excluded'])}. Flagged but kept:
-{findings.listing({k: v for k, v in summary['flagged'].items() if k != 'partial'})}.
+questionnaire; every member on the roll was invited ({rates["invited"]:,} members); fieldwork
+{field_dates}. **Response.** {summary["received"]:,} responses received, {summary["kept"]:,} kept
+({summary["completes"]:,} complete, {summary["partials"]:,} partial); AAPOR RR1 {pct(rates["rr1"])},
+RR2 {pct(rates["rr2"])} (unknown eligibility counted as eligible).
+**Quality.** Excluded: {findings.listing(summary["excluded"])}. Flagged but kept:
+{findings.listing({k: v for k, v in summary["flagged"].items() if k != "partial"})}.
 **Weighting.** Equal starting weights raked, without bounds or trimming, to the roll's margins
-({', '.join(m.replace('_', ' ') for m in run.margins)}); effective sample size
+({", ".join(m.replace("_", " ") for m in run.margins)}); effective sample size
 {weights.effective_n:,.0f} of {weights.n:,}, weighting design effect {weights.deff_weighting:.2f}.
 **Disclosure control.** Counts below {min_count} and percentages on unweighted bases below
 {min_base} are withheld ("—"), with complementary suppression so they cannot be recovered.
@@ -211,8 +231,13 @@ cells, so every margin of error rests on the weighting model."""
 
 # %%
 memo_figure(
-    fig_weighting(run.unweighted.proportion("ai_lost_work", by="role_group"), by_role,
-                  by="role_group", level="Yes", **limits),
+    fig_weighting(
+        run.unweighted.proportion("ai_lost_work", by="role_group"),
+        by_role,
+        by="role_group",
+        level="Yes",
+        **limits,
+    ),
     "weighting_effect",
     alt=f"Unweighted against weighted share who lost work to AI by role; overall "
     f"{lost_raw.pct} unweighted, {lost.pct} weighted.",

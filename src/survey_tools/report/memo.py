@@ -6,7 +6,9 @@ figures and tables inline), wrapped in the house print stylesheet, and that one 
 - ``memo.html``: self-contained (no script, stylesheet or image is fetched from anywhere);
 - ``memo.pdf`` (A4) and ``memo-letter.pdf`` (US Letter) with WeasyPrint: page numbers, the
   confidentiality line and the wave label in the running header and footer;
-- ``memo.docx`` with pandoc: real Word tables, figures as PNG, headings as Word headings.
+- ``memo.docx`` with pandoc: real Word tables, figures as PNG, headings as Word headings; A4
+  pages with the confidentiality line and wave label in the page header and "Page x of y" in
+  the footer (python-docx).
 """
 
 from __future__ import annotations
@@ -235,12 +237,68 @@ def _write_pdf(html: str, path: Path, *, size: str, wave: str) -> Path:
     return path
 
 
-def _write_docx(html: str, path: Path) -> Path:
+def _page_field(paragraph, instruction: str) -> None:
+    """Append a Word field (``PAGE``, ``NUMPAGES``) that Word fills in when it lays out pages."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), ("end", None)):
+        if kind is None:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {text} "
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        run.element.append(el)
+        if kind == "separate":
+            run.element.append(OxmlElement("w:t"))
+
+
+def _docx_pages(path: Path, *, wave: str) -> None:
+    """A4 pages with the confidentiality line and wave as a running header, page x of y below.
+
+    pandoc writes US Letter and no header; python-docx sets every section to A4 (210 x 297 mm,
+    the PDF's margins) and writes the header and footer on every page.
+    """
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt, RGBColor
+
+    doc = Document(str(path))
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(20), Mm(18)
+        section.left_margin = section.right_margin = Mm(16)
+        header = section.header.paragraphs[0]
+        header.text = ""
+        conf = header.add_run(CONFIDENTIAL)
+        conf.font.color.rgb = RGBColor(0x8A, 0x1C, 0x1C)
+        if wave:
+            header.add_run(f" · {wave}").font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+        for run in header.runs:
+            run.font.size = Pt(7.5)
+        footer = section.footer.paragraphs[0]
+        footer.text = ""
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        footer.add_run("Page ")
+        _page_field(footer, "PAGE")
+        footer.add_run(" of ")
+        _page_field(footer, "NUMPAGES")
+        for run in footer.runs:
+            run.font.size = Pt(8)
+    doc.save(str(path))
+
+
+def _write_docx(html: str, path: Path, *, wave: str = "") -> Path:
     import pypandoc
 
+    html = re.sub(r'<div class="memo-running">.*?</div>\n?', "", html)  # the page header has it
     pypandoc.convert_text(
         html, "docx", format="html", outputfile=str(path), extra_args=["--standalone"]
     )
+    _docx_pages(path, wave=wave)
     return path
 
 
@@ -311,7 +369,7 @@ def render_memo(
     if "docx" in formats:
         png_html = notebook_html(nb, title=title, wave=wave, figures="png")
         png_html = re.sub(r"<title>.*?</title>", "", png_html)  # Word shows the memo's own h1
-        paths["docx"] = _write_docx(png_html, out / "memo.docx")
+        paths["docx"] = _write_docx(png_html, out / "memo.docx", wave=wave)
     figures = out / "figures"
     if figures.is_dir():
         paths["figures"] = figures

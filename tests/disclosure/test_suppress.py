@@ -293,3 +293,90 @@ def test_the_result_is_frozen():
     safe = suppress(pd.DataFrame({"a": [3, 20], "b": [30, 40]}))
     with pytest.raises(dataclasses.FrozenInstanceError):
         safe.hidden = None
+
+
+@pytest.fixture(scope="module")
+def flags():
+    """A yes/no question stored as bool, the same as 0/1, and a bool domain."""
+    rng = np.random.default_rng(5)
+    role = rng.permutation(np.repeat(ROLES[:3], [150, 90, 20]))
+    flag = rng.random(len(role)) < 0.3
+    data = pd.DataFrame(
+        {
+            "role": role,
+            "flag": flag,
+            "flag01": flag.astype(int),
+            "member": rng.random(len(role)) < 0.6,
+            "q": rng.choice(["Yes", "No", "Unsure"], size=len(role)),
+            "pay": rng.lognormal(3, 0.4, len(role)),
+        }
+    )
+    return SurveyDesign(data)
+
+
+@pytest.mark.parametrize("col", ["flag", "flag01"])
+def test_boolean_and_binary_levels_are_suppressed_like_any_other(flags, col):
+    est = flags.proportion(col, by="role")
+    safe = suppress(est)
+    levels = list(est["level"].unique())
+    assert list(safe.hidden.columns) == levels and len(levels) == 2
+    assert list(safe.hidden.index) == list(est["role"].unique())
+    n = est.groupby("role")["n"].first()
+    expected = est.set_index(["role", "level"])["estimate"].unstack().mul(n, axis=0).round()
+    assert (safe.counts.loc[n.index, levels] == expected.loc[n.index, levels]).all(axis=None)
+    assert safe.hidden.loc["Editor"].all()  # 20 respondents: a base below 30
+    assert not safe.hidden.loc["TV writer"].any()
+    assert audit(safe.counts, safe.hidden)["protected"].all()
+    out = safe.to_frame()
+    assert len(out) == len(est) and out["estimate"].isna().eq(out["hidden"]).all()
+
+
+def test_boolean_levels_give_the_same_cells_as_zero_one(flags):
+    a = suppress(flags.proportion("flag", by="role"))
+    b = suppress(flags.proportion("flag01", by="role"))
+    assert (a.hidden.to_numpy() == b.hidden.to_numpy()).all()
+    assert (a.counts.to_numpy() == b.counts.to_numpy()).all()
+
+
+def test_boolean_domains_and_levels(flags):
+    est = flags.proportion("flag", by="member")
+    safe = suppress(est)
+    assert sorted(safe.hidden.index) == [False, True]
+    assert safe.counts.to_numpy().sum() == len(flags.data)
+    assert safe.cells_hidden == 0
+    by_bool = suppress(flags.proportion("role", by="member"))  # a bool domain, text levels
+    assert sorted(by_bool.hidden.index) == [False, True]
+    assert sorted(by_bool.hidden.columns) == sorted(ROLES[:3])
+    assert by_bool.counts.to_numpy().sum() == len(flags.data)
+
+
+def test_a_stacked_proportion_table_is_suppressed_per_variable(flags):
+    est = flags.proportion(["flag", "q"], by="role")
+    safe = suppress(est)
+    one = {v: suppress(flags.proportion(v, by="role")) for v in ["flag", "q"]}
+    for v, alone in one.items():
+        assert safe.hidden[v].equals(alone.hidden)
+        assert safe.reason[v].equals(alone.reason)
+    out = safe.to_frame()
+    assert list(out.columns[:3]) == ["variable", "role", "level"] and len(out) == len(est)
+    assert (out["variable"] == est["variable"]).all() and (out["level"] == est["level"]).all()
+    assert out["estimate"].isna().eq(out["hidden"]).all()
+    assert list(safe.table["variable"]) == list(est["variable"])
+    assert safe.cells_hidden == sum(s.cells_hidden for s in one.values())
+    assert set(safe.audit["variable"]) <= {"flag", "q"}
+    assert safe.audit["protected"].all()
+    assert safe.notes == safe.table.attrs["notes"] and safe.notes
+
+
+def test_a_stacked_mean_table_is_suppressed_per_variable(flags):
+    est = flags.mean(["pay", "flag01"], by="role")
+    safe = suppress(est)
+    assert safe.kind == "magnitudes"
+    alone = suppress(flags.mean("pay", by="role"))
+    assert safe.hidden["pay"].equals(alone.hidden)
+    assert len(safe.to_frame()) == len(est)
+    both = suppress(est, contributions=flags.data[["role", "pay", "flag01"]])
+    dominance = suppress(flags.mean("pay", by="role"), contributions=flags.data[["role", "pay"]])
+    assert both.hidden["pay"].equals(dominance.hidden)
+    with pytest.raises(PrivacyError, match="one variable at a time"):
+        suppress(est, contributions=flags.data[["role", "pay"]])

@@ -6,6 +6,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import survey_tools as st
 from survey_tools import (
@@ -296,3 +297,49 @@ def test_exposure_reads_role_exposure_table_and_spreads_roles_sharing_an_index(d
     assert "spread slightly sideways" in _notes(fig)
     assert "Music editor (base under 30" in _notes(fig)
     assert "No index value: Other" in _notes(fig)
+
+
+def _likert_items(scale):
+    shares = np.linspace(1, 2, len(scale))
+    rows = [
+        pd.DataFrame({"item": item, "level": scale, "estimate": shares / shares.sum(), "n": 900})
+        for item in ("Rate floor", "Consent before training on my voice", "Disclosure of AI use")
+    ]
+    return pd.concat(rows, ignore_index=True)
+
+
+@pytest.mark.parametrize("size", ["memo", "slide"])
+@pytest.mark.parametrize("n_levels", [5, 7])
+def test_likert_title_legend_and_bars_do_not_collide(size, n_levels):
+    scale = [
+        "Strongly disagree",
+        "Disagree",
+        "Somewhat disagree",
+        "Neither agree nor disagree",
+        "Somewhat agree",
+        "Agree",
+        "Strongly agree",
+    ]
+    scale = scale if n_levels == 7 else [scale[i] for i in (0, 2, 3, 4, 6)]
+    title = "Members back a rate floor and consent before their work trains AI"
+    fig = fig_likert(_likert_items(scale), title=title, size=size, source="Member survey 2026")
+    canvas = FigureCanvasAgg(fig)  # as save_figure renders: the layout is settled at draw time
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    assert fig.get_suptitle() == title
+    title_box = next(t for t in fig.texts if t.get_text() == title).get_window_extent(renderer)
+    legends = [*fig.legends, *(a.get_legend() for a in fig.axes if a.get_legend())]
+    assert len(legends) == 1
+    legend_box = legends[0].get_window_extent(renderer)
+    ax = fig.axes[0]
+    bars_box = ax.get_window_extent(renderer)  # the plotting area, bars and centre line
+    page = fig.bbox
+    for box in (title_box, legend_box, bars_box):  # nothing drawn off the figure
+        assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1
+        assert page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1
+    assert not title_box.overlaps(legend_box)
+    assert not legend_box.overlaps(bars_box)
+    assert not title_box.overlaps(bars_box)
+    assert title_box.y0 >= legend_box.y1 - 1 >= bars_box.y1  # title, then legend, then bars
+    labels = [t.get_text() for t in legends[0].get_texts()]
+    assert labels == scale

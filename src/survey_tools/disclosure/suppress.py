@@ -17,6 +17,14 @@ magnitudes
     An estimate table without ``level`` (``mean``, ``total``, ``ratio``, ``quantile`` of a
     numeric column): one cell per row, with ``n`` contributors. ``contributions=`` (the
     respondent values by domain) switches on the dominance rule.
+stacked
+    ``design.proportion([...])`` or ``design.mean([...])`` (a ``variable`` column first):
+    each variable is suppressed and audited on its own; ``counts``, ``hidden`` and ``reason``
+    have columns ``(variable, level)`` (``(variable, "n")`` for magnitudes), the display
+    table and ``to_frame()`` keep the long form. ``contributions`` then needs one value
+    column per variable.
+
+Bool and 0/1 levels or domains (a yes/no question stored as bool) are labels like any other.
 """
 
 from __future__ import annotations
@@ -285,7 +293,9 @@ def _from_proportions(table: pd.DataFrame, p: dict) -> Suppressed:
         )
     est = pd.Series(table["estimate"].to_numpy(float), index=grid).unstack(sort=False)
     base = pd.Series(table["n"].to_numpy(float), index=grid).unstack(sort=False)
-    est, base = est.loc[dom_keys, lev_keys], base.loc[dom_keys, lev_keys]
+    # reindex, not .loc: bool keys (a yes/no question, a bool domain) would be read as a mask
+    est = est.reindex(index=dom_keys, columns=lev_keys)
+    base = base.reindex(index=dom_keys, columns=lev_keys)
     sums = est.sum(axis=1)
     proportions = bool(((est >= 0) & (est <= 1) | est.isna()).all().all())
     if len(dom_keys) * len(lev_keys) != len(table) or (
@@ -357,6 +367,65 @@ def _estimate_result(table, counts, values, parts, p, cells, *, magnitude=False)
     )
 
 
+def _stacked(table: pd.DataFrame, p: dict, contributions) -> Suppressed:
+    """A long table of several variables (``design.proportion([...])``): each one on its own.
+
+    Each variable's table is suppressed and audited alone (its counts share no total with the
+    other variables'); the result puts them side by side, columns ``(variable, level)``.
+    """
+    names = list(pd.unique(table["variable"]))
+    parts = {}
+    for name in names:
+        sub = table[table["variable"] == name].drop(columns="variable").reset_index(drop=True)
+        if "level" in sub.columns:
+            parts[name] = _from_proportions(sub, p)
+            continue
+        given = None
+        if contributions is not None:
+            by = _by_columns(sub)
+            if name not in contributions.columns or not set(by) <= set(contributions.columns):
+                raise PrivacyError(
+                    f"The table stacks the variables {names}; contributions has columns "
+                    f"{list(contributions.columns)}, not the by-columns {by} and {name!r}.",
+                    hint=f"pass contributions=design.data[{[*by, *names]}] (one value column "
+                    "per variable), or suppress one variable at a time",
+                )
+            given = contributions[[*by, name]]
+        parts[name] = _from_magnitudes(sub, p, given)
+
+    def side_by_side(attr, fill):
+        frames = {name: getattr(part, attr) for name, part in parts.items()}
+        out = pd.concat(frames, axis=1, names=["variable"], sort=False)
+        return out.astype(object).fillna(fill).infer_objects() if out.isna().any(axis=None) else out
+
+    def stacked(attr):
+        return pd.concat(
+            [
+                frame.assign(variable=name)[["variable", *frame.columns]]
+                for name, part in parts.items()
+                for frame in [getattr(part, attr)]
+            ],
+            ignore_index=True,
+        )
+
+    reasons = side_by_side("reason", "")
+    notes = _notes(set(reasons.to_numpy().ravel()) - {""}, p)
+    shown = stacked("table")
+    shown.attrs["notes"] = notes
+    first = next(iter(parts.values()))
+    return Suppressed(
+        kind=first.kind,
+        counts=side_by_side("counts", 0),
+        hidden=side_by_side("hidden", False).astype(bool),
+        reason=reasons,
+        table=shown,
+        notes=notes,
+        audit=stacked("audit"),
+        source=stacked("source"),
+        params=p,
+    )
+
+
 def suppress(
     table,
     *,
@@ -382,7 +451,8 @@ def suppress(
     table
         Unweighted counts (DataFrame, rows by columns, no margins; a one-way table is a
         single column), a :class:`~survey_tools.design.Crosstab`, or an estimate table from
-        ``SurveyDesign.proportion / mean / total / ratio / quantile`` (with its ``n``).
+        ``SurveyDesign.proportion / mean / total / ratio / quantile`` (with its ``n``), also
+        the stacked table of several variables (suppressed per variable).
     min_count
         Smallest count (or number of contributors) that may be shown.
     min_base
@@ -453,6 +523,8 @@ def suppress(
     if {"estimate", "n"} <= set(table.columns):
         named = any(name is not None for name in table.index.names)
         flat = table.reset_index(drop=not named)  # by-columns moved to the index come back
+        if "variable" in flat.columns:
+            return _stacked(flat, p, contributions)
         if "level" in flat.columns:
             return _from_proportions(flat, p)
         return _from_magnitudes(flat, p, contributions)

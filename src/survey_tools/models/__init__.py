@@ -5,7 +5,8 @@ model results out.
 linearisation through the design's variance engine, as R's ``svyglm``), ``olr.py``
 :func:`svyolr` (proportional odds for Likert items, as R's ``svyolr``), ``margins.py``
 :func:`predict_margins` (marginal standardisation and average marginal effects with
-delta-method design-based intervals), ``inference.py`` what they share (rows used, t intervals,
+delta-method design-based intervals; ``olr_margins.py`` its svyolr path, each answer's
+probability by group), ``inference.py`` what they share (rows used, t intervals,
 Wald F tests as R's ``regTermTest``).
 
 May import: ``survey_tools.errors`` and ``survey_tools.design`` (only public attributes of a

@@ -16,6 +16,8 @@ import patsy
 from scipy import special, stats
 
 from ..errors import DesignError
+from .olr import SvyOLRResult
+from .olr_margins import olr_margins
 
 __all__ = ["predict_margins"]
 
@@ -56,7 +58,10 @@ def predict_margins(
     Parameters
     ----------
     result
-        A :class:`~survey_tools.models.SvyGLMResult` from :func:`svyglm`.
+        A :class:`~survey_tools.models.SvyGLMResult` from :func:`svyglm`, or a
+        :class:`~survey_tools.models.SvyOLRResult` from :func:`svyolr`: then every margin,
+        difference and AME is given for each answer (a ``level`` column after ``by``, ordered
+        as the outcome), margins of one group sum to 1 and its differences to 0.
     by
         A variable of the model. Categorical: one predicted margin per level (every fitted row
         set to that level, predictions averaged with the design weights) and each level's
@@ -72,7 +77,8 @@ def predict_margins(
     pandas.DataFrame
         Columns ``by``, ``kind`` (``"margin"``, ``"difference"`` or ``"AME"``), ``contrast``,
         ``estimate``, ``se``, ``ci_low``, ``ci_high`` and ``n`` (unweighted rows at that level).
-        Margins of binomial models are probabilities with logit-scale intervals inside [0, 1].
+        Margins of binomial models are probabilities with logit-scale intervals inside [0, 1];
+        so are svyolr's answer probabilities.
 
     Examples
     --------
@@ -86,7 +92,23 @@ def predict_margins(
     [['a', 'margin', ''], ['b', 'margin', ''], ['b', 'difference', 'b - a']]
     >>> bool(((m["ci_low"] >= 0) & (m["ci_high"] <= 1)).iloc[:2].all())
     True
+
+    For an ordered (Likert) outcome, the probability of each answer by group:
+
+    >>> import numpy as np
+    >>> from survey_tools import svyolr
+    >>> rng = np.random.default_rng(2)
+    >>> g = rng.choice(["a", "b"], 300)
+    >>> y = 1 + np.searchsorted([-1.0, 1.0], (g == "b") + rng.logistic(size=300))
+    >>> fit = svyolr("y ~ g", SurveyDesign(pd.DataFrame({"y": y, "g": g})))
+    >>> p = predict_margins(fit, "g").query("kind == 'margin'")
+    >>> p[["g", "level"]].values.tolist()
+    [['a', 1], ['a', 2], ['a', 3], ['b', 1], ['b', 2], ['b', 3]]
+    >>> p.groupby("g")["estimate"].sum().round(12).tolist()
+    [1.0, 1.0]
     """
+    if isinstance(result, SvyOLRResult):
+        return olr_margins(result, by, level=level, reference=reference)
     design = result.design
     data = design.data.reset_index(drop=True)
     if by not in data.columns:

@@ -114,7 +114,10 @@ class SvyOLRResult:
 
     ``params`` lists the slopes (statsmodels' term names) then the cutpoints named ``"a|b"``
     for consecutive levels, on R's scale: ``logit P(Y <= k) = zeta_k - eta``. ``fit`` is the
-    scipy optimisation result; ``levels`` the outcome's ordered levels.
+    scipy optimisation result; ``levels`` the outcome's ordered levels. ``design``, ``used``
+    (boolean over ``design.data``), ``influence`` (each row's influence on ``params``, zeros
+    outside the fit) and ``design_info`` (the right-hand side) are kept for
+    :func:`~survey_tools.models.predict_margins`.
     """
 
     formula: str
@@ -126,6 +129,9 @@ class SvyOLRResult:
     n_missing: int
     fit: object = field(repr=False)
     design_info: object = field(repr=False)
+    design: object = field(repr=False)
+    used: np.ndarray = field(repr=False)
+    influence: np.ndarray = field(repr=False)
 
     @property
     def bse(self) -> pd.Series:
@@ -178,6 +184,15 @@ class SvyOLRResult:
             if name != "Intercept"
         }
         return wald_test(term, slices, self.params, self.cov, self.df_resid)
+
+    def predict_margins(
+        self, by: str, *, level: float = 0.95, reference: object = None
+    ) -> pd.DataFrame:
+        """Predicted answer probabilities by ``by`` (see
+        :func:`survey_tools.models.predict_margins`)."""
+        from .margins import predict_margins
+
+        return predict_margins(self, by, level=level, reference=reference)
 
     def _lines(self) -> list[str]:
         return [
@@ -237,7 +252,8 @@ def svyolr(formula: str, design, *, domain=None) -> SvyOLRResult:
     -------
     SvyOLRResult
         ``.params`` (slopes, then cutpoints ``"1|2"``, ``"2|3"``...), ``.bse``,
-        ``.cov_params()``, ``.conf_int()``, ``.tidy()``, ``.wald_test(term)``.
+        ``.cov_params()``, ``.conf_int()``, ``.tidy()``, ``.wald_test(term)``,
+        ``.predict_margins(by=...)`` (predicted answer probabilities by group).
 
     Notes
     -----
@@ -297,4 +313,7 @@ def svyolr(formula: str, design, *, domain=None) -> SvyOLRResult:
         n_missing=int((inside & ~used).sum()),
         fit=opt,
         design_info=info,
+        design=design,
+        used=used,
+        influence=influence,
     )

@@ -187,12 +187,19 @@ def fig_likert(
         handles = [
             mpl.patches.Patch(color=c, label=lvl) for lvl, c in zip(levels, colours, strict=True)
         ]
-        fig.legend(
+        # the legend belongs to the axes, just above it, so constrained layout stacks the
+        # title, the legend and the bars (a figure legend "outside" ignores the suptitle);
+        # centred on the figure, not the axes, so a wide legend stays on the page
+        ax.legend(
             handles=handles,
-            loc="outside upper center",
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            bbox_transform=mpl.transforms.blended_transform_factory(fig.transFigure, ax.transAxes),
+            borderaxespad=0.4,
             ncols=int(np.ceil(k / lines)),
             handlelength=1,
             columnspacing=1,
+            frameon=False,
         )
         left_out = sorted(set(table["level"].astype(str)) - set(levels))
         other = f"Not shown: {', '.join(left_out)}." if left_out else None

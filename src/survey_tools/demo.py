@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cleaning import CleanSurvey, Codebook, clean
 from .cleaning.aapor import response_rates
-from .cleaning.clean import CleanSurvey, clean
-from .cleaning.codebook import Codebook
-from .design.margins import read_margins, representation
-from .design.survey_design import SurveyDesign
-from .ingest.read import read_export
+from .design import read_margins, representation
+from .ingest import read_export
+from .report.findings import weighted_and_unweighted
 from .synth import DEMO_FILES, DEMO_SEED, generate_demo
 
 __all__ = ["REPORT_NOTEBOOKS", "DemoRun", "demo_params", "run_demo"]
@@ -41,27 +40,6 @@ class DemoRun:
     estimates: pd.DataFrame
     outputs: dict[str, Path]
     memo: object = None
-
-
-def _estimates(respondents: pd.DataFrame, margins: dict) -> tuple[pd.DataFrame, SurveyDesign]:
-    """Share who knowingly lost work to AI, unweighted and raked to the roll, by role group."""
-    unweighted = SurveyDesign(respondents)
-    # A fresh design for the raked weights: a design derived by rake() shares its parent's
-    # estimator cache (domain weights), so the two must not be used side by side.
-    raked = SurveyDesign(respondents).rake(margins)
-    parts = []
-    for by in (None, "role_group"):
-        raw = unweighted.proportion("ai_lost_work", by=by)
-        est = raked.proportion("ai_lost_work", by=by)
-        est.insert(0, "unweighted", raw["estimate"])
-        est = est[est["level"] == "Yes"].drop(columns="level")
-        parts.append(
-            est.assign(role_group=est["role_group"].astype(str))
-            if by
-            else est.assign(role_group="All members")
-        )
-    table = pd.concat(parts, ignore_index=True)
-    return table[["role_group", "unweighted", "estimate", "se", "ci_low", "ci_high", "n"]], raked
 
 
 def run_demo(
@@ -101,7 +79,7 @@ def run_demo(
     respondents = cleaned.data
     margins = read_margins(files["margins"])
     say("5. weighting and estimates ...")
-    estimates, raked = _estimates(respondents, margins)
+    estimates, raked = weighted_and_unweighted(respondents, margins, "ai_lost_work", "Yes")
     frames = {
         "response_rates": pd.DataFrame([rates]),
         "cleaning_summary": cleaned.to_frame(),

@@ -254,6 +254,28 @@ def shares(design: SurveyDesign, cols, level=True, *, by: str | None = None) -> 
     return out[keep]
 
 
+def weighted_and_unweighted(
+    data: pd.DataFrame, margins: dict, col: str, level, *, by: str = "role_group"
+) -> tuple[pd.DataFrame, SurveyDesign]:
+    """Share answering ``level`` of ``col``, overall and by ``by``, unweighted and raked.
+
+    Raking starts from equal weights and uses every margin, without bounds or trimming. Returns
+    the table (``by``, ``unweighted``, ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``;
+    the first row is "All members") and the raked design.
+    """
+    unweighted = SurveyDesign(data)
+    raked = unweighted.rake(margins)
+    parts = []
+    for group in (None, by):
+        est = raked.proportion(col, by=group)
+        est.insert(0, "unweighted", unweighted.proportion(col, by=group)["estimate"])
+        est = est[est["level"] == level].drop(columns="level")
+        label = est[by].astype(str) if group else "All members"
+        parts.append(est.assign(**{by: label}))
+    table = pd.concat(parts, ignore_index=True)
+    return table[[by, "unweighted", "estimate", "se", "ci_low", "ci_high", "n"]], raked
+
+
 def platform_columns(cleaned: CleanSurvey, variable: str = "rlhf_platforms") -> dict:
     """``{column: label}`` of a check-all question's options (the AI-training platforms)."""
     options = _book(cleaned).get(variable, {}).get("options", {})

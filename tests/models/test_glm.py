@@ -220,3 +220,23 @@ def test_data_frames_with_any_index_are_handled(api_design):
     a = svyglm("api00 ~ ell", design, domain=(design.data["stype"] == "E").to_numpy())
     b = svyglm("api00 ~ ell", again, domain=mask)
     np.testing.assert_allclose(a.bse, b.bse)
+
+
+def test_nullable_boolean_and_integer_columns_fit_as_numbers():
+    """Cleaned surveys hold pandas' nullable booleans (yes/no items) and integers."""
+    import numpy as np
+    import pandas as pd
+
+    from survey_tools import SurveyDesign, svyglm
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=200)
+    paid = rng.random(200) < 1 / (1 + np.exp(-x))
+    plain = pd.DataFrame({"paid": paid.astype(float), "x": x, "k": rng.integers(0, 5, 200)})
+    nullable = plain.assign(
+        paid=pd.array(paid, dtype="boolean"), k=pd.array(plain["k"], dtype="Int64")
+    )
+    want = svyglm("paid ~ x + k", SurveyDesign(plain), family="binomial")
+    got = svyglm("paid ~ x + k", SurveyDesign(nullable), family="binomial")
+    pd.testing.assert_series_equal(got.params, want.params)
+    pd.testing.assert_series_equal(got.bse, want.bse)

@@ -297,6 +297,10 @@ def svyglm(formula: str, design, *, family: str = "gaussian", domain=None) -> Sv
     for col in cols:
         if isinstance(sub[col].dtype, pd.CategoricalDtype):
             sub[col] = sub[col].cat.remove_unused_categories()
+        elif isinstance(sub[col].dtype, pd.api.extensions.ExtensionDtype) and (
+            pd.api.types.is_bool_dtype(sub[col]) or pd.api.types.is_numeric_dtype(sub[col])
+        ):  # nullable booleans and numbers (no gaps are left here): plain floats for patsy
+            sub[col] = sub[col].to_numpy(dtype=float)
     try:
         y, x = patsy.dmatrices(formula, sub, NA_action="raise", return_type="dataframe")
     except patsy.PatsyError as err:

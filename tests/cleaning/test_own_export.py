@@ -111,6 +111,7 @@ def test_partly_labelled_numbers_stay_numbers_and_non_answer_labels_become_missi
 def test_dates_and_timestamps_clean_to_datetime64():
     for rel, cols in {
         "qualtrics/qualtRics_sample.csv": ["startdate", "enddate", "recordeddate"],
+        "qualtrics/qualtRics_api_beskar_armor_full.csv": ["startdate", "enddate", "recordeddate"],
         "spss/haven_datetime.sav": ["date", "date_posix"],
         "spss/pyreadstat_sample.sav": ["mydate", "dtime"],
         "sas/pyreadstat_dates_xpt_v8.xpt": ["dt", "dates", "string_dates"],
@@ -123,6 +124,10 @@ def test_dates_and_timestamps_clean_to_datetime64():
         for col in cols:
             assert book.variables[col].type == "date", (rel, col)
             assert pd.api.types.is_datetime64_any_dtype(data[col]), (rel, col, data[col].dtype)
+            zone = data[col].dt.tz  # the zone the export states (Qualtrics API: Denver), or none
+            assert (str(zone) if zone else None) == book.variables[col].timezone, (rel, col)
+        drafted = {v.source[0]: v.timezone for v in book.variables.values() if v.timezone}
+        assert export.meta.time_zones.items() <= drafted.items(), rel
         assert not [
             v.name for v in book.variables.values() if v.type == "single" and "date" in v.name
         ]
@@ -271,7 +276,15 @@ def test_the_version_and_the_codebook_keys_are_where_users_look(capsys):
     assert done.value.code == 0
     assert capsys.readouterr().out.strip() == f"survey-tools {survey_tools.__version__}"
     doc = survey_tools.Codebook.__doc__
-    for key in ("not_asked", "missing", "ordered", "asked_if", "valid", "prefer not to say"):
+    for key in (
+        "not_asked",
+        "missing",
+        "ordered",
+        "asked_if",
+        "valid",
+        "prefer not to say",
+        "timezone",
+    ):
         assert key in doc, key
 
 

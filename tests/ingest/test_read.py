@@ -86,6 +86,12 @@ def test_out_of_range_dates_do_not_crash_the_read():
 def test_qualtrics_current_keeps_time_zone_labels_and_embedded_newlines():
     export = _read("qualtrics/qualtRics_api_beskar_armor_full.csv")
     assert export.meta.timezone == "America/Denver"
+    # Each timestamp column with the zone its ImportId states; the answers state none.
+    assert export.meta.time_zones == dict.fromkeys(
+        ["StartDate", "EndDate", "RecordedDate"], "America/Denver"
+    )
+    assert export.data["StartDate"].iloc[0] == "2020-02-19 18:16:42"  # cells kept as written
+    assert _read("qualtrics/qualtRics_sample.csv").meta.time_zones == {}  # none stated
     assert export.meta.questions["Q16"].startswith("Overall, how satisfied")
     assert export.data["Q18"].str.contains("\n").any()
     assert {"IPAddress", "LocationLatitude", "LocationLongitude"} <= set(export.meta.identifiers)

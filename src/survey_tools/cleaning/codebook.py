@@ -12,6 +12,10 @@ A codebook is a YAML file the analyst keeps beside the survey (``data/codebooks/
         label: Knowingly lost work to AI in the past 12 months
         codes: {1: "Yes", 2: "Suspect so but not sure", 3: "No", 98: "Don't know"}
         missing: {-1: Not asked, 99: Prefer not to say}
+      start_ts:
+        type: date
+        source: [start_ts, StartDate]
+        timezone: America/Los_Angeles   # naive times are local times there; offsets converted
       rlhf_hours_wk:
         type: numeric
         source: [rlhf_hours_wk, Q24]
@@ -51,7 +55,8 @@ import pandas as pd
 import yaml
 
 from ..errors import CodebookError
-from .drafting import draft_column
+from ..ingest.platforms import iana_zone
+from .drafting import declared_zone, draft_column
 
 __all__ = ["Codebook", "Quality", "Variable", "rule_parts"]
 
@@ -80,6 +85,7 @@ class Variable:
     recode: dict = field(default_factory=dict)
     ordered: bool = False
     redact: bool = True
+    timezone: str | None = None
 
     def to_dict(self) -> dict:
         out: dict = {"type": self.type}
@@ -102,6 +108,8 @@ class Variable:
             out["ordered"] = True
         if self.type == "text" and not self.redact:
             out["redact"] = False
+        if self.timezone:
+            out["timezone"] = self.timezone
         return out
 
 
@@ -163,7 +171,12 @@ class Codebook:
     ([low, high], outside is set missing and flagged); ``asked_if`` ({variable: [codes]},
     routing); ``options`` (multi: {column: {source, label}}); ``parse: pay``; ``action`` (drop or
     hash, for identifiers); ``derive`` and ``recode`` (groups of another variable's codes);
-    ``redact`` (false to keep a text as written).
+    ``redact`` (false to keep a text as written); ``timezone`` (date variables: the IANA time
+    zone of the times, e.g. ``America/Los_Angeles`` or ``UTC``; the cleaned column is then
+    ``datetime64[..., <zone>]``: times written without an offset are read as local times of
+    that zone, times with an offset are converted to it; without ``timezone`` times stay as
+    written, naive unless they carry offsets). A draft fills ``timezone`` from the zone the
+    export states (Qualtrics' ImportId header, or a zone named in the column's label).
 
     Labels that mean no answer (drafted as ``missing``): don't know, DK, refused, RF, not
     applicable, N/A, NA, no answer, no response, prefer not to say, skipped, not asked, not
@@ -288,7 +301,9 @@ class Codebook:
           its labels documented under ``codes``;
         - codes the file declares missing (discrete codes and ``"lo..hi"`` ranges, as declared)
           and codes labelled as non-answers (see :data:`NON_ANSWERS`) go under ``missing``;
-        - dates and timestamps (typed by the file, or texts that all read as dates) are ``date``;
+        - dates and timestamps (typed by the file, or texts that all read as dates) are
+          ``date``, with ``timezone`` where the export states the zone (see
+          :func:`~survey_tools.cleaning.drafting.declared_zone`);
         - check-all groups are ``multi``; columns that hold personal data are identifiers to
           drop; a few distinct text answers become ``single`` with codes in order of appearance;
           the rest are ``numeric`` or ``text``.
@@ -343,6 +358,7 @@ class Codebook:
                 codes=codes,
                 missing=missing,
                 ordered=ordered,
+                timezone=declared_zone(col, meta) if kind == "date" else None,
             )
         stem = Path(str(meta.source_path)).stem
         return cls(survey=re.sub(r"\W+", "_", stem).strip("_") or "survey", variables=variables)
@@ -458,6 +474,17 @@ def _variable(name: str, body, where: str) -> Variable:
         raise CodebookError(
             f"{where}: identifier {name!r} has action {action!r}.", hint="use drop or hash"
         )
+    zone = body.get("timezone")
+    if zone is not None and kind != "date":
+        raise CodebookError(
+            f"{where}: variable {name!r} of type {kind} has a timezone.",
+            hint="timezone applies to date variables only: remove it or set type: date",
+        )
+    if zone is not None and iana_zone(zone) is None:
+        raise CodebookError(
+            f"{where}: date variable {name!r} has timezone {zone!r}, which is no IANA time zone.",
+            hint="write a name such as America/Los_Angeles, Europe/London or UTC",
+        )
     parse = body.get("parse")
     if parse not in (None, "pay"):
         raise CodebookError(
@@ -489,4 +516,5 @@ def _variable(name: str, body, where: str) -> Variable:
         recode={str(k): list(v) for k, v in (body.get("recode") or {}).items()},
         ordered=bool(body.get("ordered", kind == "likert")),
         redact=bool(body.get("redact", True)),
+        timezone=iana_zone(zone) if zone is not None else None,
     )

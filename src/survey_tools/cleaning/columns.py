@@ -342,25 +342,86 @@ class ColumnCleaner:
         return CleanColumn({var.name: values}, log=tuple(rows))
 
     def date(self, var: Variable, col: str) -> CleanColumn:
-        """Dates and times as ``datetime64`` (time-zone aware where the texts give offsets)."""
+        """Dates and times as ``datetime64``; in the codebook's ``timezone`` where it gives one.
+
+        With a ``timezone``, times written without an offset are local times of that zone and
+        times with an offset are converted to it, so the column is ``datetime64[..., zone]``.
+        A local time that a daylight-saving change makes ambiguous is read as daylight time,
+        one it skips is moved forward; both are logged. Without one, times stay as written
+        (time-zone aware only where the texts give offsets).
+        """
         raw = self.raw[col]
         rows: list[Row] = []
         if pd.api.types.is_datetime64_any_dtype(raw):
             values = raw
+            if var.timezone:
+                values, zone_rows = _in_zone(values, var, col)
+                rows += zone_rows
+            return CleanColumn({var.name: values.rename(var.name)}, log=tuple(rows))
+        text = raw.astype("string").str.strip()
+        blank = text.isna() | (text == "") | text.str.casefold().isin(NOT_COMPLETED)
+        flagged = int((text.str.casefold().isin(NOT_COMPLETED)).sum())
+        if flagged:
+            rows.append(("recode", var.name, "not completed", f"{col}: set missing", flagged))
+        keep = raw.where(~blank.fillna(True).to_numpy())
+        if pd.api.types.is_object_dtype(keep) or pd.api.types.is_string_dtype(keep):
+            keep = keep.astype(object)
+        if var.timezone:
+            offset = text.str.contains(OFFSET, regex=True).fillna(False).to_numpy(dtype=bool)
+            values, zone_rows = _in_zone(_to_datetime(keep.where(~offset)), var, col)
+            rows += zone_rows
+            if offset.any():
+                instants = pd.to_datetime(
+                    keep.where(offset), errors="coerce", format="mixed", utc=True
+                )
+                converted, zone_rows = _in_zone(instants, var, col)
+                rows += zone_rows
+                unit = max(values.dt.unit, converted.dt.unit, key=UNITS.index)  # the finer
+                values = values.dt.as_unit(unit).where(~offset, converted.dt.as_unit(unit))
         else:
-            text = raw.astype("string").str.strip()
-            blank = text.isna() | (text == "") | text.str.casefold().isin(NOT_COMPLETED)
-            flagged = int((text.str.casefold().isin(NOT_COMPLETED)).sum())
-            if flagged:
-                rows.append(("recode", var.name, "not completed", f"{col}: set missing", flagged))
-            keep = raw.where(~blank.fillna(True).to_numpy())
-            if pd.api.types.is_object_dtype(keep) or pd.api.types.is_string_dtype(keep):
-                keep = keep.astype(object)
             values = _to_datetime(keep)
-            bad = keep.notna() & values.isna()
-            if bad.any():
-                rows.append(("recode", var.name, "unreadable date", "set missing", bad.sum()))
+        bad = keep.notna() & values.isna()
+        if bad.any():
+            rows.append(("recode", var.name, "unreadable date", "set missing", bad.sum()))
         return CleanColumn({var.name: values.rename(var.name)}, log=tuple(rows))
+
+
+UNITS = ["s", "ms", "us", "ns"]
+OFFSET = r"(?:Z|[+-]\d{2}:?\d{2}|\b(?:UTC|GMT))\s*$"
+
+
+def _in_zone(values: pd.Series, var: Variable, col: str) -> tuple[pd.Series, list]:
+    """Times in ``var.timezone``: naive ones localised there, ones with an offset converted."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        n = int(values.notna().sum())
+        detail = f"{col}: times with an offset converted to {var.timezone}"
+        rows = [("parse", var.name, "time zone", detail, n)] if n else []
+        return values.dt.tz_convert(var.timezone), rows
+    return _localise(values, var, col)
+
+
+def _localise(values: pd.Series, var: Variable, col: str):
+    """Naive local times as times of ``var.timezone``; daylight-saving edge cases logged."""
+    zone = var.timezone
+    out = values.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
+    odd = values.notna() & out.isna()
+    n = int((values.notna() & ~odd).sum())
+    rows = [("parse", var.name, "time zone", f"{col}: local times of {zone}", n)] if n else []
+    if odd.any():
+        fixed = values[odd].dt.tz_localize(
+            zone, ambiguous=np.ones(int(odd.sum()), dtype=bool), nonexistent="shift_forward"
+        )
+        out = out.where(~odd, fixed)
+        rows.append(
+            (
+                "parse",
+                var.name,
+                "daylight-saving change",
+                f"{col}: ambiguous local times read as daylight time, skipped ones moved forward",
+                int(odd.sum()),
+            )
+        )
+    return out, rows
 
 
 def _to_datetime(values: pd.Series) -> pd.Series:

@@ -10,7 +10,16 @@ import re
 
 import pandas as pd
 
-__all__ = ["NON_ANSWERS", "code_of", "draft_column", "in_range", "is_non_answer"]
+from ..ingest.platforms import iana_zone
+
+__all__ = [
+    "NON_ANSWERS",
+    "code_of",
+    "declared_zone",
+    "draft_column",
+    "in_range",
+    "is_non_answer",
+]
 
 LABELLED_SHARE = 0.95  # a labelled column is single when this share of its answers is labelled
 NON_ANSWERS = (
@@ -38,6 +47,33 @@ DATE_TEXT = re.compile(
     r"\s*(Z|[+-]\d{2}:?\d{2}|[AaPp][Mm])?)?\s*$"
 )
 RANGE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*\.\.\s*(-?\d+(?:\.\d+)?)\s*$")
+ZONE_IN_LABEL = re.compile(r"\b(UTC|[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z0-9_+-]+)+)\b")
+
+
+def declared_zone(col, meta) -> str | None:
+    """The time zone the export states for a timestamp column, or None when it states none.
+
+    The platform's own statement comes first (``meta.time_zones``: the ``timeZone`` of a
+    Qualtrics ImportId header); otherwise a zone named in the column's label or question,
+    e.g. an SPSS label ``"Start time (America/Los_Angeles)"``. A zone is never guessed.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> meta = SimpleNamespace(time_zones={}, variable_labels={"t": "Start (Europe/Paris)"},
+    ...                        questions={})
+    >>> declared_zone("t", meta), declared_zone("u", meta)
+    ('Europe/Paris', None)
+    """
+    zone = iana_zone((getattr(meta, "time_zones", None) or {}).get(col))
+    if zone:
+        return zone
+    for text in (meta.variable_labels.get(col), meta.questions.get(col)):
+        for match in ZONE_IN_LABEL.finditer(str(text or "")):
+            zone = iana_zone(match[1])
+            if zone:
+                return zone
+    return None
 
 
 def is_non_answer(label) -> bool:

@@ -182,7 +182,7 @@ def quality_flags(
         key = checks.keys.get(q.duplicate_key, data.get(q.duplicate_key))
         order = pd.DataFrame({"key": key.to_numpy(), "rank": rank.to_numpy()}, index=index)
         if q.start:
-            order["start"] = data[q.start].to_numpy()
+            order["start"] = data[q.start].array
         order = order.sort_values([col for col in ("rank", "start") if col in order], kind="stable")
         dup = order["key"].notna() & order.duplicated("key")
         flags["duplicate"] = dup.reindex(index)

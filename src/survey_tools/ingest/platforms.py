@@ -23,6 +23,7 @@ import io
 import itertools
 import json
 import re
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,7 @@ import pandas as pd
 
 from ..errors import ExportReadError
 
-__all__ = ["PLATFORMS", "Layout", "looks_like_identifier", "read_excel", "read_text"]
+__all__ = ["PLATFORMS", "Layout", "iana_zone", "looks_like_identifier", "read_excel", "read_text"]
 
 PLATFORMS = (
     "spss",
@@ -98,6 +99,29 @@ class Layout:
     encoding: str | None = None
     encoding_fallback: bool = False
     timezone: str | None = None
+    time_zones: dict = field(default_factory=dict)
+
+
+def iana_zone(name) -> str | None:
+    """The IANA time-zone name ``name`` stands for, or None when it names no zone.
+
+    ``"Z"`` and ``"UTC"`` (as Qualtrics and ISO 8601 write it) are ``"UTC"``.
+
+    Examples
+    --------
+    >>> iana_zone("America/Denver"), iana_zone("Z"), iana_zone("Mars/Olympus_Mons")
+    ('America/Denver', 'UTC', None)
+    """
+    text = str(name or "").strip()
+    if text.upper() in ("Z", "UTC", "ETC/UTC"):
+        return "UTC"
+    if not text or text.startswith(("/", ".")) or ".." in text:
+        return None
+    try:
+        zoneinfo.ZoneInfo(text)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+    return text
 
 
 def looks_like_identifier(column: str) -> bool:
@@ -391,12 +415,12 @@ def _qualtrics(grid: pd.DataFrame, head: list[str], rows, name: str) -> Layout:
     data = _body(grid, skip, names)
     questions = {n: _plain(t) for n, t in zip(names, texts) if n in data.columns}
     layout = Layout("qualtrics", name, data, questions=questions, variable_labels=dict(questions))
-    if skip == 3:
-        for cell in rows[2]:
-            meta = _import_id(str(cell)) or {}
-            if meta.get("timeZone"):
-                layout.timezone = meta["timeZone"]
-                break
+    if skip == 3:  # the current layout states the zone of each timestamp column
+        for col, cell in zip(names, rows[2]):
+            zone = iana_zone((_import_id(str(cell)) or {}).get("timeZone"))
+            if zone and col in data.columns:
+                layout.time_zones[col] = zone
+                layout.timezone = layout.timezone or zone
     for col in data.columns:  # Qualtrics' default recode for "seen but not answered"
         if pd.api.types.is_numeric_dtype(data[col]) and (data[col] == SEEN_UNANSWERED).any():
             layout.missing_values[col] = [SEEN_UNANSWERED]

@@ -74,7 +74,12 @@ class ExportMeta:
     encoding, encoding_fallback
         The text encoding used, and whether it was a fallback after UTF-8 failed.
     timezone, file_label, notes
-        The declared time zone of timestamps, the file label and notes, where the file has them.
+        The declared time zone of timestamps (an IANA name such as ``"America/Denver"``; UTC as
+        ``"UTC"``), the file label and notes, where the file has them.
+    time_zones
+        ``{column: IANA zone}`` for each timestamp column whose zone the export states (the
+        ``timeZone`` of a Qualtrics ImportId header). The cells themselves stay as written (local
+        times without an offset); :func:`survey_tools.clean` reads them in that zone.
 
     The fields can also be read as a mapping: ``meta["platform"]``.
     """
@@ -93,6 +98,7 @@ class ExportMeta:
     encoding: str | None = None
     encoding_fallback: bool = False
     timezone: str | None = None
+    time_zones: dict = field(default_factory=dict)
     file_label: str | None = None
     notes: tuple = ()
 

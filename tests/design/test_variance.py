@@ -135,3 +135,20 @@ def test_a_raked_design_and_its_parent_keep_their_own_weights_in_any_order():
     fresh = SurveyDesign(d.data).rake(margins).mean("flag", by="region")
     pd.testing.assert_frame_equal(second, fresh)
     assert not np.allclose(first["estimate"], second["estimate"])
+
+
+def test_plain_errors_for_a_cleaned_survey_a_check_all_question_and_a_typo():
+    from survey_tools import CleanSurvey
+
+    data = pd.DataFrame(
+        {"role": ["A", "B"] * 10, "plat_mercor": [True, False] * 10, "plat_outlier": [False] * 20}
+    )
+    empty = pd.DataFrame()
+    cleaned = CleanSurvey("s", data, empty, empty, summary={}, codebook={}, source={})
+    with pytest.raises(DesignError, match=r"not a CleanSurvey.*pass its \.data"):
+        SurveyDesign(cleaned)
+    d = SurveyDesign(data)
+    with pytest.raises(DesignError, match=r"'plat' is a check-all question.*plat_mercor"):
+        d.proportion("plat")
+    with pytest.raises(DesignError, match=r"did you mean 'role'"):
+        d.proportion("rol", by="role")

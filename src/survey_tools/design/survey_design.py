@@ -14,6 +14,7 @@ with zero influence, and a stratum's PSU count comes from the whole sample, as R
 from __future__ import annotations
 
 import copy
+import difflib
 from collections.abc import Sequence
 
 import numpy as np
@@ -40,6 +41,22 @@ def _as_list(cols: str | Sequence[str] | None) -> list[str]:
     if cols is None:
         return []
     return [cols] if isinstance(cols, str) else list(cols)
+
+
+def _no_column(data: pd.DataFrame, col: str) -> DesignError:
+    """The error for a column the data lacks, pointing at a check-all group or a near name."""
+    options = [c for c in map(str, data.columns) if c.startswith(f"{col}_")]
+    if options:
+        shown = ", ".join(options[:4]) + (", ..." if len(options) > 4 else "")
+        return DesignError(
+            f"{col!r} is a check-all question: the data holds one column per option ({shown}).",
+            hint=f"take proportion() of one option, or proportion({options[:2]!r}...) of several",
+        )
+    near = difflib.get_close_matches(str(col), list(map(str, data.columns)), n=3)
+    return DesignError(
+        f"The data has no column {col!r}.",
+        hint=f"did you mean {' or '.join(map(repr, near))}?" if near else "check the spelling",
+    )
 
 
 def _category_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -103,6 +120,14 @@ class SurveyDesign:
         fpc: str | Sequence[str] | None = None,
         lonely_psu: str = "fail",
     ) -> None:
+        if not isinstance(data, pd.DataFrame):
+            inner = getattr(data, "data", None)
+            raise DesignError(
+                f"SurveyDesign needs a DataFrame of respondents, not a {type(data).__name__}.",
+                hint="pass its .data (e.g. SurveyDesign(read_clean(path).data))"
+                if isinstance(inner, pd.DataFrame)
+                else "build a pandas DataFrame with one row per respondent",
+            )
         if lonely_psu not in LONELY_RULES:
             raise DesignError(
                 f"Unknown lonely_psu rule {lonely_psu!r}.", hint=f"use one of {LONELY_RULES}"
@@ -112,7 +137,7 @@ class SurveyDesign:
             if col is None:
                 continue
             if col not in data.columns:
-                raise DesignError(f"The data has no column {col!r}.", hint="check the spelling")
+                raise _no_column(data, col)
             if data[col].isna().any():
                 rows = data.index[data[col].isna()][:3].tolist()
                 raise DesignError(
@@ -254,7 +279,7 @@ class SurveyDesign:
         frames, codes = [], []
         for col in cols:
             if col not in self.data.columns:
-                raise DesignError(f"The data has no by-column {col!r}.", hint="check the spelling")
+                raise _no_column(self.data, col)
             c, cats = _category_codes(self.data[col])
             codes.append(c)
             frames.append(cats)
@@ -279,7 +304,7 @@ class SurveyDesign:
 
     def _numeric(self, col: str) -> np.ndarray:
         if col not in self.data.columns:
-            raise DesignError(f"The data has no column {col!r}.", hint="check the spelling")
+            raise _no_column(self.data, col)
         values = self.data[col]
         if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
             raise DesignError(
@@ -291,7 +316,7 @@ class SurveyDesign:
     def _levels(self, col: str) -> tuple[np.ndarray, pd.Index]:
         """Codes (-1 missing) and levels of a categorical column (bool and 0/1 allowed)."""
         if col not in self.data.columns:
-            raise DesignError(f"The data has no column {col!r}.", hint="check the spelling")
+            raise _no_column(self.data, col)
         return _category_codes(self.data[col])
 
     def _indicators(self, col: str) -> tuple[np.ndarray, pd.Index]:

@@ -171,9 +171,11 @@ def test_a_codebook_that_does_not_fit_says_which_variable(demo_files, book):
     with pytest.raises(CodebookError, match="no roll was given"):
         clean(export, book)
     spec = book.to_dict()
-    spec["quality"]["disposition"] = "aapor_code"
-    with pytest.raises(CodebookError, match=r"no column 'aapor_code'.*quality: disposition"):
-        clean(export, Codebook.from_dict(spec), roll=demo_files["roll"], invited=20000)
+    spec["quality"]["disposition"] = "aapor_code"  # not in the export: rates from the statuses
+    cleaned = clean(export, Codebook.from_dict(spec), roll=demo_files["roll"], invited=20000)
+    assert "no column 'aapor_code'" in cleaned.summary["response_rates_from"]
+    assert "quality: disposition" in cleaned.summary["response_rates_from"]
+    assert cleaned.summary["rr1"] == cleaned.summary["completes"] / 20000
 
 
 def test_hashing_identifiers_needs_a_salt(demo_files, book, monkeypatch):

@@ -1,5 +1,7 @@
 """Codebooks: the demo's covers its exports, YAML round-trips, drafts clean any export."""
 
+from dataclasses import replace
+
 import pytest
 import yaml
 
@@ -81,7 +83,9 @@ def test_a_draft_of_any_export_round_trips_and_cleans_it(rel, tmp_path):
     export = _read(rel)
     draft = Codebook.draft(export)
     assert Codebook.from_yaml(draft.to_yaml(tmp_path / "draft.yaml")) == draft
-    cleaned = clean(export, draft, exclude=())
+    keep = replace(draft, quality=replace(draft.quality, keep_test_responses=True))
+    assert Codebook.from_yaml(keep.to_yaml(tmp_path / "keep.yaml")) == keep
+    cleaned = clean(export, keep, exclude=())  # nothing excluded, not even Qualtrics tests
     assert len(cleaned.data) == len(export.data)
     assert not set(export.meta.identifiers) & set(cleaned.data.columns)  # dropped by default
 

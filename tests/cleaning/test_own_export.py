@@ -5,6 +5,8 @@ no hand edits; per variable, every raw value is either in the cleaned data or ac
 ``CleanSurvey.made_missing()`` with a declared reason.
 """
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -54,6 +56,8 @@ def _accounting(export, book, cleaned) -> list[str]:
 def test_every_value_of_every_export_is_kept_or_made_missing_with_a_reason(rel):
     export = _read(rel)
     book = Codebook.draft(export)
+    # Nothing excluded, not even Qualtrics test responses (all rows of the QT_* samples).
+    book = replace(book, quality=replace(book.quality, keep_test_responses=True))
     cleaned = clean(export, book, exclude=())
     assert len(cleaned.data) == len(export.data)
     assert not _accounting(export, book, cleaned)
@@ -69,7 +73,7 @@ def test_a_draft_runs_as_it_is_and_keeps_every_row_without_a_platform_status(rel
     else:  # Qualtrics Finished/Progress, REDCap form status
         assert "unknown" not in set(cleaned.flags["status"]) or export.meta.platform == "redcap"
         reasons = cleaned.flags.loc[cleaned.flags["excluded"], "exclusion_reason"]
-        assert set(reasons) <= {"breakoff", "declined", "duplicate"}
+        assert set(reasons) <= {"breakoff", "declined", "duplicate", "preview_or_test"}
         assert len(cleaned.data) + len(reasons) == len(export.data)
 
 
@@ -166,6 +170,7 @@ def test_minus_one_is_an_answer_unless_the_file_or_codebook_says_otherwise():
         assert book.not_asked == ()
         raw = pd.to_numeric(export.data[book.variables[col].source[0]], errors="coerce")
         assert (raw == -1).any()
+        book = replace(book, quality=replace(book.quality, keep_test_responses=True))
         assert (clean(export, book).data[col] == -1).sum() == (raw == -1).sum()
 
 

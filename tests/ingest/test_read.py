@@ -286,3 +286,20 @@ def test_a_zip_must_hold_one_text_export(tmp_path):
     (tmp_path / "bad.zip").write_bytes(b"PK\x03\x04 not really")
     with pytest.raises(ExportReadError, match="corrupt"):
         read_export(tmp_path / "bad.zip")
+
+
+def test_spss_measurement_levels_are_kept():
+    assert _read("spss/pyreadstat_ordered_category.sav").meta.measures == {"Col1": "ordinal"}
+    levels = _read("spss/pyreadstat_sample.sav").meta.measures
+    assert levels and set(levels.values()) <= {"nominal", "ordinal", "scale"}
+    assert _read("qualtrics/qualtRics_sample.csv").meta.measures == {}
+
+
+def test_a_garbled_header_is_warned_about_and_kept_in_the_metadata():
+    path = EXT / "surveymonkey/538_StarWars.csv"
+    with pytest.warns(UserWarning, match=r"538_StarWars\.csv: the header of column .*garbled"):
+        export = read_export(path)
+    assert export.meta.encoding_fallback
+    assert len(export.meta.warnings) == 1 and "Expanded Universe?Œæ" in export.meta.warnings[0]
+    steak = _read("surveymonkey/538_steak-risk-survey.csv")  # clean UTF-8 headers
+    assert steak.meta.warnings == ()

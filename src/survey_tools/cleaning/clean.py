@@ -32,7 +32,16 @@ from ..ingest.platforms import looks_like_identifier
 from ..ingest.read import Export
 from .codebook import Codebook, Variable
 from .columns import MISSING_RULES, ColumnCleaner, show
-from .quality import FLAG_DETAIL, FLAGS, Checks, platform_status, quality_flags, summarise
+from .quality import (
+    FLAG_DETAIL,
+    FLAGS,
+    SCREENED,
+    Checks,
+    platform_status,
+    quality_flags,
+    summarise,
+    test_responses,
+)
 from .redact import Redactor, hash_values, read_salt
 
 __all__ = ["FLAGS", "CleanSurvey", "clean", "read_clean"]
@@ -76,14 +85,20 @@ class CleanSurvey:
 
         Counts stay integers; the values made missing show as ``made_missing: <variable>`` rows,
         unknown codes kept as levels as ``unknown_codes: <variable>``, exclusions as
-        ``excluded: <flag>``. RR1 and RR2 are exact, as ``response_rates`` gives them.
+        ``excluded: <flag>``. RR1 and RR2 are exact, as ``response_rates`` gives them. A check
+        that could not run shows where its count would be, as ``not checked (<why>)``.
         """
         rows = [(k, v) for k, v in self.summary.items() if not isinstance(v, dict)]
         rows += [
             (f"{k}: {sub}", v)
             for k, d in self.summary.items()
-            if isinstance(d, dict)
+            if isinstance(d, dict) and k != "not_checked"
             for sub, v in d.items()
+        ]
+        excluding = set(self.log.loc[self.log["step"] == "exclude", "rule"])
+        rows += [
+            (f"{'excluded' if flag in excluding else 'flagged'}: {flag}", f"not checked ({why})")
+            for flag, why in (self.summary.get("not_checked") or {}).items()
         ]
         return pd.DataFrame(rows, columns=["item", "value"], dtype=object)
 
@@ -190,7 +205,9 @@ def clean(
     exclude
         Flags that remove a respondent (default: the codebook's ``quality.exclude``, else
         duplicates, declined consent and break-offs). Other flags are reported, not applied.
-        Rows of an export with no completion status are never break-offs.
+        Rows of an export with no completion status are never break-offs. Qualtrics test and
+        preview responses are removed whatever ``exclude`` says (log and summary reason
+        ``preview_or_test``), unless the codebook sets ``quality: keep_test_responses: true``.
 
     Returns
     -------
@@ -231,6 +248,7 @@ def clean(
     unused = [str(col) for col in raw.columns if col not in used]
     shown = ", ".join(unused[:6]) + (", ..." if len(unused) > 6 else "")
     rows.append(("read", "", "columns not in the codebook", f"dropped: {shown}", len(unused)))
+    rows += [("read", "", "read warning", text, 1) for text in export.meta.warnings]
 
     columns: dict[str, pd.Series] = {}
     codes, not_asked, special, keys = {}, {}, {}, {}
@@ -288,31 +306,52 @@ def clean(
         rows += link_rows
 
     checks = Checks(raw.index, codes, not_asked, special, out_of_range, keys)
-    flags = quality_flags(book, checks, data, platform_status(raw, export.meta.platform))
+    screen = test_responses(raw, export.meta.platform)
+    keep_tests = book.quality.keep_test_responses
+    platform = platform_status(raw, export.meta.platform)
+    flags = quality_flags(book, checks, data, platform, None if keep_tests else screen)
+    not_checked = flags.attrs["not_checked"]
+    screened = flags["status"].isin(SCREENED)
     excluded = flags[list(exclude)].any(axis=1) if exclude else pd.Series(False, index=flags.index)
+    excluded |= screened
     reason = pd.Series(pd.NA, index=flags.index, dtype="str")
     for flag in reversed(exclude):
         reason = reason.mask(flags[flag], flag)
+    reason = reason.mask(screened, "preview_or_test")
     flags["excluded"] = excluded
     flags["exclusion_reason"] = reason
+    if screen is not None:
+        found = screen.value_counts()
+        what = (
+            f"Qualtrics test and preview responses, no member's answers ({found.get('test', 0)} "
+            f"Survey Test, {found.get('preview', 0)} Survey Preview)"
+        )
+        if keep_tests:
+            what += ": kept (quality: keep_test_responses)"
+        rows.append(("exclude", "", "preview_or_test", what, int(screened.sum())))
     for flag in exclude:
-        rows.append(("exclude", "", flag, FLAG_DETAIL[flag], int((reason == flag).sum())))
+        if flag in not_checked:
+            rows.append(("exclude", "", flag, f"not checked: {not_checked[flag]}", 0))
+        else:
+            rows.append(("exclude", "", flag, FLAG_DETAIL[flag], int((reason == flag).sum())))
     for flag in FLAGS:
-        if flag not in exclude:
-            rows.append(
-                ("flag", "", flag, FLAG_DETAIL[flag] + " (flagged, kept)", int(flags[flag].sum()))
-            )
+        if flag in exclude:
+            continue
+        if flag in not_checked:
+            rows.append(("flag", "", flag, f"not checked: {not_checked[flag]}", 0))
+        else:
+            detail = FLAG_DETAIL[flag] + " (flagged, kept)"
+            rows.append(("flag", "", flag, detail, int(flags[flag].sum())))
+    disposition, rates_from = book.quality.disposition, None
+    if disposition and disposition not in raw.columns:
+        rates_from = (
+            f"cleaning statuses (no column {disposition!r} in {path.name}, "
+            "named under quality: disposition:)"
+        )
+        rows.append(("read", "", "no disposition column", f"response rates from {rates_from}", 0))
     kept = data.loc[~excluded.to_numpy()].reset_index(drop=True)
     rows.append(("result", "", "respondents kept", "", len(kept)))
     log = pd.DataFrame(rows, columns=["step", "variable", "rule", "detail", "count"])
-    disposition = book.quality.disposition
-    if invited and disposition and disposition not in raw.columns:
-        raise CodebookError(
-            f"{path.name} has no column {disposition!r}, which the codebook names under "
-            "quality: disposition: for the response rates.",
-            hint="fix the column name, or remove disposition: to take the rates from the "
-            "cleaning's statuses",
-        )
     summary = summarise(
         flags,
         exclude,
@@ -321,6 +360,8 @@ def clean(
         dispositions=raw[disposition] if disposition in raw.columns else None,
         made_missing=_made_missing(log).groupby("variable", sort=False)["count"].sum().to_dict(),
         unknown_codes=log[log["rule"] == "unknown code"].set_index("variable")["count"].to_dict(),
+        screened=screen is not None and not keep_tests,
+        rates_from=rates_from if invited else None,
     )
     return CleanSurvey(
         name=book.survey,
@@ -395,7 +436,7 @@ def _link(
     if roll is None:
         raise CodebookError(
             "The codebook takes variables from the membership roll, but no roll was given.",
-            hint="pass roll= (the roll CSV or DataFrame) to clean()",
+            hint="pass roll= (the roll CSV or DataFrame) to clean(), or --roll on the command line",
         )
     key, roll_key = spec["key"], spec.get("roll_key", spec["key"])
     if roll_key not in roll.columns:

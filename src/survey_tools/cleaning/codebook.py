@@ -48,7 +48,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -56,7 +56,7 @@ import yaml
 
 from ..errors import CodebookError
 from ..ingest.platforms import iana_zone
-from .drafting import declared_zone, draft_column
+from .drafting import declared_zone, draft_column, draft_quality, short_name, split_stem
 
 __all__ = ["Codebook", "Quality", "Variable", "rule_parts"]
 
@@ -125,10 +125,14 @@ class Quality:
     codebook's own break-off rule, AAPOR thresholds on the share of applicable questions answered
     (without them the status comes from the platform, e.g. Qualtrics ``Finished``/``Progress``,
     or is unknown and every row is kept); ``disposition`` names an export column holding the
-    platform's AAPOR final disposition codes (1.1, 1.2, 2.11...), used for RR1/RR2; a complete
+    platform's AAPOR final disposition codes (1.1, 1.2, 2.11...), used for RR1/RR2 (an export
+    without that column gets its rates from the cleaning's statuses, and the summary's
+    ``response_rates_from`` says so); a complete
     faster than
     ``speeder_ratio`` times the median completion time is a speeder; ``exclude`` lists the
-    flags that remove a respondent from the clean data.
+    flags that remove a respondent from the clean data. Qualtrics test and preview responses
+    (``Status`` Survey Test/Survey Preview, ``DistributionChannel`` test/preview) are no
+    members' answers and are always removed, unless ``keep_test_responses`` is true.
     """
 
     duplicate_key: str | None = None
@@ -143,9 +147,12 @@ class Quality:
     disposition: str | None = None
     speeder_ratio: float = 0.5
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    keep_test_responses: bool = False
 
     def to_dict(self) -> dict:
         out = {k: v for k, v in self.__dict__.items() if v not in (None, {}, ())}
+        if not self.keep_test_responses:
+            del out["keep_test_responses"]
         for key in ("rules", "exclude"):
             if key in out:
                 out[key] = list(out[key])
@@ -304,6 +311,13 @@ class Codebook:
         - dates and timestamps (typed by the file, or texts that all read as dates) are
           ``date``, with ``timezone`` where the export states the zone (see
           :func:`~survey_tools.cleaning.drafting.declared_zone`);
+        - the respondent id (Qualtrics ``ResponseId``, SurveyMonkey ``RespondentID``) is the
+          ``id`` and the duplicate key; Qualtrics ``Duration (in seconds)`` and ``StartDate``
+          are the quality settings ``duration`` and ``start``; five or more single items on one
+          response scale (an ordered scale, or one question) are a ``grid``;
+        - labels are stripped of stray whitespace, names keep whole words; an SPSS variable
+          measured as ordinal is drafted ``ordered``; a check-all group is labelled with its
+          question stem;
         - check-all groups are ``multi``; columns that hold personal data are identifiers to
           drop; a few distinct text answers become ``single`` with codes in order of appearance;
           the rest are ``numeric`` or ``text``.
@@ -325,9 +339,7 @@ class Codebook:
         in_groups = {c for cols in meta.multi_select.values() for c in cols}
 
         def name_for(col: str) -> str:
-            short = str(col).rsplit(" - ", 1)[-1]  # SurveyMonkey "question - option": option
-            base = re.sub(r"[^0-9a-z]+", "_", short.lower()).strip("_")[:40] or "var"
-            base = base if not base[0].isdigit() else f"v_{base}"
+            base = short_name(str(col).rsplit(" - ", 1)[-1])  # SurveyMonkey "question - option"
             name, k = base, 1
             while name in used:
                 k += 1
@@ -336,13 +348,14 @@ class Codebook:
             return name
 
         for group, cols in meta.multi_select.items():
-            options = {}
-            for col in cols:
-                label = meta.variable_labels.get(col, str(col))
-                options[name_for(col)] = ((str(col),), label.rsplit(" - ", 1)[-1])
+            texts = [meta.variable_labels.get(c) or meta.questions.get(c) or str(c) for c in cols]
+            stem, labels = split_stem(texts)
+            if stem is None:
+                stem = meta.questions.get(cols[0])
+            options = {name_for(col): ((str(col),), lab) for col, lab in zip(cols, labels)}
             name = name_for(group)
             variables[name] = Variable(
-                name, "multi", label=meta.questions.get(cols[0], str(group)), options=options
+                name, "multi", label=(stem or str(group)).strip(), options=options
             )
         for col in data.columns:
             if col in in_groups:
@@ -354,14 +367,24 @@ class Codebook:
                 name,
                 kind,
                 source=(str(col),),
-                label=str(label),
+                label=" ".join(str(label).split()),
                 codes=codes,
                 missing=missing,
                 ordered=ordered,
                 timezone=declared_zone(col, meta) if kind == "date" else None,
             )
+        respondent, quality = draft_quality(variables, meta)
+        if respondent:
+            variables[respondent] = replace(
+                variables[respondent], type="id", codes={}, missing={}, ordered=False
+            )
         stem = Path(str(meta.source_path)).stem
-        return cls(survey=re.sub(r"\W+", "_", stem).strip("_") or "survey", variables=variables)
+        return cls(
+            survey=re.sub(r"\W+", "_", stem).strip("_") or "survey",
+            variables=variables,
+            id=respondent,
+            quality=Quality(**quality),
+        )
 
 
 class _Dumper(yaml.SafeDumper):

@@ -17,11 +17,19 @@ __all__ = [
     "code_of",
     "declared_zone",
     "draft_column",
+    "draft_quality",
     "in_range",
     "is_non_answer",
+    "short_name",
+    "split_stem",
 ]
 
 LABELLED_SHARE = 0.95  # a labelled column is single when this share of its answers is labelled
+GRID_ITEMS = 5  # a drafted grid: at least this many single items on one response scale
+RESPONDENT_IDS = {"responseid", "respondentid"}  # Qualtrics, SurveyMonkey (case, spaces ignored)
+DURATIONS = {"durationinseconds"}  # Qualtrics "Duration (in seconds)", SPSS Duration__in_seconds_
+STARTS = {"startdate"}
+STEM_SEPARATORS = (" - ", " \u2013 ", "-", ": ")
 NON_ANSWERS = (
     "don't know",
     "dont know",
@@ -119,7 +127,7 @@ def draft_column(values: pd.Series, col, meta) -> tuple[str, dict, dict, bool]:
             declared[f"{code_of(item[0])}..{code_of(item[1])}"] = "Missing (declared range)"
         else:
             declared[code_of(item)] = "Missing (declared)"
-    labels = {code_of(k): str(v) for k, v in meta.value_labels.get(col, {}).items()}
+    labels = {code_of(k): str(v).strip() for k, v in meta.value_labels.get(col, {}).items()}
     answers, missing = {}, {}
     for code, label in labels.items():
         if code in declared or in_range(code, declared) or is_non_answer(label):
@@ -142,14 +150,15 @@ def draft_column(values: pd.Series, col, meta) -> tuple[str, dict, dict, bool]:
         n_labelled = sum(counts[v] for v in kept if code_of(v) in answers)
         labelled = n_labelled / n_answered if n_answered else 1
         if answers and labelled >= LABELLED_SHARE:
-            return "single", answers, missing, False
+            ordinal = (getattr(meta, "measures", None) or {}).get(col) == "ordinal"
+            return "single", answers, missing, ordinal
         if _numbers(answered):
             return "numeric", answers, missing, False
         return "text", {}, missing, False
     if _numbers(answered):
         return "numeric", {}, missing, False
     if col not in meta.other_text:
-        distinct = [str(v) for v in answered.astype(str).unique()]
+        distinct = list(dict.fromkeys(str(v).strip() for v in answered.astype(str).unique()))
         answers = [v for v in distinct if not is_non_answer(v)]
         if 0 < len(distinct) <= 12 and n_answered >= 2 * len(distinct):
             non = {90 + i: v for i, v in enumerate(v for v in distinct if is_non_answer(v))}
@@ -158,6 +167,95 @@ def draft_column(values: pd.Series, col, meta) -> tuple[str, dict, dict, bool]:
                 return "single", codes, {**missing, **non}, True
             return "single", {i + 1: v for i, v in enumerate(answers)}, {**missing, **non}, False
     return "text", {}, missing, False
+
+
+def _key(name) -> str:
+    return re.sub(r"[^a-z]", "", str(name).casefold())
+
+
+def draft_quality(variables: dict, meta) -> tuple[str | None, dict]:
+    """The respondent id and the quality settings an export shows, drafted conservatively.
+
+    ``variables`` maps drafted names to variables (``type``, ``source``, ``codes``,
+    ``ordered``). Returns the name of the respondent id (Qualtrics ``ResponseId``,
+    SurveyMonkey ``RespondentID``), which is also the duplicate key (a response recorded
+    twice), and ``duration`` (Qualtrics ``Duration (in seconds)``), ``start`` (``StartDate``)
+    and ``grids``: {name: items} for each set of at least five single items sharing one
+    response scale of three or more answers, ordered or under one question.
+    """
+    by_column = {_key(v.source[0]): name for name, v in variables.items() if len(v.source) == 1}
+    respondent = next((by_column[k] for k in RESPONDENT_IDS if k in by_column), None)
+    quality: dict = {}
+    if respondent:
+        quality["duplicate_key"] = respondent
+    for key, kinds, setting in (
+        (DURATIONS, ("numeric",), "duration"),
+        (STARTS, ("date",), "start"),
+    ):
+        name = next((by_column[k] for k in key if k in by_column), None)
+        if name and variables[name].type in kinds:
+            quality[setting] = name
+    scales: dict = {}
+    for name, var in variables.items():
+        if var.type == "single" and len(var.codes) >= 3:
+            scales.setdefault(tuple(var.codes.items()), []).append(name)
+    grids = {}
+    for items in scales.values():
+        stems = {meta.questions.get(variables[n].source[0]) for n in items}
+        one_question = len(stems) == 1 and None not in stems
+        if len(items) >= GRID_ITEMS and (all(variables[n].ordered for n in items) or one_question):
+            grids[f"grid_{len(grids) + 1}"] = items
+    if grids:
+        quality["grids"] = grids
+    return respondent, quality
+
+
+def split_stem(texts: list[str]) -> tuple[str | None, list[str]]:
+    """The question stem the options of a check-all group share, and each option's own text.
+
+    Works on ``"question - option"`` (Qualtrics, SurveyMonkey) and ``"question-option"``
+    (Qualtrics Insights) texts; when the texts are all the same they are the stem.
+
+    Examples
+    --------
+    >>> split_stem(["Seen? - Episode I", "Seen? - Episode II"])
+    ('Seen?', ['Episode I', 'Episode II'])
+    >>> split_stem(["Roles held-Writer", "Roles held-Voice-over actor"])
+    ('Roles held', ['Writer', 'Voice-over actor'])
+    >>> split_stem(["Seen?", "Seen?"])
+    ('Seen?', ['Seen?', 'Seen?'])
+    """
+    texts = [" ".join(str(t).split()) for t in texts]
+    if len(texts) > 1 and len(set(texts)) == 1:
+        return texts[0], texts
+    prefix = texts[0]
+    for text in texts[1:]:
+        while not text.startswith(prefix):
+            prefix = prefix[:-1]
+    for sep in STEM_SEPARATORS:
+        cut = prefix.rfind(sep)
+        if cut > 0:
+            return prefix[:cut].strip(), [t[cut + len(sep) :].strip() for t in texts]
+    return None, [t.rsplit(" - ", 1)[-1].strip() for t in texts]
+
+
+def short_name(text: str, width: int = 40) -> str:
+    """A variable name from a text: lower case words joined by ``_``, whole words up to width.
+
+    Examples
+    --------
+    >>> short_name("Star Wars: Episode III  Revenge of the Sith")
+    'star_wars_episode_iii_revenge_of_the'
+    >>> short_name("Star Wars: Episode III Revenge of the Sith!", width=50)
+    'star_wars_episode_iii_revenge_of_the_sith'
+    >>> short_name("2nd choice")
+    'v_2nd_choice'
+    """
+    base = re.sub(r"[^0-9a-z]+", "_", str(text).lower()).strip("_") or "var"
+    if len(base) > width:
+        cut = base.rfind("_", 0, width + 1)
+        base = base[:cut] if cut > 0 else base[:width]
+    return base if not base[0].isdigit() else f"v_{base}"
 
 
 SCALES = {

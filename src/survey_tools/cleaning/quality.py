@@ -17,7 +17,15 @@ import pandas as pd
 from .aapor import disposition_table, response_rates
 from .codebook import QUESTION_TYPES, Codebook, Variable, rule_parts
 
-__all__ = ["FLAGS", "Checks", "platform_status", "quality_flags", "summarise"]
+__all__ = [
+    "FLAGS",
+    "SCREENED",
+    "Checks",
+    "platform_status",
+    "quality_flags",
+    "summarise",
+    "test_responses",
+]
 
 FLAGS = (
     "duplicate",
@@ -50,6 +58,11 @@ OPS = {
     "!=": np.not_equal,
 }
 FINISHED = {"1", "1.0", "true", "yes"}
+SCREENED = ("test", "preview")  # statuses of responses that are no survey cases
+# Qualtrics Status: labels in label exports, codes in numeric ones (1 preview, 2 test);
+# DistributionChannel: preview, test.
+TEST_STATUS = {"survey test": "test", "survey preview": "preview", "2": "test", "1": "preview"}
+TEST_CHANNEL = {"test": "test", "preview": "preview"}
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,58 @@ def platform_status(raw: pd.DataFrame, platform: str) -> pd.Series | None:
     return pd.Series(status, index=raw.index)
 
 
+def test_responses(raw: pd.DataFrame, platform: str) -> pd.Series | None:
+    """``"test"``, ``"preview"`` or ``""`` per response, or None when the export cannot say.
+
+    Qualtrics marks its own test responses and the author's previews in ``Status`` (labels
+    ``Survey Test``/``Survey Preview``, or codes 2/1 in numeric exports) and in
+    ``DistributionChannel`` (``test``/``preview``). Only Qualtrics exports are read this way.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"Status": ["IP Address", "Survey Test", "Survey Preview", 2]})
+    >>> test_responses(raw, "qualtrics").tolist()
+    ['', 'test', 'preview', 'test']
+    >>> test_responses(raw, "spss") is None
+    True
+    """
+    cols = [c for c in ("Status", "DistributionChannel") if c in raw.columns]
+    if platform != "qualtrics" or not cols:
+        return None
+    kind = pd.Series("", index=raw.index, dtype=object)
+    for col, codes in (("DistributionChannel", TEST_CHANNEL), ("Status", TEST_STATUS)):
+        if col in cols:
+            text = raw[col].astype("string").str.strip().str.casefold()
+            text = text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+            found = text.map(codes).astype(object)
+            kind = kind.mask(found.notna().to_numpy(), found)
+    return kind
+
+
+def _not_checked(book: Codebook, platform: pd.Series | None) -> dict:
+    """Checks the codebook or the export gives nothing to run on: {flag: why not}."""
+    q = book.quality
+    out = {}
+    if not q.duplicate_key:
+        out["duplicate"] = "no duplicate_key in the codebook"
+    if not q.consent:
+        out["declined"] = "no consent question in the codebook"
+    if q.complete_share is None and platform is None:
+        out["breakoff"] = out["partial"] = "no completion status in the export or the codebook"
+    if not q.duration:
+        out["speeder"] = "no duration in the codebook"
+    if not q.grids:
+        out["straightliner"] = "no grids in the codebook"
+    if not q.attention:
+        out["failed_attention"] = "no attention checks in the codebook"
+    if not any(v.valid is not None for v in book.variables.values()):
+        out["out_of_range"] = "no valid ranges in the codebook"
+    if not q.rules:
+        out["inconsistent"] = "no consistency rules in the codebook"
+    return out
+
+
 def _asked(checks: Checks, var: Variable) -> np.ndarray:
     """Whether each respondent was routed to the question (unknown counts as not routed)."""
     asked = ~checks.not_asked.get(var.name, np.zeros(len(checks.index), dtype=bool))
@@ -161,12 +226,23 @@ def _mask(masks: dict, name: str, none: np.ndarray) -> np.ndarray:
 
 
 def quality_flags(
-    book: Codebook, checks: Checks, data: pd.DataFrame, platform: pd.Series | None = None
+    book: Codebook,
+    checks: Checks,
+    data: pd.DataFrame,
+    platform: pd.Series | None = None,
+    screen: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """One row per response: ``id``, ``status``, ``answered_share`` and a column per flag."""
+    """One row per response: ``id``, ``status``, ``answered_share`` and a column per flag.
+
+    ``screen`` (from :func:`test_responses`) gives test and previews responses the status
+    ``test`` or ``preview``: they are no cases, so they count in no rate or median. The checks
+    that had nothing to run on are in ``attrs["not_checked"]`` ({flag: why}).
+    """
     q = book.quality
     index = checks.index
     status, share = _status(book, checks, platform)
+    if screen is not None:
+        status = np.where(screen.to_numpy() != "", screen.to_numpy(), status)
     ids = data[book.id].astype(str) if book.id else pd.Series(index.astype(str), index=index)
     flags = pd.DataFrame(
         {"id": ids, "status": status, "answered_share": share.round(4)}, index=index
@@ -174,8 +250,10 @@ def quality_flags(
     flags["declined"] = status == "declined"
     flags["breakoff"] = status == "breakoff"
     flags["partial"] = status == "partial"
-    rank = pd.Series(status).map(
-        {"complete": 0, "unknown": 0, "partial": 1, "breakoff": 2, "declined": 3}
+    rank = (
+        pd.Series(status)
+        .map({"complete": 0, "unknown": 0, "partial": 1, "breakoff": 2, "declined": 3})
+        .fillna(4)
     )
     flags["duplicate"] = False
     if q.duplicate_key:
@@ -213,7 +291,9 @@ def quality_flags(
         bad |= x.notna() & y.notna() & ~OPS[op](x, y)
     flags["inconsistent"] = bad
     flags[list(FLAGS)] = flags[list(FLAGS)].fillna(False).astype(bool)
-    return flags[["id", "status", "answered_share", *FLAGS]]
+    out = flags[["id", "status", "answered_share", *FLAGS]]
+    out.attrs = {**flags.attrs, "not_checked": _not_checked(book, platform)}
+    return out
 
 
 def summarise(
@@ -225,23 +305,38 @@ def summarise(
     dispositions: pd.Series | None = None,
     made_missing: dict | None = None,
     unknown_codes: dict | None = None,
+    screened: bool = False,
+    rates_from: str | None = None,
 ) -> dict:
     """What a methodology note quotes: counts by status, exclusions, flags and RR1/RR2.
 
     The response rates come from :func:`~survey_tools.cleaning.aapor.response_rates` on the
     platform's final dispositions (``dispositions``: one AAPOR code per response) when the
     codebook names them, else on the statuses found here; either way over ``invited``.
+    Test and preview responses (``screened``: the export says which) are no cases: they are
+    counted under ``excluded: preview_or_test`` only. A check that had nothing to run on
+    (``flags.attrs["not_checked"]``) shows under ``not_checked`` with the reason, not as 0;
+    ``rates_from`` says where the rates came from when it is not what the codebook asked for.
     """
-    unique = flags[~flags["duplicate"]]
+    cases = ~flags["status"].isin(SCREENED).to_numpy()
+    unique = flags[~flags["duplicate"].to_numpy() & cases]
     counts = unique["status"].value_counts()
     completes, partials = int(counts.get("complete", 0)), int(counts.get("partial", 0))
     rates = {"rr1": None, "rr2": None}
     if invited:
-        codes = dispositions[~flags["duplicate"].to_numpy()] if dispositions is not None else None
+        chosen = ~flags["duplicate"].to_numpy() & cases
+        codes = dispositions[chosen] if dispositions is not None else None
         table = disposition_table(invited, statuses=unique["status"], codes=codes)
         if table is not None:
             rates = response_rates(table)
-    return {
+    not_checked = dict(flags.attrs.get("not_checked") or {})
+    reason = flags["exclusion_reason"]
+    excluded = {"preview_or_test": int((reason == "preview_or_test").sum())} if screened else {}
+    excluded |= {f: int((reason == f).sum()) for f in exclude if f not in not_checked}
+    median = flags.attrs.get("median_duration")
+    if "speeder" in not_checked:
+        median = f"not checked ({not_checked['speeder']})"
+    summary = {
         "received": len(flags),
         "duplicates": int(flags["duplicate"].sum()),
         "completes": completes,
@@ -250,12 +345,21 @@ def summarise(
         "declined": int(counts.get("declined", 0)),
         "status_unknown": int(counts.get("unknown", 0)),
         "kept": kept,
-        "excluded": {flag: int((flags["exclusion_reason"] == flag).sum()) for flag in exclude},
-        "flagged": {flag: int(flags[flag].sum()) for flag in FLAGS if flag not in exclude},
+        "excluded": excluded,
+        "flagged": {
+            flag: int(flags[flag].sum())
+            for flag in FLAGS
+            if flag not in exclude and flag not in not_checked
+        },
         "made_missing": dict(made_missing or {}),
         "unknown_codes": dict(unknown_codes or {}),
-        "median_duration_sec": flags.attrs.get("median_duration"),
+        "median_duration_sec": median,
         "invited": invited,
         "rr1": rates["rr1"],
         "rr2": rates["rr2"],
     }
+    if rates_from:
+        summary["response_rates_from"] = rates_from
+    if not_checked:
+        summary["not_checked"] = not_checked
+    return summary

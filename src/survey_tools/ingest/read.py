@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +82,13 @@ class ExportMeta:
         ``{column: IANA zone}`` for each timestamp column whose zone the export states (the
         ``timeZone`` of a Qualtrics ImportId header). The cells themselves stay as written (local
         times without an offset); :func:`survey_tools.clean` reads them in that zone.
+    measures
+        ``{column: "nominal" | "ordinal" | "scale"}`` where the file states a measurement level
+        (SPSS).
+    warnings
+        What looked wrong while reading, one sentence each naming the column (e.g. a header
+        that looks mis-decoded, such as ``"?Œæ"``); each is also issued as a ``UserWarning``
+        and :func:`survey_tools.clean` writes it to its log.
 
     The fields can also be read as a mapping: ``meta["platform"]``.
     """
@@ -101,6 +110,8 @@ class ExportMeta:
     time_zones: dict = field(default_factory=dict)
     file_label: str | None = None
     notes: tuple = ()
+    measures: dict = field(default_factory=dict)
+    warnings: tuple = ()
 
     def __getitem__(self, key: str):
         try:
@@ -389,6 +400,11 @@ def _read_binary(path: Path, kind: str, digest: str, encoding: str | None) -> Ex
             encoding=getattr(meta, "file_encoding", None) or encoding,
             file_label=getattr(meta, "file_label", None) or None,
             notes=tuple(getattr(meta, "notes", None) or ()) + tuple(notes),
+            measures={
+                col: level
+                for col, level in (getattr(meta, "variable_measure", None) or {}).items()
+                if level in ("nominal", "ordinal", "scale")
+            },
         ),
     )
 
@@ -444,4 +460,30 @@ def _export(path: Path, digest: str, layout: Layout) -> Export:
     fields = {k: v for k, v in vars(layout).items() if k != "data"}
     named = (c for c in layout.data.columns if looks_like_identifier(c))
     fields["identifiers"] = tuple(dict.fromkeys([*layout.identifiers, *named]))
+    fields["warnings"] = tuple(_garbled_headers(path, layout))
+    for message in fields["warnings"]:
+        warnings.warn(message, UserWarning, stacklevel=3)
     return Export(layout.data, ExportMeta(source_path=path, sha256=digest, **fields))
+
+
+# Characters a header shows when its bytes were decoded with the wrong code page: the
+# replacement character, cp1252's rarely typed punctuation and ligatures, UTF-8 read as cp1252.
+GARBLED = re.compile(
+    "[\ufffd\u0152\u0153\u0160\u0161\u017d\u017e\u0178\u0192\u02c6\u02dc"
+    "\u2020\u2021\u2030\u2039\u203a]|\u00c3[\u0080-\u00bf]|\u00e2\u20ac"
+)
+
+
+def _garbled_headers(path: Path, layout: Layout) -> list[str]:
+    """One sentence per column whose name or header text looks mis-decoded."""
+    out = []
+    for col in layout.data.columns:
+        texts = [str(col), layout.variable_labels.get(col), layout.questions.get(col)]
+        bad = next((t for t in texts if t and GARBLED.search(str(t))), None)
+        if bad is not None:
+            out.append(
+                f"{path.name}: the header of column {str(col)!r} looks garbled "
+                f"({GARBLED.search(str(bad))[0]!r}, read as {layout.encoding or 'UTF-8'}): "
+                "check the file's encoding, or name the column in the codebook as it reads"
+            )
+    return out

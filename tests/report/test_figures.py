@@ -2,11 +2,16 @@
 
 import subprocess
 import sys
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 import survey_tools as st
 from survey_tools import (
@@ -186,6 +191,11 @@ def test_demo_figures_render_at_memo_and_slide_sizes(demo_design):
 
 def _render(path):
     table = _table()
+    path = __import__("pathlib").Path(path)
+    save_figure(_close_lines_pay(), f"{path}_pay", alt="Pay.", formats=("svg", "pdf"))
+    scale = ["Disagree", "Neutral", "Agree"]
+    likert = fig_likert(_likert_items(scale), title="Support")
+    save_figure(likert, f"{path}_likert", alt="Support.", formats=("svg", "pdf"))
     return save_figure(fig_prevalence(table, title="Lost work"), path, alt="Lost work by role.")
 
 
@@ -217,8 +227,9 @@ def test_svg_and_pdf_are_byte_identical_across_renders_and_processes(tmp_path):
         )
         assert done.returncode == 0, done.stderr
     for fmt in ("svg", "pdf"):
-        blobs = {(tmp_path / n).with_suffix(f".{fmt}").read_bytes() for n in "abcd"}
-        assert len(blobs) == 1, fmt
+        for kind in ("", "_pay", "_likert"):  # every figure, not only the first one
+            blobs = {(tmp_path / f"{n}{kind}.{fmt}").read_bytes() for n in "abcd"}
+            assert len(blobs) == 1, (kind, fmt)
         assert one[fmt].read_bytes() == two[fmt].read_bytes()
     svg = one["svg"].read_text()
     assert "<dc:date>" not in svg
@@ -343,3 +354,84 @@ def test_likert_title_legend_and_bars_do_not_collide(size, n_levels):
     assert title_box.y0 >= legend_box.y1 - 1 >= bars_box.y1  # title, then legend, then bars
     labels = [t.get_text() for t in legends[0].get_texts()]
     assert labels == scale
+
+
+def _drawn(fig):
+    canvas = FigureCanvasAgg(fig)  # as save_figure renders: the layout is settled at draw time
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def _segments(ax):
+    """The display-space box of every straight line segment drawn in ``ax`` (lines, leaders)."""
+    for artist in [*ax.lines, *ax.collections]:
+        if isinstance(artist, Line2D):
+            paths = [artist.get_transform().transform(artist.get_xydata())]
+        elif isinstance(artist, LineCollection):
+            paths = [artist.get_transform().transform(p.vertices) for p in artist.get_paths()]
+        else:
+            continue
+        for xy in paths:
+            for a, b in pairwise(xy):
+                yield artist, Bbox([np.minimum(a, b), np.maximum(a, b)])
+
+
+def _close_lines_pay(size="memo"):
+    """Pay whose median ($43.50) sits between two reference rates, as in the demo memo."""
+    rng = np.random.default_rng(7)
+    pay = np.r_[rng.uniform(15, 43.5, 150), rng.uniform(43.5, 140, 150)]
+    pay = pd.DataFrame({"pay": np.round(pay, 2)})
+    reference = {"Guild scale rate ($45)": 45.0, "Platform ad, low end": 40.0, "Floor": 16.0}
+    return fig_pay(SurveyDesign(pay), "pay", reference=reference, size=size)
+
+
+@pytest.mark.parametrize("size", ["memo", "slide"])
+def test_pay_median_and_reference_labels_never_touch_each_other_or_a_line(size):
+    fig = _close_lines_pay(size)
+    renderer = _drawn(fig)
+    ax = fig.axes[0]
+    labels = {t.get_text(): t for t in ax.texts}
+    assert set(labels) >= {"Guild scale rate ($45)", "Platform ad, low end", "Floor"}
+    assert any(t.startswith("Median $") for t in labels)
+    # the text alone (an annotation's own extent includes its leader)
+    boxes = {k: Text.get_window_extent(t, renderer) for k, t in labels.items()}
+    names = sorted(boxes)
+    for i, one in enumerate(names):  # no two labels overlap
+        for two in names[i + 1 :]:
+            assert not boxes[one].overlaps(boxes[two]), (one, two)
+    vertical = [(line, box) for line, box in _segments(ax) if box.width < 1]
+    assert len(vertical) >= 4  # the median and three reference lines
+    for name, text in labels.items():  # no line and no other label's leader crosses a label
+        for line, box in vertical:
+            assert not boxes[name].overlaps(box), (name, line)
+        for other in labels.values():
+            if other is not text:
+                leader = other.arrow_patch.get_window_extent(renderer)
+                assert not boxes[name].overlaps(leader), (name, other.get_text())
+    page = fig.bbox
+    for name, box in boxes.items():  # on the page, the text horizontal (readable)
+        assert page.x0 <= box.x0 and box.x1 <= page.x1 and box.y1 <= page.y1, name
+        assert labels[name].get_rotation() == 0
+
+
+@pytest.mark.parametrize("size", ["memo", "slide"])
+def test_likert_centre_line_does_not_cross_the_share_labels(size):
+    scale = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
+    table = _likert_items(scale)
+    small = table[table["item"] == "Rate floor"].assign(item="Small item", n=12)
+    fig = fig_likert(pd.concat([table, small]), size=size)
+    renderer = _drawn(fig)
+    ax = fig.axes[0]
+    texts = [t for t in ax.texts if t.get_text().endswith("%")]
+    assert any(t.get_position()[0] == pytest.approx(0) for t in texts)  # neutral, on zero
+    centre = [box for _, box in _segments(ax) if box.width < 1]
+    assert centre, "the centre line is still drawn"
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        for line in centre:
+            assert not box.overlaps(line), text.get_text()
+    # the line still marks zero between the bars and beside the withheld item
+    x = ax.transData.transform((0, 0))[0]
+    assert all(abs(line.x0 - x) < 1 for line in centre)
+    gaps = sum(line.height for line in centre)
+    assert gaps > 0.2 * ax.get_window_extent(renderer).height

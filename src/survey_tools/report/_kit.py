@@ -11,6 +11,7 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
@@ -362,3 +363,77 @@ def rows_height(size: str, rows: pd.Series | Sequence[str], extra: float) -> flo
 def themed(size: str):
     """The house rcParams as a context manager (checks ``size`` first)."""
     return mpl.rc_context(house_rc(size))
+
+
+def line_labels(
+    ax: Axes,
+    items: Sequence[tuple[float, str, str, str]],
+    *,
+    fontsize: float,
+) -> list:
+    """Label vertical lines in rows above the plot area, each joined to its line by a leader.
+
+    ``items`` are ``(x, text, colour, weight)``. Labels are horizontal and start at their line
+    (they end at it when they would run past the plot's right edge); they are stacked like
+    stairs, the rightmost line's label in the lowest row, each in the lowest row where it
+    overlaps no other label and no leader crosses it. So labels of close lines never collide
+    with each other or with a line. Call this once the rest of the figure is drawn (the plot's
+    width is measured); the layout then makes room for the rows.
+    """
+    fig = ax.get_figure()
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    px = fig.dpi / 72  # pixels per point
+    box = ax.get_window_extent(renderer)
+    gap, lift, row_h, nudge = fontsize * 0.8 * px, fontsize * 0.45, fontsize * 1.45, 1.5
+    placed: list[tuple[int, float, float, float]] = []  # row, left, right, leader x (pixels)
+    texts = []
+    for x, text, colour, weight in sorted(items, key=lambda it: -it[0]):
+        anchor = float(ax.transData.transform((x, 0))[0])
+        probe = ax.text(0, 0, text, fontsize=fontsize, fontweight=weight)
+        width = probe.get_window_extent(renderer).width
+        probe.remove()
+        rightward = anchor + nudge * px + width <= box.x1 + gap
+        left = anchor + nudge * px if rightward else anchor - nudge * px - width
+        right = left + width
+
+        def clash(row: int, left: float = left, right: float = right, anchor: float = anchor):
+            return any(
+                (r == row and left - gap < b and a - gap < right)  # overlaps a label there
+                or (r < row and a - gap / 4 <= anchor <= b + gap / 4)  # our leader crosses it
+                or (r > row and left - gap / 4 <= lead <= right + gap / 4)  # we cross its leader
+                for r, a, b, lead in placed
+            )
+
+        top = max((r for r, *_ in placed), default=-1) + 1
+        row = next((r for r in range(top) if not clash(r)), top)
+        placed.append((row, left, right, anchor))
+        texts.append(
+            ax.annotate(
+                text,
+                xy=(x, 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(nudge if rightward else -nudge, lift + row * row_h),
+                textcoords="offset points",
+                ha="left" if rightward else "right",
+                va="bottom",
+                fontsize=fontsize,
+                fontweight=weight,
+                color=colour,
+                annotation_clip=False,
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": colour,
+                    "lw": 0.8,
+                    "shrinkA": 0,
+                    "shrinkB": 0,
+                    # from the label's lower corner straight down to the line
+                    "relpos": (-nudge * px / width, 0)
+                    if rightward
+                    else (1 + nudge * px / width, 0),
+                },
+            )
+        )
+    return texts

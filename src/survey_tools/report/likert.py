@@ -158,7 +158,12 @@ def fig_likert(
                         color="white" if dark else "#1A1A1A",
                     )
                 left += share
-        ax.axvline(0, color="#4D4D4D", lw=0.8)
+        # the centre line only in the gaps between bars, so it never runs through a label
+        bars = y[~rows["hidden"].to_numpy(bool)]
+        cuts = np.sort(np.r_[bars - 0.35, bars + 0.35])
+        ends = np.r_[-0.7, cuts, len(rows) - 0.3].reshape(-1, 2)
+        ends = ends[ends[:, 1] > ends[:, 0]]
+        ax.vlines(np.zeros(len(ends)), ends[:, 0], ends[:, 1], color="#4D4D4D", lw=0.8, zorder=0.5)
         ax.set_yticks(y, [wrap_label(v, int(spec["label_chars"])) for v in rows["label"]])
         ax.set_ylim(-0.7, len(rows) - 0.3)
         ax.spines["left"].set_visible(False)

@@ -17,6 +17,7 @@ from ._kit import (
     collapse,
     dollar_axis,
     finish,
+    line_labels,
     new_figure,
     percent_axis,
     pick_level,
@@ -137,17 +138,19 @@ def fig_pay(
         ratios = np.where(hidden, 0.4, 1.0)
         fig = new_figure(size, panel * ratios.sum() + (0.3 if title else 0) + 0.2)
         axes = fig.subplots(len(groups), 1, sharex=True, squeeze=False, height_ratios=ratios)[:, 0]
+        marks: list[list[tuple[float, str, str, str]]] = [[] for _ in groups]
+        first = int(np.argmin(hidden))
         for i, (ax, g) in enumerate(zip(axes, groups, strict=True)):
             if by is not None or hidden[i]:
                 ax.set_yticks([])
                 ax.spines["left"].set_visible(False)
             n = int(counts["n"].iloc[i])
-            if by is not None:
-                ax.set_title(
-                    f"{wrap_label(g, 60)} (n = {n:,})",
-                    fontsize=spec["font"],
-                    fontweight="normal",
-                    loc="left",
+            if by is not None:  # beside the panel: the room above it holds the line labels
+                ax.set_ylabel(
+                    wrap_label(f"{g} (n = {n:,})", int(spec["label_chars"])),
+                    rotation=0,
+                    ha="right",
+                    va="center",
                 )
             if hidden[i]:
                 ax.text(
@@ -177,44 +180,18 @@ def fig_pay(
                 ax.set_axisbelow(True)
             med = float(counts["estimate"].iloc[i])
             ax.axvline(med, color=PALETTE["black"], lw=1.4)
-            ax.annotate(
-                f"Median ${med:,.2f}".replace(".00", ""),
-                xy=(med, 0.97),
-                xycoords=("data", "axes fraction"),
-                xytext=(4, 0),
-                textcoords="offset points",
-                ha="left",
-                va="top",
-                fontsize=spec["font"] * 0.9,
-                fontweight="bold",
-            )
+            median = f"Median ${med:,.2f}".replace(".00", "")
+            marks[i].append((med, median, PALETTE["black"], "bold"))
             for name, rate in sorted(reference.items(), key=lambda kv: kv[1]):
                 ax.axvline(rate, color=PALETTE["vermillion"], lw=1.1, ls=(0, (4, 2)))
-                if i == 0:
-                    ax.annotate(
-                        name,
-                        xy=(rate, 1),
-                        xycoords=("data", "axes fraction"),
-                        xytext=(-2, -2),
-                        textcoords="offset points",
-                        ha="right",
-                        va="top",
-                        rotation=90,
-                        fontsize=spec["font"] * 0.8,
-                        color=PALETTE["vermillion"],
-                        bbox={
-                            "boxstyle": "square,pad=0.1",
-                            "fc": "white",
-                            "ec": "none",
-                            "alpha": 0.8,
-                        },
-                    )
+                if i == first:  # the top panel shown
+                    marks[i].append((rate, name, PALETTE["vermillion"], "normal"))
         dollar_axis(axes[-1].xaxis)
         axes[-1].set_xlabel(xlabel)
         if title:
             fig.suptitle(title, x=0.01, ha="left")
         n_all = int(ok.sum())
-        return finish(
+        finish(
             fig,
             size=size,
             suppress=suppress,
@@ -225,6 +202,10 @@ def fig_pay(
             caution=False,
             other=f"Bins pooled so each holds at least {min_count} respondents.",
         )
+        for ax, items in zip(axes, marks, strict=True):
+            if items:  # after the notes: the plot's final width places the labels
+                line_labels(ax, items, fontsize=spec["font"] * 0.85)
+        return fig
 
 
 def _is_share(table: pd.DataFrame) -> bool:

@@ -102,6 +102,9 @@ share_table(
 
 # %% [markdown]
 # ## What members want from the guild (somewhat or strongly agree)
+#
+# Without the respondents who straightlined the agree/disagree grid or failed its attention
+# check (their answers there are noise), raked again to the roll.
 
 # %%
-share_table(design, findings.attitude_columns(run.cleaned), True, **limits)
+share_table(run.attitudes, findings.attitude_columns(run.cleaned), True, **limits)

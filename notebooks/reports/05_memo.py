@@ -37,7 +37,7 @@ from IPython.display import Markdown, display
 
 import survey_tools as st
 from survey_tools.report import findings, role_models
-from survey_tools.report.findings import pct, prepare_survey, share, share_table
+from survey_tools.report.findings import Captioned, pct, prepare_survey, share, share_table
 
 st.setup_notebook(seed=seed)
 run = prepare_survey(
@@ -68,7 +68,8 @@ nda = share(design, "rlhf_nda_signed", True)
 disturbing = share(design, "rlhf_disturbing_often", True)
 lost_model = role_models.role_model(design, "ai_lost_work", "Yes", covariates=["age_band"])
 hardest = role_models.hardest_hit(lost_model, **limits)
-options = findings.options_support(design, run.cleaned)
+# Agree/disagree items: without straightliners on the grid and attention-check failures, re-raked.
+options = findings.options_support(run.attitudes, run.cleaned)
 top = options.iloc[0]
 field_dates = findings.field_dates(run.cleaned)
 
@@ -78,6 +79,7 @@ display(
         f"""# AI-training work and lost work to AI: what should the guild do?
 
 **To:** {guild} officers and board · **From:** research staff · **Re:** {wave}
+
 **Classification:** internal; contains member survey results
 
 ## Bottom line
@@ -133,7 +135,10 @@ memo_figure(
 )
 
 # %%
-share_table(design, {"ai_lost_work": "Lost work to AI"}, "Yes", by="role_group", **limits)
+Captioned(
+    share_table(design, {"ai_lost_work": "Lost work to AI"}, "Yes", by="role_group", **limits),
+    "Table 1. Knowingly lost work to AI in the past 12 months, by role group (weighted)",
+)
 
 # %%
 display(
@@ -161,7 +166,12 @@ often exposed to disturbing content (base {disturbing.n:,})."""
 
 # %%
 memo_figure(
-    fig_pay(design, reference={f"Guild scale rate (${scale_rate:,.0f})": scale_rate}, **limits),
+    fig_pay(
+        design,
+        reference={f"Guild scale rate (${scale_rate:,.0f})": scale_rate},
+        title="Hourly pay for AI-training work, most recent project (weighted)",
+        **limits,
+    ),
     "ai_training_pay",
     alt=f"Weighted distribution of hourly pay for AI-training work; {below_scale.pct} below "
     f"the ${scale_rate:,.0f} scale rate.",
@@ -169,10 +179,16 @@ memo_figure(
 )
 
 # %%
-share_table(design, findings.platform_columns(run.cleaned), True, **limits)
+Captioned(
+    share_table(design, findings.platform_columns(run.cleaned), True, **limits),
+    "Table 2. Members paid to train AI: platforms or companies worked through (weighted)",
+)
 
 # %%
-findings.pay_hours_table(design, scale_rate=scale_rate, min_count=min_count)
+Captioned(
+    findings.pay_hours_table(design, scale_rate=scale_rate, min_count=min_count),
+    "Table 3. Pay and hours of AI-training work (weighted)",
+)
 
 # %% [markdown]
 # ## What members want from the guild: the options
@@ -181,7 +197,12 @@ findings.pay_hours_table(design, scale_rate=scale_rate, min_count=min_count)
 
 # %%
 memo_figure(
-    fig_likert(findings.attitude_table(design, run.cleaned), by="item", **limits),
+    fig_likert(
+        findings.attitude_table(run.attitudes, run.cleaned),
+        by="item",
+        title="Agreement with statements on the guild and AI-training work (weighted)",
+        **limits,
+    ),
     "member_support",
     alt=f"Agreement with guild options; highest: {top['option']} at {pct(top['estimate'])}.",
     figures_dir=figures_dir,
@@ -212,9 +233,14 @@ display(
 questionnaire; every member on the roll was invited ({rates["invited"]:,} members); fieldwork
 {field_dates}. **Response.** {summary["received"]:,} responses received, {summary["kept"]:,} kept
 ({summary["completes"]:,} complete, {summary["partials"]:,} partial); AAPOR RR1 {pct(rates["rr1"])},
-RR2 {pct(rates["rr2"])} (unknown eligibility counted as eligible).
+RR2 {pct(rates["rr2"])} (unknown eligibility counted as eligible;
+{findings.partials_note(summary, rates)}).
 **Quality.** Excluded: {findings.listing(summary["excluded"])}. Flagged but kept:
-{findings.listing({k: v for k, v in summary["flagged"].items() if k != "partial"})}.
+{findings.listing({k: v for k, v in summary["flagged"].items() if k != "partial"})}. Every
+kept respondent counts in the lost-work and AI-training figures; the agree/disagree statements
+(the options) leave out the {run.grid_excluded:,} respondents who gave one answer to the whole
+grid or failed its attention check, whose answers there are noise, and that subset is raked
+again to the roll's margins.
 **Weighting.** Equal starting weights raked, without bounds or trimming, to the roll's margins
 ({", ".join(m.replace("_", " ") for m in run.margins)}); effective sample size
 {weights.effective_n:,.0f} of {weights.n:,}, weighting design effect {weights.deff_weighting:.2f}.
@@ -248,7 +274,14 @@ memo_figure(
 # ## Appendix: question wording
 
 # %%
-wording = findings.question_wording(
-    run.cleaned, ["ai_lost_work", "ai_income_devalued", "rlhf_status", "rlhf_pay_usd_hr"]
+asked = ["ai_lost_work", "ai_income_devalued", "rlhf_status", "rlhf_platforms", "rlhf_pay_usd_hr"]
+agree_items = [item.removesuffix("_agree") for item in findings.attitude_columns(run.cleaned)]
+wording = findings.question_wording(run.cleaned, asked + agree_items)
+display(
+    Markdown(
+        "\n".join(
+            f"- *{row.question}*" + (f" ({row.answers})" if row.answers else "")
+            for row in wording.itertuples()
+        )
+    )
 )
-display(Markdown("\n".join(f"- *{row.question}* ({row.answers})" for row in wording.itertuples())))

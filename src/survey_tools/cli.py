@@ -41,6 +41,13 @@ Run the memo notebook on your own export and render the memo, offline, to OUT:
 memo.html (self-contained), memo.pdf (A4), memo-letter.pdf (US Letter), memo.docx, figures/
 (PNG, SVG, PDF and alt text) and memo.ipynb (the executed notebook). Numbers are computed from
 the export; tables and figures go through disclosure control (--min-count, --min-base).
+
+The memo expects the guild questionnaire's canonical variables, mapped in the codebook (each
+entry named after the variable, with source: naming your export's column): ai_lost_work,
+ai_income_devalued, rlhf_status, rlhf_platforms, rlhf_pay_usd_hr, rlhf_cancelled_n, rlhf_nda,
+rlhf_disturbing, at least one att_* agree/disagree item, and role_group and age_band (variables,
+or roll columns under roll: columns:). The files and the mapping are checked before the
+notebook runs.
 """
 
 
@@ -55,66 +62,35 @@ def _demo(args: argparse.Namespace) -> int:
         seed=args.seed,
         regenerate=args.regenerate,
         notebooks=None if args.no_memo else args.notebooks,
-        progress=lambda line: print(f"   ... {line}", flush=True),
+        progress=lambda line: print(line, flush=True),
     )
-    print(
-        f"1. demo data: {'generated (seed ' + str(args.seed) + ')' if run.generated else 'found'}"
-        f" in {args.data}"
-    )
-    r = run.rates
-    print(
-        f"2. fieldwork: {r['invited']:,} invited, {r['completes']:,} complete, "
-        f"{r['partials']:,} partial; RR1 {r['rr1']:.1%}, RR2 {r['rr2']:.1%}"
-    )
-    s = run.cleaned.summary
-    print(
-        f"3. cleaning: {s['received']:,} responses, {s['kept']:,} kept "
-        f"({s['completes']:,} complete, {s['partials']:,} partial); excluded "
-        + ", ".join(f"{n:,} {k}" for k, n in s["excluded"].items())
-        + "; flagged "
-        + ", ".join(f"{n:,} {k}" for k, n in s["flagged"].items() if k != "partial")
-        + (
-            "; the Qualtrics CSV cleans to the same data"
-            if run.same_as_qualtrics
-            else "; WARNING: the Qualtrics CSV cleans to different data"
-        )
-    )
-    print("4. representation: respondents vs roll written")
-    w = run.weighting
-    print(
-        f"5. weighting: raked to the roll in {w.iterations} passes; effective sample "
-        f"{w.effective_n:,.0f} of {w.n:,} (design effect {w.deff_weighting:.2f})"
-    )
-    total = run.estimates.iloc[0]
-    print(
-        f"6. estimates: knowingly lost work to AI: {total['unweighted']:.1%} unweighted, "
-        f"{total['estimate']:.1%} weighted (95% CI {total['ci_low']:.1%} to "
-        f"{total['ci_high']:.1%}, n = {total['n']:,})"
-    )
+    print("Files written:")
     for path in run.outputs.values():
         print(f"   {path}")
     if run.memo is not None:
-        print(f"7. notebooks: the report series ran on the demo ({args.reports}/demo/notebooks/)")
-        print(
-            f"8. memo: {run.memo['html']} (also .pdf, -letter.pdf, .docx; figures in "
-            f"{run.memo['html'].parent / 'figures'})"
-        )
+        print(f"Memo: {run.memo['html']}")
     return 0
 
 
 def _memo(args: argparse.Namespace) -> int:
-    from .report.memo import render_memo
+    from .report.memo import FORMATS, check_memo_inputs, render_memo
 
+    formats = tuple(args.formats.split(","))
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise SurveyToolsError(
+            f"Unknown memo format(s): {', '.join(unknown)}.",
+            hint=f"use any of {', '.join(FORMATS)}",
+        )
     params = {
         key: str(Path(getattr(args, key)).resolve())
         for key in ("export", "codebook", "roll", "roll_margins", "dispositions")
     }
+    check_memo_inputs(params)  # before the notebook's 15-odd seconds
     params.update(min_count=args.min_count, min_base=args.min_base, scale_rate=args.scale_rate)
     params.update({k: getattr(args, k) for k in ("guild", "wave") if getattr(args, k)})
     print(f"Running {args.notebook} on {args.export} ...", flush=True)
-    files = render_memo(
-        args.notebook, params=params, out_dir=args.out, formats=tuple(args.formats.split(","))
-    )
+    files = render_memo(args.notebook, params=params, out_dir=args.out, formats=formats)
     for kind, path in files.paths.items():
         print(f"   {kind}: {path}")
     print(f"Memo: {files['html'] if 'html' in files.paths else args.out}")

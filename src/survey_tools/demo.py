@@ -13,7 +13,11 @@ from .cleaning import CleanSurvey, Codebook, clean
 from .cleaning.aapor import response_rates
 from .design import read_margins, representation
 from .ingest import read_export
-from .report.findings import weighted_and_unweighted
+from .report.findings import (
+    weighted_and_unweighted,
+    withheld_representation,
+    withheld_shares,
+)
 from .synth import DEMO_FILES, DEMO_SEED, generate_demo
 
 __all__ = ["REPORT_NOTEBOOKS", "DemoRun", "demo_params", "run_demo"]
@@ -60,34 +64,53 @@ def run_demo(
     series' folder), the series runs on the demo files (executed copies in
     ``reports_dir/demo/notebooks/``) and the memo is rendered to ``reports_dir/demo``
     (``memo.html``, ``memo.pdf``, ``memo-letter.pdf``, ``memo.docx``, ``figures/``).
-    ``progress`` is called with a line as each step starts.
+    ``progress`` is called once per step, in order, with a line saying what the step did, as
+    it completes (1. demo data ... 8. memo). Every report table written goes through disclosure
+    control (:func:`survey_tools.suppress`): withheld cells are blank and a ``withheld`` column
+    gives the reason.
     """
     say = progress or (lambda _line: None)
     data_dir, out = Path(data_dir), Path(reports_dir) / "demo"
     files = {kind: data_dir / name for kind, name in DEMO_FILES.items()}
     generated = regenerate or not all(p.exists() for p in files.values())
-    say("1. demo data ..." if not generated else "1. demo data: generating ...")
     if generated:
         files = generate_demo(data_dir, seed=seed)
+    say(f"1. demo data: {f'generated (seed {seed})' if generated else 'found'} in {data_dir}")
     book = Codebook.from_yaml(codebook)
     rates = response_rates(pd.read_csv(files["dispositions"]))
-    say("3. cleaning ...")
+    say(
+        f"2. fieldwork: {rates['invited']:,} invited, {rates['completes']:,} complete, "
+        f"{rates['partials']:,} partial; RR1 {rates['rr1']:.1%}, RR2 {rates['rr2']:.1%}"
+    )
     cleaned = clean(read_export(files["spss"]), book, roll=files["roll"], invited=rates["invited"])
     from_qualtrics = clean(read_export(files["qualtrics"]), book, roll=files["roll"])
     same = cleaned.data.equals(from_qualtrics.data)
     written = cleaned.write(clean_dir)
+    say(_cleaning_line(cleaned.summary, same))
     respondents = cleaned.data
     margins = read_margins(files["margins"])
-    say("5. weighting and estimates ...")
     estimates, raked = weighted_and_unweighted(respondents, margins, "ai_lost_work", "Yes")
+    represented = representation(
+        respondents.assign(weight=raked.weights), margins, weights="weight"
+    )
+    say(f"4. representation: respondents against the roll on {', '.join(margins)}")
+    w = raked.diagnostics
+    say(
+        f"5. weighting: raked to the roll in {w.iterations} passes; effective sample "
+        f"{w.effective_n:,.0f} of {w.n:,} (design effect {w.deff_weighting:.2f})"
+    )
+    total = estimates.iloc[0]
+    say(
+        f"6. estimates: knowingly lost work to AI: {total['unweighted']:.1%} unweighted, "
+        f"{total['estimate']:.1%} weighted (95% CI {total['ci_low']:.1%} to "
+        f"{total['ci_high']:.1%}, n = {total['n']:,})"
+    )
     frames = {
         "response_rates": pd.DataFrame([rates]),
         "cleaning_summary": cleaned.to_frame(),
-        "representation": representation(
-            respondents.assign(weight=raked.weights), margins, weights="weight"
-        ),
+        "representation": withheld_representation(represented),
         "weighting": raked.diagnostics.to_frame(),
-        "ai_lost_work": estimates,
+        "ai_lost_work": withheld_shares(estimates, raked, "ai_lost_work", "Yes"),
     }
     out.mkdir(parents=True, exist_ok=True)
     outputs = {key: out / f"{key}.csv" for key in frames}
@@ -101,6 +124,21 @@ def run_demo(
         memo = _series(Path(notebooks), out, demo_params(files, codebook), say)
         outputs.update({k: v for k, v in memo.paths.items() if k != "figures"})
     return DemoRun(generated, rates, cleaned, same, raked.diagnostics, estimates, outputs, memo)
+
+
+def _cleaning_line(s: dict, same_as_qualtrics: bool) -> str:
+    return (
+        f"3. cleaning: {s['received']:,} responses, {s['kept']:,} kept "
+        f"({s['completes']:,} complete, {s['partials']:,} partial); excluded "
+        + ", ".join(f"{n:,} {k}" for k, n in s["excluded"].items())
+        + "; flagged "
+        + ", ".join(f"{n:,} {k}" for k, n in s["flagged"].items() if k != "partial")
+        + (
+            "; the Qualtrics CSV cleans to the same data"
+            if same_as_qualtrics
+            else "; WARNING: the Qualtrics CSV cleans to different data"
+        )
+    )
 
 
 def demo_params(files: dict, codebook: str | os.PathLike) -> dict:
@@ -134,14 +172,17 @@ def _series(folder: Path, out: Path, params: dict, say: Callable[[str], None]):
         nbformat.write(
             execute_notebook(folder / f"{name}.ipynb", params=params), ran / f"{name}.ipynb"
         )
-        say(f"7. notebooks: {name} done")
 
-    say(f"7. notebooks: running {', '.join(series)} on the demo ...")
-    say("8. memo: running 05_memo and rendering HTML, PDF (A4, Letter) and DOCX ...")
     with ThreadPoolExecutor(max_workers=2) as pool:
         memo = pool.submit(
             render_memo, folder / f"{REPORT_NOTEBOOKS[-1]}.ipynb", params=params, out_dir=out
         )
         for job in [pool.submit(run, name) for name in series]:
             job.result()
-        return memo.result()
+        say(f"7. notebooks: {', '.join(series)} ran on the demo ({ran}/)")
+        files = memo.result()
+    say(
+        f"8. memo: {files['html']} (also .pdf, -letter.pdf, .docx; figures in "
+        f"{files['html'].parent / 'figures'})"
+    )
+    return files

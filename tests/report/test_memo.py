@@ -153,11 +153,57 @@ def test_demo_runs_the_series_and_writes_every_format(demo_run, memo):
 
 
 def test_second_render_gives_byte_identical_figures(memo, demo_files, tmp_path):
-    again = render_memo(
-        MEMO, params=demo_params(demo_files, BOOK), out_dir=tmp_path, formats=("html",)
-    )
+    again = render_memo(MEMO, params=demo_params(demo_files, BOOK), out_dir=tmp_path)
     first = sorted(memo["figures"].iterdir())
     assert [p.name for p in first] == sorted(p.name for p in again["figures"].iterdir())
     for path in first:
         assert path.read_bytes() == (again["figures"] / path.name).read_bytes(), path.name
-    assert again["html"].read_bytes() == memo["html"].read_bytes()
+    for kind in ("html", "pdf", "pdf_letter", "docx"):  # dates fixed, fonts' timestamps too
+        assert again[kind].read_bytes() == memo[kind].read_bytes(), kind
+
+
+def test_memo_files_carry_a_title_and_the_waves_date(memo):
+    import docx
+    from pypdf import PdfReader
+
+    info = PdfReader(memo["pdf"]).metadata
+    assert info.title.startswith("AI-training work and lost work to AI")
+    assert info["/CreationDate"].startswith("D:20260101")
+    props = docx.Document(memo["docx"]).core_properties
+    assert props.title == info.title and props.created.year == 2026
+    with zipfile.ZipFile(memo["docx"]) as z:
+        assert {i.date_time for i in z.infolist()} == {(2026, 1, 1, 0, 0, 0)}
+
+
+def test_source_date_epoch_sets_the_memo_date(monkeypatch):
+    from survey_tools.report.memo import memo_date
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert memo_date("2026 wave").isoformat() == "2023-11-14T22:13:20+00:00"
+
+
+def test_memo_methodology_explains_partials_and_grid_exclusions(memo, run):
+    from html import unescape
+
+    text = unescape(re.sub(r"<[^>]+>", "", memo["html"].read_text(encoding="utf-8")))
+    text = re.sub(r"\s+", " ", text)
+    assert (
+        "RR2 counts the platform's 68 partials; cleaning keeps 80 partial responses, 12 of " in text
+    )
+    assert f"leave out the {run.grid_excluded:,} respondents" in text
+    assert "Re: 2026 member survey (synthetic demo) Classification:" not in text
+    for caption in ("Table 2. Members paid to train AI", "Hourly pay for AI-training work"):
+        assert caption in text
+    assert "(number)" not in text and "Consent and pay should be required" in text
+
+
+def test_demo_tables_withhold_what_the_memo_withholds(demo_run):
+    out = demo_run.memo["html"].parent
+    lost = pd.read_csv(out / "ai_lost_work.csv", keep_default_na=False).set_index("role_group")
+    for group in ("Other crafts", "Animation & games writers"):
+        assert lost.loc[group, "withheld"] != ""
+        assert lost.loc[group, ["unweighted", "estimate", "ci_low", "ci_high"]].eq("").all()
+    assert lost.loc["All members", "withheld"] == "" and lost.loc["All members", "n"] == 3215
+    rep = pd.read_csv(out / "representation.csv", keep_default_na=False)
+    shown = rep[rep["withheld"] == ""]
+    assert (shown["respondents"].astype(float) >= 10).all()

@@ -19,6 +19,7 @@ from ..design.survey_design import SurveyDesign
 from ..errors import SurveyToolsError
 from ..ingest.read import read_export
 from .tables import (
+    Captioned,
     _book,
     _level_row,
     cleaning_table,
@@ -33,6 +34,7 @@ from .tables import (
 
 __all__ = [
     "OPTIONS",
+    "Captioned",
     "Share",
     "SurveyRun",
     "attitude_columns",
@@ -40,9 +42,11 @@ __all__ = [
     "cleaning_table",
     "derive_indicators",
     "field_dates",
+    "grid_exclusions",
     "item_nonresponse",
     "listing",
     "options_support",
+    "partials_note",
     "pay_hours_table",
     "pct",
     "platform_columns",
@@ -54,6 +58,8 @@ __all__ = [
     "share_table",
     "shares",
     "top_group",
+    "withheld_representation",
+    "withheld_shares",
 ]
 
 AGREE = ("Somewhat agree", "Strongly agree")
@@ -105,15 +111,63 @@ def derive_indicators(data: pd.DataFrame, *, scale_rate: float | None = None) ->
     return out
 
 
+def grid_exclusions(cleaned: CleanSurvey) -> pd.Series:
+    """Kept respondents whose agree/disagree (grid) answers are noise, one boolean per row.
+
+    True for respondents who failed an attention check (the codebook's ``quality: attention``)
+    and for those flagged as straightliners who gave one answer to every item of a grid that
+    holds agree/disagree items (``quality: grids``; the flag alone does not say which grid).
+    Speeders and other flags are not counted: a fast answer is not an invalid one. Aligned
+    with ``cleaned.data`` (its index).
+
+    Examples
+    --------
+    >>> class Cleaned:
+    ...     data = pd.DataFrame({"a": list("xyx"), "b": list("xyy"), "c": list("xyz")})
+    ...     flags = pd.DataFrame({"excluded": [False] * 3, "straightliner": [True, True, False],
+    ...                           "failed_attention": [False, False, True]})
+    ...     codebook = {"quality": {"grids": {"g": ["a", "b", "c"]}}}
+    >>> grid_exclusions(Cleaned()).tolist()
+    [True, True, True]
+    """
+    flags = cleaned.flags
+    kept = flags[~flags["excluded"].astype(bool)].reset_index(drop=True)
+    data = cleaned.data
+    if len(kept) != len(data):
+        raise SurveyToolsError(
+            f"The cleaned survey has {len(data):,} respondents but {len(kept):,} kept rows "
+            "in its flags.",
+            hint="clean the export again; flags and data must come from the same clean()",
+        )
+    quality = cleaned.codebook.get("quality", {}) or {}
+    straight = pd.Series(False, index=data.index)
+    for items in (quality.get("grids") or {}).values():
+        present = [v for v in items if v in data]
+        if len(present) < 3:
+            continue
+        grid = data[present].astype(object)
+        straight |= (grid.notna().sum(axis=1) >= 3) & (grid.nunique(axis=1) == 1)
+    flagged = kept["straightliner"].astype(bool).to_numpy() & straight.to_numpy()
+    failed = kept["failed_attention"].astype(bool).to_numpy()
+    return pd.Series(flagged | failed, index=data.index, name="grid_excluded")
+
+
 @dataclass(frozen=True)
 class SurveyRun:
-    """A cleaned export with its response rates, the roll's margins and the raked design."""
+    """A cleaned export with its response rates, the roll's margins and the raked design.
+
+    ``attitudes`` is the design for agree/disagree (grid) items: the same respondents without
+    those :func:`grid_exclusions` marks (straightliners on the grid, failed attention checks),
+    raked again to the roll. ``grid_excluded`` is how many were left out.
+    """
 
     cleaned: CleanSurvey
     rates: dict
     margins: dict
     design: SurveyDesign
     unweighted: SurveyDesign = field(repr=False)
+    attitudes: SurveyDesign | None = field(default=None, repr=False)
+    grid_excluded: int = 0
 
     def __repr__(self) -> str:
         d = self.design.diagnostics
@@ -136,6 +190,7 @@ class SurveyRun:
             "effective sample size": d.effective_n,
             "weighting design effect": d.deff_weighting,
             "weight ratio (max/min)": d.weight_ratio,
+            "left out of agree/disagree items": self.grid_excluded,
         }
         return pd.DataFrame({"item": list(items), "value": list(items.values())})
 
@@ -153,7 +208,9 @@ def prepare_survey(
 
     The raking has no bounds and no trimming: the weights are exactly those that reproduce each
     published margin. The memo's indicators (:func:`derive_indicators`) are added before raking,
-    so every estimate uses the same design.
+    so every estimate uses the same design. Agree/disagree items get their own design
+    (``SurveyRun.attitudes``): without the respondents :func:`grid_exclusions` marks
+    (straightliners on the grid, failed attention checks), raked to the same margins.
 
     Parameters
     ----------
@@ -176,7 +233,11 @@ def prepare_survey(
     data = derive_indicators(cleaned.data, scale_rate=scale_rate)
     # Two separate designs: one derived by rake() shares its parent's estimator cache.
     raked = SurveyDesign(data).rake(roll_margins)
-    return SurveyRun(cleaned, rates, roll_margins, raked, SurveyDesign(data))
+    noise = grid_exclusions(cleaned).to_numpy()
+    attitudes = SurveyDesign(data[~noise].reset_index(drop=True)).rake(roll_margins)
+    return SurveyRun(
+        cleaned, rates, roll_margins, raked, SurveyDesign(data), attitudes, int(noise.sum())
+    )
 
 
 @dataclass(frozen=True)
@@ -276,6 +337,62 @@ def weighted_and_unweighted(
     return table[[by, "unweighted", "estimate", "se", "ci_low", "ci_high", "n"]], raked
 
 
+def withheld_shares(
+    table: pd.DataFrame,
+    design: SurveyDesign,
+    col: str,
+    level,
+    *,
+    by: str = "role_group",
+    min_count: int = 10,
+    min_base: int = 30,
+) -> pd.DataFrame:
+    """A :func:`weighted_and_unweighted` table after disclosure control, as a file may hold it.
+
+    Each row (the "All members" row and one per ``by`` group) is screened as the memo screens
+    it (:func:`screened`: :func:`survey_tools.suppress` on the unweighted counts answering
+    ``level`` and answering otherwise); a withheld row keeps its group and base ``n`` but its
+    shares, standard error and interval are blank (missing), and ``withheld`` gives the reason
+    ("small count", "complementary"...; "" when shown).
+    """
+    overall = screened(design, col, level, min_count=min_count, min_base=min_base)
+    groups = screened(design, col, level, by=by, min_count=min_count, min_base=min_base)
+    reasons = dict(zip(groups[by].astype(str), groups["withheld"], strict=True))
+    reasons[str(table[by].iloc[0])] = overall["withheld"].iloc[0]  # the "All members" row
+    out = table.copy()
+    out["withheld"] = out[by].astype(str).map(reasons).fillna("").astype(str)
+    values = [c for c in ("unweighted", "estimate", "se", "ci_low", "ci_high") if c in out]
+    out.loc[out["withheld"] != "", values] = float("nan")
+    return out
+
+
+def withheld_representation(table: pd.DataFrame, *, min_count: int = 10) -> pd.DataFrame:
+    """A :func:`survey_tools.design.representation` table after disclosure control.
+
+    Per margin, the respondent counts go through :func:`survey_tools.suppress` (counts below
+    ``min_count`` and the complementary cells); withheld rows have blank ``respondents`` and
+    ``respondent_share`` and the reason in ``withheld``. Roll figures and weighted shares are
+    published totals and stay.
+    """
+    from ..disclosure import suppress
+
+    out = table.copy()
+    out["withheld"] = ""
+    for _, rows in out.groupby("margin", sort=False):
+        counts = pd.DataFrame(
+            {"respondents": rows["respondents"].astype(int).to_numpy()},
+            index=rows["level"].astype(str).to_numpy(),
+        )
+        result = suppress(counts, min_count=min_count, min_base=0)
+        hidden = result.hidden["respondents"].to_numpy(dtype=bool)
+        reason = result.reason["respondents"].astype(object).fillna("").astype(str).to_numpy()
+        out.loc[rows.index, "withheld"] = [r if h else "" for r, h in zip(reason, hidden)]
+    cols = [c for c in ("respondents", "respondent_share") if c in out]
+    out[cols] = out[cols].astype(float)
+    out.loc[out["withheld"] != "", cols] = float("nan")
+    return out
+
+
 def platform_columns(cleaned: CleanSurvey, variable: str = "rlhf_platforms") -> dict:
     """``{column: label}`` of a check-all question's options (the AI-training platforms)."""
     options = _book(cleaned).get(variable, {}).get("options", {})
@@ -370,6 +487,35 @@ def listing(counts: dict) -> str:
     '35 duplicate, 181 failed attention'
     """
     return ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in counts.items()) or "none"
+
+
+def partials_note(summary: dict, rates: dict) -> str:
+    """How the response rates' partials relate to the partial responses the cleaning keeps.
+
+    RR2 counts the platform's partials (the dispositions); the cleaning classifies each
+    response again from the share of questions answered, so it can keep responses the
+    platform recorded as break-offs (or drop some it called partial).
+
+    Examples
+    --------
+    >>> partials_note({"partials": 80}, {"partials": 68})
+    "RR2 counts the platform's 68 partials; cleaning keeps 80 partial responses, 12 of them recorded by the platform as break-offs"
+    >>> partials_note({"partials": 68}, {"partials": 68})
+    "RR2 counts the platform's 68 partials, the 68 partial responses cleaning keeps"
+    """  # noqa: E501
+    platform, kept = int(rates["partials"]), int(summary["partials"])
+    head = f"RR2 counts the platform's {platform:,} partials"
+    if kept == platform:
+        return f"{head}, the {kept:,} partial responses cleaning keeps"
+    if kept > platform:
+        return (
+            f"{head}; cleaning keeps {kept:,} partial responses, {kept - platform:,} of them "
+            "recorded by the platform as break-offs"
+        )
+    return (
+        f"{head}; cleaning keeps {kept:,} of them as partial responses, the other "
+        f"{platform - kept:,} answered too few questions"
+    )
 
 
 def attitude_table(design: SurveyDesign, cleaned: CleanSurvey, prefix: str = "att_"):

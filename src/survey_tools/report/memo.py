@@ -9,15 +9,23 @@ figures and tables inline), wrapped in the house print stylesheet, and that one 
 - ``memo.docx`` with pandoc: real Word tables, figures as PNG, headings as Word headings; A4
   pages with the confidentiality line and wave label in the page header and "Page x of y" in
   the footer (python-docx).
+
+The files are byte-reproducible: the same notebook outputs give the same bytes. Their dates
+(PDF ``/CreationDate``, the fonts' subset timestamps, Word's document properties and zip
+entries) come from ``SOURCE_DATE_EPOCH`` when it is set, otherwise from January 1 of the first
+year in the wave label (1980-01-01 without one); the title is the memo's heading.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import warnings
+import zipfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
@@ -25,7 +33,16 @@ import nbformat
 
 from ..errors import SurveyToolsError
 
-__all__ = ["MEMO_CSS", "MemoFiles", "execute_notebook", "notebook_html", "render_memo"]
+__all__ = [
+    "MEMO_CSS",
+    "MEMO_VARIABLES",
+    "MemoFiles",
+    "check_memo_inputs",
+    "execute_notebook",
+    "memo_date",
+    "notebook_html",
+    "render_memo",
+]
 
 FORMATS = ("html", "pdf", "docx")
 CONFIDENTIAL = "Confidential: internal to the guild; contains member survey results"
@@ -37,6 +54,10 @@ body { max-width: 46em; margin: 1.5em auto; padding: 0 1em; }
 h1 { font-size: 17pt; margin: 0 0 .3em; border-bottom: 2px solid #1f3b5a; padding-bottom: .2em; }
 h2 { font-size: 13pt; color: #1f3b5a; margin: 1.2em 0 .4em; break-after: avoid; }
 h3 { font-size: 11pt; margin: 1em 0 .3em; break-after: avoid; }
+h1, h2, h3, caption { break-after: avoid; break-inside: avoid; }
+.text_cell, .jp-MarkdownCell { break-after: avoid; }
+figure, img, svg, table, .output_area, .jp-RenderedImage, .jp-RenderedSVG {
+  break-inside: avoid; }
 p, li { margin: .25em 0; }
 a.anchor-link { display: none; }
 .memo-running { color: #8a1c1c; font-size: 8.5pt; border: 1px solid #8a1c1c; padding: .2em .5em;
@@ -108,6 +129,8 @@ def execute_notebook(
         import jupytext
 
         nb = jupytext.read(path)
+        for i, cell in enumerate(nb.cells):  # jupytext draws random ids: fix them
+            cell.id = f"cell-{i}"
     else:
         nb = nbformat.read(path, as_version=4)
     if params:
@@ -137,16 +160,99 @@ def execute_notebook(
     try:
         client.execute()
     except CellExecutionError as exc:
+        cause = re.sub(r"\x1b\[[0-9;]*m", "", str(exc).strip().splitlines()[-1])
+        hint = (
+            None  # the notebook's error already says how to fix it
+            if " Fix: " in cause
+            else "open the notebook in JupyterLab, run it with the same parameters and read the "
+            "traceback"
+        )
         raise SurveyToolsError(
-            f"Report notebook {path} failed while running: "
-            + re.sub(r"\x1b\[[0-9;]*m", "", str(exc).strip().splitlines()[-1]),
-            hint="open the notebook in JupyterLab, run it with the same parameters and read the "
-            "traceback",
+            f"Report notebook {path} failed while running: {cause}", hint=hint
         ) from exc
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
     return nb
+
+
+MEMO_VARIABLES = {
+    "ai_lost_work": "knowingly lost work to AI (Yes / No / Suspect so / Don't know)",
+    "ai_income_devalued": "income from one's work devalued by generative AI",
+    "rlhf_status": "paid to train or evaluate AI systems",
+    "rlhf_platforms": "AI-training platforms (check-all)",
+    "rlhf_pay_usd_hr": "hourly pay for AI-training work (USD)",
+    "rlhf_cancelled_n": "AI-training projects cancelled",
+    "rlhf_nda": "non-disclosure agreements signed",
+    "rlhf_disturbing": "exposure to disturbing content",
+    "role_group": "role group (a codebook variable or a roll column)",
+    "age_band": "age band (a codebook variable or a roll column)",
+}
+"""The guild questionnaire's canonical variables the memo notebook reads, by name."""
+
+_MEMO_FILES = {
+    "export": "the survey export",
+    "codebook": "the YAML codebook",
+    "roll": "the membership roll (--roll)",
+    "roll_margins": "the roll's margins (--margins)",
+    "dispositions": "the AAPOR dispositions (--dispositions)",
+}
+
+
+def check_memo_inputs(params: dict) -> None:
+    """Check, before a memo runs, that its input files exist and the codebook maps its variables.
+
+    ``params`` holds the memo's paths (``export``, ``codebook``, ``roll``, ``roll_margins``,
+    ``dispositions``). The codebook must map every :data:`MEMO_VARIABLES` name (under
+    ``variables:``, or for ``role_group`` and ``age_band`` also under ``roll: columns:``) and
+    at least one agree/disagree item ``att_*``. Raises one :class:`SurveyToolsError` naming
+    everything missing and the fix.
+
+    Examples
+    --------
+    >>> check_memo_inputs({"export": "no/such.sav"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    survey_tools.errors.SurveyToolsError: The memo's inputs are missing: the survey export ...
+    """
+    import yaml
+
+    absent = [
+        f"{label} ({params.get(key) or 'not given'})"
+        for key, label in _MEMO_FILES.items()
+        if not params.get(key) or not Path(params[key]).is_file()
+    ]
+    if absent:
+        raise SurveyToolsError(
+            f"The memo's inputs are missing: {'; '.join(absent)}.",
+            hint="give the path of each file (survey-tools memo EXPORT --codebook ... --roll ... "
+            "--margins ... --dispositions ...)",
+        )
+    book_path = Path(params["codebook"])
+    try:
+        book = yaml.safe_load(book_path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise SurveyToolsError(
+            f"Cannot read the codebook {book_path}: {exc}.",
+            hint="fix the YAML, or draft one with `survey-tools codebook draft EXPORT`",
+        ) from exc
+    variables = set(book.get("variables") or {})
+    roll_columns = set(((book.get("roll") or {}).get("columns")) or {})
+    missing = [
+        f"{name} ({what})"
+        for name, what in MEMO_VARIABLES.items()
+        if name not in variables and name not in roll_columns
+    ]
+    if not any(name.startswith("att_") for name in variables):
+        missing.append("att_* (at least one agree/disagree item on guild options)")
+    if missing:
+        raise SurveyToolsError(
+            f"The codebook {book_path} does not map the memo's variables: {', '.join(missing)}.",
+            hint="the memo reads the guild questionnaire's canonical variables: in the codebook, "
+            "name each question's entry after its canonical variable (e.g. ai_lost_work:) with "
+            "source: naming your export's column, or map role_group and age_band from the roll "
+            "under roll: columns:",
+        )
 
 
 _EXTERNAL = re.compile(
@@ -185,13 +291,51 @@ def _alt_texts(nb: nbformat.NotebookNode, body: str) -> str:
     return re.sub(re.escape(_NO_ALT), alt, body)
 
 
+def memo_date(wave: str = "") -> datetime:
+    """The date stamped into the memo files: ``SOURCE_DATE_EPOCH`` or the wave's year.
+
+    Examples
+    --------
+    >>> memo_date("2026 member survey").isoformat()
+    '2026-01-01T00:00:00+00:00'
+    >>> memo_date("spring wave").year
+    1980
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    year = re.search(r"\b(19[89]\d|2\d{3})\b", wave or "")
+    return datetime(int(year.group(1)) if year else 1980, 1, 1, tzinfo=UTC)
+
+
+@contextlib.contextmanager
+def _source_date(date: datetime):
+    """Set ``SOURCE_DATE_EPOCH`` for fontTools' subset timestamps and pandoc, then restore it."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(date.timestamp()))
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
 def notebook_html(
-    nb: nbformat.NotebookNode, *, title: str, wave: str = "", figures: str = "svg"
+    nb: nbformat.NotebookNode,
+    *,
+    title: str,
+    wave: str = "",
+    figures: str = "svg",
+    date: datetime | None = None,
 ) -> str:
     """One self-contained HTML document from an executed notebook, without its code.
 
     ``figures="svg"`` keeps figures as inline SVG (sharp in the browser and the PDF);
-    ``"png"`` uses the PNG each figure also carries (for Word).
+    ``"png"`` uses the PNG each figure also carries (for Word). ``date`` (default
+    :func:`memo_date` of ``wave``) goes into ``dcterms.created`` and ``dcterms.modified``,
+    which the PDF's metadata takes.
     """
     from nbconvert import HTMLExporter
     from traitlets.config import Config
@@ -214,16 +358,20 @@ def notebook_html(
     body = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", body)
     body = _alt_texts(nb, body)
     running = escape(f"{CONFIDENTIAL} · {wave}" if wave else CONFIDENTIAL)
+    stamp = (date or memo_date(wave)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    meta = "".join(
+        f'<meta name="dcterms.{kind}" content="{stamp}">\n' for kind in ("created", "modified")
+    )
     html = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{escape(title)}</title>\n<style>{MEMO_CSS}</style>\n</head>\n<body>\n"
+        f"<title>{escape(title)}</title>\n{meta}<style>{MEMO_CSS}</style>\n</head>\n<body>\n"
         f'<div class="memo-running">{running}</div>\n{body}\n</body>\n</html>\n'
     )
     _check_self_contained(html)
     return html
 
 
-def _write_pdf(html: str, path: Path, *, size: str, wave: str) -> Path:
+def _write_pdf(html: str, path: Path, *, size: str, wave: str, date: datetime) -> Path:
     from weasyprint import CSS, HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -233,7 +381,8 @@ def _write_pdf(html: str, path: Path, *, size: str, wave: str) -> Path:
     )
     with warnings.catch_warnings():  # "HarfBuzz-Subset will be required": fontTools is used
         warnings.simplefilter("ignore", DeprecationWarning)
-        HTML(string=html).write_pdf(path, stylesheets=[CSS(string=css)])
+        with _source_date(date):
+            HTML(string=html).write_pdf(path, stylesheets=[CSS(string=css)])
     return path
 
 
@@ -256,7 +405,7 @@ def _page_field(paragraph, instruction: str) -> None:
             run.element.append(OxmlElement("w:t"))
 
 
-def _docx_pages(path: Path, *, wave: str) -> None:
+def _docx_pages(path: Path, *, wave: str, title: str, date: datetime) -> None:
     """A4 pages with the confidentiality line and wave as a running header, page x of y below.
 
     pandoc writes US Letter and no header; python-docx sets every section to A4 (210 x 297 mm,
@@ -288,18 +437,56 @@ def _docx_pages(path: Path, *, wave: str) -> None:
         _page_field(footer, "NUMPAGES")
         for run in footer.runs:
             run.font.size = Pt(8)
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by = title, "", ""
+    props.created = props.modified = props.last_printed = date.replace(tzinfo=None)
+    props.revision = 1
     doc.save(str(path))
+    _fixed_zip(path, date)
 
 
-def _write_docx(html: str, path: Path, *, wave: str = "") -> Path:
+def _fixed_zip(path: Path, date: datetime) -> None:
+    """Rewrite a zip (a .docx) with every entry dated ``date``, so equal content gives equal
+    bytes (python-docx stamps each entry with the time it was saved)."""
+    with zipfile.ZipFile(path) as old:
+        entries = [(info, old.read(info)) for info in old.infolist()]
+    stamp = date.timetuple()[:6]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info, data in entries:
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            new.writestr(fixed, data)
+
+
+def _write_docx(html: str, path: Path, *, wave: str, title: str, date: datetime) -> Path:
     import pypandoc
 
     html = re.sub(r'<div class="memo-running">.*?</div>\n?', "", html)  # the page header has it
-    pypandoc.convert_text(
-        html, "docx", format="html", outputfile=str(path), extra_args=["--standalone"]
-    )
-    _docx_pages(path, wave=wave)
+    with _source_date(date):
+        pypandoc.convert_text(
+            html, "docx", format="html", outputfile=str(path), extra_args=["--standalone"]
+        )
+    _docx_pages(path, wave=wave, title=title, date=date)
     return path
+
+
+def _memo_title(nb: nbformat.NotebookNode) -> str:
+    """The notebook's ``title`` metadata, else its first level-1 heading, else "Briefing memo"."""
+    if nb.metadata.get("title"):
+        return str(nb.metadata["title"])
+    for cell in nb.cells:
+        texts = [cell.source] if cell.cell_type == "markdown" else []
+        texts += [
+            out.get("data", {}).get("text/markdown", "")
+            for out in cell.get("outputs", [])
+            if cell.cell_type == "code"
+        ]
+        for text in texts:
+            found = re.search(r"^# (.+)$", "".join(text), re.MULTILINE)
+            if found:
+                return found.group(1).strip()
+    return "Briefing memo"
 
 
 def _default(notebook: str | os.PathLike, name: str) -> str:
@@ -357,19 +544,22 @@ def render_memo(
     nb = execute_notebook(notebook, params=params)
     nbformat.write(nb, out / "memo.ipynb")
     wave = str(params["wave"]) if "wave" in params else _default(notebook, "wave")
-    title = str(nb.metadata.get("title", "Briefing memo"))
-    html = notebook_html(nb, title=title, wave=wave)
+    title = _memo_title(nb)
+    date = memo_date(wave)
+    html = notebook_html(nb, title=title, wave=wave, date=date)
     paths: dict = {"notebook": out / "memo.ipynb"}
     if "html" in formats:
         paths["html"] = out / "memo.html"
         paths["html"].write_text(html, encoding="utf-8")
     if "pdf" in formats:
-        paths["pdf"] = _write_pdf(html, out / "memo.pdf", size="A4", wave=wave)
-        paths["pdf_letter"] = _write_pdf(html, out / "memo-letter.pdf", size="letter", wave=wave)
+        paths["pdf"] = _write_pdf(html, out / "memo.pdf", size="A4", wave=wave, date=date)
+        paths["pdf_letter"] = _write_pdf(
+            html, out / "memo-letter.pdf", size="letter", wave=wave, date=date
+        )
     if "docx" in formats:
-        png_html = notebook_html(nb, title=title, wave=wave, figures="png")
+        png_html = notebook_html(nb, title=title, wave=wave, figures="png", date=date)
         png_html = re.sub(r"<title>.*?</title>", "", png_html)  # Word shows the memo's own h1
-        paths["docx"] = _write_docx(png_html, out / "memo.docx", wave=wave)
+        paths["docx"] = _write_docx(png_html, out / "memo.docx", wave=wave, title=title, date=date)
     figures = out / "figures"
     if figures.is_dir():
         paths["figures"] = figures

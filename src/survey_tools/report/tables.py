@@ -3,6 +3,8 @@ display and passed through disclosure control (:func:`survey_tools.suppress`).""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -10,6 +12,7 @@ from ..design.survey_design import SurveyDesign
 from ..errors import SurveyToolsError
 
 __all__ = [
+    "Captioned",
     "cleaning_table",
     "item_nonresponse",
     "pay_hours_table",
@@ -103,7 +106,8 @@ def screened(
     min_count: int = 10,
     min_base: int = 30,
 ) -> pd.DataFrame:
-    """The weighted share of ``level`` (by group) with a ``hidden`` column from disclosure control.
+    """The weighted share of ``level`` (by group) with ``hidden`` and ``withheld`` (the reason,
+    "" when shown) from disclosure control.
 
     The rules run on the unweighted counts answering ``level`` and answering otherwise, one row
     per group, through :func:`survey_tools.suppress` (small counts, small bases, complementary
@@ -128,8 +132,12 @@ def screened(
         {"answer": yes.to_numpy(dtype=int), "other": (base - yes).to_numpy(dtype=int)},
         index=index,
     )
-    hidden = suppress(counts, min_count=min_count, min_base=min_base, percent="row").hidden
-    return rows.assign(hidden=hidden["answer"].to_numpy(dtype=bool))
+    result = suppress(counts, min_count=min_count, min_base=min_base, percent="row")
+    reason = result.reason["answer"].astype(object).where(result.hidden["answer"], "")
+    return rows.assign(
+        hidden=result.hidden["answer"].to_numpy(dtype=bool),
+        withheld=reason.fillna("").astype(str).to_numpy(),
+    )
 
 
 def _book(cleaned) -> dict:
@@ -230,19 +238,65 @@ def representation_table(run, *, min_count: int = 10) -> pd.DataFrame:
 
 
 def question_wording(cleaned, columns) -> pd.DataFrame:
-    """Exact question wording and answer options from the codebook, for the appendix."""
+    """Exact question wording and answer options from the codebook, for the appendix.
+
+    ``answers`` lists a question's answer labels, a check-all question's options ("select all
+    that apply: ..."), or is empty for a number or free text.
+
+    Examples
+    --------
+    >>> class Cleaned:
+    ...     codebook = {"variables": {
+    ...         "q": {"label": "Lost work?", "codes": {1: "Yes", 2: "No"}},
+    ...         "p": {"label": "Which?", "options": {"a": {"label": "A"}, "b": {"label": "B"}}},
+    ...         "n": {"label": "Pay", "type": "numeric"}}}
+    >>> question_wording(Cleaned(), ["q", "p", "n"])["answers"].tolist()
+    ['Yes; No', 'select all that apply: A; B', '']
+    """
     book = _book(cleaned)
     rows = []
     for col in columns:
         spec = book.get(col, {})
-        rows.append(
-            {
-                "variable": col,
-                "question": spec.get("label", ""),
-                "answers": "; ".join(map(str, spec.get("codes", {}).values())) or "number",
-            }
-        )
-    return pd.DataFrame(rows).set_index("variable")
+        answers = "; ".join(map(str, spec.get("codes", {}).values()))
+        if spec.get("options"):
+            labels = [o.get("label", name) for name, o in spec["options"].items()]
+            answers = "select all that apply: " + "; ".join(map(str, labels))
+        rows.append({"variable": col, "question": spec.get("label", ""), "answers": answers})
+    return pd.DataFrame(rows, columns=["variable", "question", "answers"]).set_index("variable")
+
+
+@dataclass(frozen=True)
+class Captioned:
+    """A display table with a caption: HTML ``<caption>`` (a Word table caption after pandoc).
+
+    The table is shown as pandas shows it; the caption travels with it, so a page break cannot
+    separate them.
+
+    Examples
+    --------
+    >>> t = Captioned(pd.DataFrame({"Share": ["40.0%"]}, index=["Yes"]), "Table 1. Lost work")
+    >>> t
+    Table 1. Lost work
+         Share
+    Yes  40.0%
+    >>> "<caption>Table 1. Lost work</caption>" in t._repr_html_()
+    True
+    """
+
+    frame: pd.DataFrame
+    caption: str
+
+    def __repr__(self) -> str:
+        return f"{self.caption}\n{self.frame!r}"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        html = self.frame.to_html()
+        return html.replace(">", f">\n  <caption>{escape(self.caption)}</caption>", 1)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.frame
 
 
 def cleaning_table(cleaned) -> pd.DataFrame:

@@ -143,6 +143,57 @@ def test_likert_bars_diverge_and_withhold_small_items():
     assert "Manager understood" in _notes(fig)
 
 
+def test_likert_withholds_only_the_small_segment_of_an_item_not_its_row():
+    scale = [
+        "Strongly disagree",
+        "Somewhat disagree",
+        "Neutral",
+        "Somewhat agree",
+        "Strongly agree",
+    ]
+    counts = {  # of 900 members; "Strongly disagree" with Consent is 5: a count under 10
+        "Rate floor": [90, 135, 270, 225, 180],
+        "Consent and pay": [5, 72, 99, 180, 544],
+    }
+    table = pd.concat(
+        [
+            pd.DataFrame({"item": item, "level": scale, "estimate": np.array(c) / 900, "n": 900})
+            for item, c in counts.items()
+        ],
+        ignore_index=True,
+    )
+    # the row total is published, so the disclosure stage also withholds the next smallest
+    # answer (72, "Somewhat disagree"), or the 5 would follow by subtraction
+    safe = st.suppress(table[table["item"] == "Consent and pay"]).to_frame()
+    assert safe.loc[safe["hidden"], "level"].tolist() == scale[:2]
+    fig = fig_likert(table)
+    ax = fig.axes[0]
+    assert _ticks(fig) == ["Consent and pay", "Rate floor"]  # both drawn, by net agreement
+    rows = {0: [], 1: []}
+    for bar in ax.patches:
+        rows[round(bar.get_y() + bar.get_height() / 2)].append(bar)
+    consent, floor = rows[1], rows[0]
+    assert len(floor) == 5
+    assert sorted(round(b.get_width() * 900) for b in consent) == [99, 180, 544]  # row drawn
+    disagree = {tuple(floor[i].get_facecolor()) for i in (0, 1)}
+    assert not disagree & {tuple(b.get_facecolor()) for b in consent}
+    assert min(b.get_x() for b in consent) == pytest.approx(-99 / 1800)  # nothing left of it
+    labels = [t.get_text() for t in ax.texts]
+    assert "8%" not in labels  # the withheld share is not printed (72 / 900)
+    assert {"11%", "20%", "60%"} <= set(labels)  # the shown ones are
+    mark = next(t for t in ax.texts if t.get_text() == "withheld")  # said in the row itself
+    assert mark.xy[1] == 1 and mark.xy[0] == pytest.approx(-99 / 1800)
+    note = _notes(fig)
+    hidden = note[note.index("Not shown") :]
+    assert "Consent and pay" in hidden and "Rate floor" not in hidden
+    assert "Strongly disagree" in hidden and "count under 10" in hidden
+    assert "Somewhat disagree" in hidden and "another cell cannot be worked out" in hidden
+    # the row is withheld whole only when the item's base is under min_base
+    small = fig_likert(table.assign(n=np.where(table["item"] == "Rate floor", 900, 25)))
+    assert len(small.axes[0].patches) == 5
+    assert "Consent and pay (base under 30" in _notes(small)
+
+
 def test_pay_bins_pool_so_no_bin_holds_fewer_than_min_count():
     values = np.r_[np.linspace(20, 60, 50), 139.0]  # one outlier rate
     edges = _bins(values, 5.0, 10)

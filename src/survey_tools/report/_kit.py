@@ -82,6 +82,11 @@ WHY = {
 }
 
 
+def why(reason: str, params: dict[str, int]) -> str:
+    """Why a cell is withheld, in the words of the figure notes (``params``: the limits)."""
+    return WHY.get(reason, "withheld").format(**params)
+
+
 def collapse(table: pd.DataFrame, level: object, group: str, what: str) -> pd.DataFrame:
     """A proportion table reduced to what a one-answer figure publishes: that answer and the rest.
 
@@ -214,16 +219,22 @@ def finish(
     base: str | None,
     caution: bool,
     other: str | None = None,
+    segments: Sequence[str] = (),
 ) -> Figure:
-    """Notes under the plot (source, base, what was withheld and why) and the draft mark."""
+    """Notes under the plot (source, base, what was withheld and why) and the draft mark.
+
+    ``withheld`` holds the rows withheld whole (``label``, ``reason``); ``segments`` are
+    finished phrases for parts of rows withheld by disclosure control (see :func:`why`),
+    listed after them in the same note.
+    """
     notes = []
     noisy = withheld["reason"].astype(str) == UNRELIABLE_REASON if len(withheld) else []
     private = withheld[~np.asarray(noisy, dtype=bool)] if len(withheld) else withheld
-    if len(private):
-        parts = []
-        for reason, group in private.groupby("reason", sort=True):
-            why = WHY.get(reason, "withheld").format(**params)
-            parts.append(f"{', '.join(group['label'].astype(str))} ({why})")
+    parts = []
+    for reason, group in private.groupby("reason", sort=True) if len(private) else ():
+        parts.append(f"{', '.join(group['label'].astype(str))} ({why(reason, params)})")
+    parts.extend(segments)
+    if parts:
         notes.append(f"{'; '.join(parts)}: disclosure control.")
     if len(withheld) and np.any(noisy):
         names = ", ".join(withheld.loc[np.asarray(noisy, dtype=bool), "label"].astype(str))

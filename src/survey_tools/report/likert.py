@@ -18,6 +18,7 @@ from ._kit import (
     rows_height,
     screen,
     themed,
+    why,
 )
 from .theme import DIVERGING, PALETTE, SIZES, Size, wrap_label
 
@@ -44,6 +45,13 @@ def fig_likert(
 
     Disagreement extends left of the centre line, agreement right, the neutral answer straddles
     it; shares of 6% or more are printed on the bars. Rows are sorted by net agreement.
+
+    Disclosure control (:func:`survey_tools.disclosure.suppress`) withholds only what it must:
+    an answer with a small count, and the answer withheld with it so that it cannot be worked
+    out from the row's total, are left out of their row (not drawn, their share not printed,
+    the rest of the bar in place, a grey "withheld" beside it), and the note names them. A row
+    is withheld whole when its base is under ``min_base`` (or none of its answers can be shown).
+    Net agreement, for the order, counts only the answers shown.
 
     Parameters
     ----------
@@ -73,6 +81,17 @@ def fig_likert(
     >>> fig = fig_likert(table)
     >>> len(fig.axes[0].patches)
     5
+
+    Five members strongly disagreeing among 900 are withheld, with the next smallest answer:
+
+    >>> consent = table.assign(item="Consent", n=900,
+    ...     estimate=[5 / 900, 0.08, 0.11, 0.2, 544 / 900])
+    >>> fig = fig_likert(pd.concat([table, consent]))
+    >>> len(fig.axes[0].patches)  # 5 + 3
+    8
+    >>> print(" ".join(fig.texts[-1].get_text().split()))  # doctest: +NORMALIZE_WHITESPACE
+    Not shown: the Strongly disagree (a count under 10) and Somewhat disagree (withheld so
+    another cell cannot be worked out) shares of Consent: disclosure control.
     """
     what = "fig_likert"
     require(table, ["level", "estimate"], what)
@@ -106,16 +125,32 @@ def fig_likert(
         .reindex(columns=levels)
         .fillna(0.0)
     )
-    # a group is withheld when any answer drawn for it is withheld
     drawn = screened[screened["level"].isin(levels)]
+    cut = (
+        drawn.pivot_table(index="_g", columns="level", values="hidden", aggfunc="any", sort=False)
+        .reindex(index=wide.index, columns=levels)
+        .fillna(False)
+        .astype(bool)
+    )
+    # a row is withheld whole when its base is too small (or nothing of it could be drawn);
+    # otherwise only its withheld answers are left out, and the rest of the row is drawn
     per = drawn.groupby("_g", sort=False)
+    small = per["reason"].agg(lambda r: (r == "small base").any()).reindex(wide.index)
+    whole = small.to_numpy(bool) | cut.all(axis=1).to_numpy(bool)
     rows = pd.DataFrame(
         {
             group: wide.index,
-            "hidden": per["hidden"].any().reindex(wide.index).to_numpy(bool),
+            "hidden": whole,
             "reason": per["reason"].agg(_main_reason).reindex(wide.index),
         },
         index=wide.index,
+    )
+    cut[whole] = False
+    wide = wide.mask(cut, 0.0)  # nothing of a withheld share reaches the figure, not even a gap
+    reasons = (
+        drawn.pivot_table(index="_g", columns="level", values="reason", aggfunc="first", sort=False)
+        .reindex(index=wide.index, columns=levels)
+        .fillna("")
     )
     k = len(levels)
     neg, pos = levels[: k // 2], levels[(k + 1) // 2 :]
@@ -136,6 +171,8 @@ def fig_likert(
             left = -shares[neg].sum() - (shares[mid] / 2 if mid else 0.0)
             for lvl, colour in zip(levels, colours, strict=True):
                 share = float(shares[lvl])
+                if cut.loc[key, lvl]:
+                    continue
                 ax.barh(
                     yy,
                     share,
@@ -158,6 +195,8 @@ def fig_likert(
                         color="white" if dark else "#1A1A1A",
                     )
                 left += share
+            if cut.loc[key].any():
+                _mark_cut(ax, yy, shares, cut.loc[key], neg, mid, size=size)
         # the centre line only in the gaps between bars, so it never runs through a label
         bars = y[~rows["hidden"].to_numpy(bool)]
         cuts = np.sort(np.r_[bars - 0.35, bars + 0.35])
@@ -214,11 +253,55 @@ def fig_likert(
             suppress=suppress,
             params=params,
             withheld=rows[rows["hidden"]],
+            segments=[
+                _segment_note(row["label"], cut.loc[key], reasons.loc[key], params)
+                for key, row in rows.iterrows()
+                if cut.loc[key].any()
+            ],
             source=source,
             base=base,
             caution=False,
             other=other,
         )
+
+
+def _segment_note(label: str, cut: pd.Series, reasons: pd.Series, params: dict) -> str:
+    """'the Strongly disagree and Somewhat disagree shares of <label> (a count under 10)'."""
+    hidden = [str(lvl) for lvl in cut.index[cut.to_numpy(bool)]]
+    whys = [why(str(reasons[lvl]), params) for lvl in hidden]
+    noun = "share" if len(hidden) == 1 else "shares"
+    if len(set(whys)) == 1:
+        return f"the {_and(hidden)} {noun} of {label} ({whys[0]})"
+    named = [f"{lvl} ({text})" for lvl, text in zip(hidden, whys, strict=True)]
+    return f"the {_and(named)} {noun} of {label}"
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _mark_cut(ax, y: float, shares: pd.Series, cut: pd.Series, neg, mid, *, size: Size) -> None:
+    """A grey "withheld" beside the bar, on the side of its withheld answers, where it fits."""
+    lower = -float(shares[neg].sum()) - (float(shares[mid]) / 2 if mid else 0.0)
+    upper = lower + float(shares.sum())
+    room = 0.3  # axis units the mark needs beside the bar (the axis runs from -1 to 1)
+    sides = [(lower, -1), (upper, 1)]
+    if not cut[[*neg, *([mid] if mid else [])]].any():
+        sides.reverse()  # only agreement withheld: the mark goes right
+    for end, sign in sides:
+        if abs(sign - end) >= room:
+            ax.annotate(
+                "withheld",
+                xy=(end, y),
+                xytext=(3 * sign, 0),
+                textcoords="offset points",
+                ha="left" if sign > 0 else "right",
+                va="center",
+                fontsize=SIZES[size]["font"] * 0.75,
+                fontstyle="italic",
+                color=PALETTE["grey"],
+            )
+            return
 
 
 def _main_reason(reasons: pd.Series) -> str:

@@ -3,7 +3,8 @@
 ``survey_design.py`` holds :class:`SurveyDesign` (the specification and the estimators),
 ``variance.py`` the variance engine that every estimator, ``crosstab`` and the models call
 (influence values and domains in; covariance, standard errors and degrees of freedom out),
-``intervals.py`` confidence intervals for proportions, ``weighting.py`` raking, post-
+``intervals.py`` confidence intervals for proportions, ``columns.py`` category codes and
+the quantile rule, ``weighting.py`` raking, post-
 stratification and calibration as frozen steps, ``crosstab.py`` weighted tables with the
 Rao-Scott tests, ``margins.py`` the membership roll's published margins.
 

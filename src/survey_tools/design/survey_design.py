@@ -14,7 +14,6 @@ with zero influence, and a stratum's PSU count comes from the whole sample, as R
 from __future__ import annotations
 
 import copy
-import difflib
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,6 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DesignError
+from .columns import category_codes, no_column, qrule_math
 from .crosstab import Crosstab, crosstab
 from .intervals import CI_METHODS, prop_ci
 from .variance import LONELY_RULES, VarianceEngine, build_stages
@@ -41,31 +41,6 @@ def _as_list(cols: str | Sequence[str] | None) -> list[str]:
     if cols is None:
         return []
     return [cols] if isinstance(cols, str) else list(cols)
-
-
-def _no_column(data: pd.DataFrame, col: str) -> DesignError:
-    """The error for a column the data lacks, pointing at a check-all group or a near name."""
-    options = [c for c in map(str, data.columns) if c.startswith(f"{col}_")]
-    if options:
-        shown = ", ".join(options[:4]) + (", ..." if len(options) > 4 else "")
-        return DesignError(
-            f"{col!r} is a check-all question: the data holds one column per option ({shown}).",
-            hint=f"take proportion() of one option, or proportion({options[:2]!r}...) of several",
-        )
-    near = difflib.get_close_matches(str(col), list(map(str, data.columns)), n=3)
-    return DesignError(
-        f"The data has no column {col!r}.",
-        hint=f"did you mean {' or '.join(map(repr, near))}?" if near else "check the spelling",
-    )
-
-
-def _category_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes (-1 where missing) and the levels of a column: a categorical's own categories,
-    otherwise the sorted distinct values."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy(np.int64), values.cat.categories
-    codes, uniques = pd.factorize(values, sort=True)
-    return codes.astype(np.int64), pd.Index(uniques)
 
 
 def _lsum(x: np.ndarray) -> float:
@@ -137,7 +112,7 @@ class SurveyDesign:
             if col is None:
                 continue
             if col not in data.columns:
-                raise _no_column(data, col)
+                raise no_column(data, col)
             if data[col].isna().any():
                 rows = data.index[data[col].isna()][:3].tolist()
                 raise DesignError(
@@ -279,8 +254,8 @@ class SurveyDesign:
         frames, codes = [], []
         for col in cols:
             if col not in self.data.columns:
-                raise _no_column(self.data, col)
-            c, cats = _category_codes(self.data[col])
+                raise no_column(self.data, col)
+            c, cats = category_codes(self.data[col])
             codes.append(c)
             frames.append(cats)
         missing = np.any(np.column_stack(codes) < 0, axis=1)
@@ -304,7 +279,7 @@ class SurveyDesign:
 
     def _numeric(self, col: str) -> np.ndarray:
         if col not in self.data.columns:
-            raise _no_column(self.data, col)
+            raise no_column(self.data, col)
         values = self.data[col]
         if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
             raise DesignError(
@@ -316,8 +291,8 @@ class SurveyDesign:
     def _levels(self, col: str) -> tuple[np.ndarray, pd.Index]:
         """Codes (-1 missing) and levels of a categorical column (bool and 0/1 allowed)."""
         if col not in self.data.columns:
-            raise _no_column(self.data, col)
-        return _category_codes(self.data[col])
+            raise no_column(self.data, col)
+        return category_codes(self.data[col])
 
     def _indicators(self, col: str) -> tuple[np.ndarray, pd.Index]:
         """One 0/1 column per level of a categorical column (NaN where it is missing)."""
@@ -579,7 +554,7 @@ class SurveyDesign:
             inside = d == k
             yk, wk = y[inside], self.weights[inside]
             for p in qs:
-                qhat = _qrule_math(yk, wk, p)
+                qhat = qrule_math(yk, wk, p)
                 below = np.where(ok, (y <= qhat) * 1.0, np.nan)[:, None]
                 dk = np.where(inside, 0, -1)
                 est, var, *_ = self._mean_parts(below, dk, 1)
@@ -592,25 +567,11 @@ class SurveyDesign:
                     est[0, 0] - crit * np.sqrt(var[0, 0]),
                     est[0, 0] + crit * np.sqrt(var[0, 0]),
                 )
-                lo = _qrule_math(yk, wk, lo_p) if lo_p >= 0 else np.nan
-                hi = _qrule_math(yk, wk, hi_p) if hi_p <= 1 else np.nan
+                lo = qrule_math(yk, wk, lo_p) if lo_p >= 0 else np.nan
+                hi = qrule_math(yk, wk, hi_p) if hi_p <= 1 else np.nan
                 rows.append((k, p, qhat, (hi - lo) / (2 * crit), lo, hi, int(inside.sum())))
         res = pd.DataFrame(
             rows, columns=["_dom", "quantile", "estimate", "se", "ci_low", "ci_high", "n"]
         )
         out = table.reset_index(drop=True).loc[res["_dom"]].reset_index(drop=True)
         return pd.concat([out, res.drop(columns="_dom")], axis=1)
-
-
-def _qrule_math(x: np.ndarray, w: np.ndarray, p: float) -> float:
-    """R's ``qrule_math``: the smallest x whose cumulative weight share reaches p."""
-    keep = w != 0
-    x, w = x[keep], w[keep]
-    order = np.argsort(x, kind="stable")
-    x = x[order]
-    cumw = np.cumsum(w[order].astype(np.longdouble)).astype(float)  # R accumulates in long double
-    total = _lsum(w)
-    below = np.flatnonzero(cumw <= p * total)
-    pos = below[-1] if len(below) else 0
-    nxt = min(pos + 1, len(x) - 1)
-    return float(x[pos] if p - cumw[pos] / total == 0 else x[nxt])

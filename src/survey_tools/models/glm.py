@@ -18,8 +18,8 @@ import patsy
 
 from ..errors import DesignError
 from .inference import (
+    DesignCoefficients,
     WaldTest,
-    conf_int,
     html_table,
     model_rows,
     r_order,
@@ -103,7 +103,7 @@ def _frame(x, n: int, rows: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class SvyGLMResult:
+class SvyGLMResult(DesignCoefficients):
     """A survey-weighted GLM: the statsmodels fit plus design-based covariance (R's svyglm).
 
     Attributes
@@ -141,21 +141,12 @@ class SvyGLMResult:
     influence: np.ndarray = field(repr=False)
     design_info: object = field(repr=False)
 
-    @property
-    def bse(self) -> pd.Series:
-        """Design-based standard errors, indexed as ``params``."""
-        return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=self.params.index)
-
-    def cov_params(self) -> pd.DataFrame:
-        """Design-based covariance matrix of the coefficients (R's ``vcov`` on svyglm)."""
-        return self.cov.copy()
-
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """Wald intervals with t on the design's residual df (R's ``confint`` on svyglm).
 
         Coefficients in ``separated`` get NaN: they have no finite estimate.
         """
-        ci = conf_int(self.params, self.bse, self.df_resid, level)
+        ci = super().conf_int(level)
         ci.loc[list(self.separated)] = np.nan
         return ci
 

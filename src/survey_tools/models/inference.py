@@ -110,6 +110,23 @@ def conf_int(params: pd.Series, bse: pd.Series, df: float, level: float) -> pd.D
     )
 
 
+class DesignCoefficients:
+    """What every design-based fit offers from its ``params``, ``cov`` and ``df_resid``."""
+
+    @property
+    def bse(self) -> pd.Series:
+        """Design-based standard errors, indexed as ``params``."""
+        return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=self.params.index)
+
+    def cov_params(self) -> pd.DataFrame:
+        """Design-based covariance matrix of the coefficients (R's ``vcov``)."""
+        return self.cov.copy()
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Wald intervals with t on the design's residual degrees of freedom (R's ``confint``)."""
+        return conf_int(self.params, self.bse, self.df_resid, level)
+
+
 def t_pvalues(params: pd.Series, bse: pd.Series, df: float) -> pd.Series:
     """Two-sided p-values of t = estimate / se on ``df`` degrees of freedom (R's summary)."""
     t = params / bse

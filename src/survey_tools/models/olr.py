@@ -18,8 +18,8 @@ from scipy import optimize, special
 
 from ..errors import DesignError
 from .inference import (
+    DesignCoefficients,
     WaldTest,
-    conf_int,
     html_table,
     model_rows,
     r_order,
@@ -109,7 +109,7 @@ def _fit(x, y, q, w) -> tuple[np.ndarray, object]:
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class SvyOLRResult:
+class SvyOLRResult(DesignCoefficients):
     """A survey-weighted proportional-odds fit (R's ``svyolr``): slopes, then cutpoints.
 
     ``params`` lists the slopes (statsmodels' term names) then the cutpoints named ``"a|b"``
@@ -132,19 +132,6 @@ class SvyOLRResult:
     design: object = field(repr=False)
     used: np.ndarray = field(repr=False)
     influence: np.ndarray = field(repr=False)
-
-    @property
-    def bse(self) -> pd.Series:
-        """Design-based standard errors, indexed as ``params``."""
-        return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=self.params.index)
-
-    def cov_params(self) -> pd.DataFrame:
-        """Design-based covariance of slopes and cutpoints (R's ``vcov`` on svyolr)."""
-        return self.cov.copy()
-
-    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        """Wald intervals with t on the design's residual degrees of freedom."""
-        return conf_int(self.params, self.bse, self.df_resid, level)
 
     def tidy(self, level: float = 0.95) -> pd.DataFrame:
         """One row per slope and cutpoint: estimate, se, p, interval, odds ratio for slopes."""

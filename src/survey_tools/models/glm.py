@@ -211,9 +211,9 @@ class SvyGLMResult(DesignCoefficients):
         self, by: str, *, level: float = 0.95, reference: object = None
     ) -> pd.DataFrame:
         """Predicted margins by ``by`` (see :func:`survey_tools.models.predict_margins`)."""
-        from .margins import predict_margins
+        from .margins import glm_margins
 
-        return predict_margins(self, by, level=level, reference=reference)
+        return glm_margins(self, by, level=level, reference=reference)
 
     def _lines(self) -> list[str]:
         lines = [

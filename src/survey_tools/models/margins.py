@@ -16,10 +16,8 @@ import patsy
 from scipy import special, stats
 
 from ..errors import DesignError
-from .olr import SvyOLRResult
-from .olr_margins import olr_margins
 
-__all__ = ["predict_margins"]
+__all__ = ["glm_margins", "predict_margins"]
 
 _INVERSE = {
     "gaussian": (lambda e: e, lambda e: np.ones_like(e)),
@@ -107,8 +105,11 @@ def predict_margins(
     >>> p.groupby("g")["estimate"].sum().round(12).tolist()
     [1.0, 1.0]
     """
-    if isinstance(result, SvyOLRResult):
-        return olr_margins(result, by, level=level, reference=reference)
+    return result.predict_margins(by, level=level, reference=reference)
+
+
+def glm_margins(result, by: str, *, level: float = 0.95, reference: object = None) -> pd.DataFrame:
+    """:func:`predict_margins` of an :func:`svyglm` fit (svyolr fits have ``olr_margins``)."""
     design = result.design
     data = design.data.reset_index(drop=True)
     if by not in data.columns:

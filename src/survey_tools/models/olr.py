@@ -177,9 +177,9 @@ class SvyOLRResult(DesignCoefficients):
     ) -> pd.DataFrame:
         """Predicted answer probabilities by ``by`` (see
         :func:`survey_tools.models.predict_margins`)."""
-        from .margins import predict_margins
+        from .olr_margins import olr_margins
 
-        return predict_margins(self, by, level=level, reference=reference)
+        return olr_margins(self, by, level=level, reference=reference)
 
     def _lines(self) -> list[str]:
         return [

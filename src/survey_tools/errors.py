@@ -15,6 +15,7 @@ can catch all of them at once, or one family at a time::
     ├── DesignError             a survey design or estimate cannot be set up as asked
     │   └── LonelyPSUError      a stratum has a single PSU and no lonely_psu rule was chosen
     ├── ReportError             a figure or memo cannot be made from the table given
+    │   └── PlanError           an analysis plan is malformed or does not fit the codebook
     └── WeightingError          weights cannot be fitted to the population totals as asked
 
 Messages say what went wrong, where (file, column, level) and how to fix it. The structured
@@ -33,6 +34,7 @@ __all__ = [
     "ExposureError",
     "LonelyPSUError",
     "MarginsError",
+    "PlanError",
     "PrivacyError",
     "ReportError",
     "SurveyToolsError",
@@ -95,6 +97,10 @@ class LonelyPSUError(DesignError):
 
 class ReportError(SurveyToolsError):
     """A figure or memo cannot be made from the table given (names the column or level)."""
+
+
+class PlanError(ReportError):
+    """An analysis plan is malformed, or does not fit the survey's codebook (names the key)."""
 
 
 class WeightingError(SurveyToolsError):

@@ -86,6 +86,7 @@ class Variable:
     ordered: bool = False
     redact: bool = True
     timezone: str | None = None
+    scale: dict = field(default_factory=dict)  # ordered scales: positive: high|low, midpoint
 
     def to_dict(self) -> dict:
         out: dict = {"type": self.type}
@@ -110,6 +111,8 @@ class Variable:
             out["redact"] = False
         if self.timezone:
             out["timezone"] = self.timezone
+        if self.scale:
+            out["scale"] = dict(self.scale)
         return out
 
 
@@ -540,4 +543,5 @@ def _variable(name: str, body, where: str) -> Variable:
         ordered=bool(body.get("ordered", kind == "likert")),
         redact=bool(body.get("redact", True)),
         timezone=iana_zone(zone) if zone is not None else None,
+        scale=dict(body.get("scale") or {}),
     )

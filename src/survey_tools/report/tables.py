@@ -15,12 +15,12 @@ __all__ = [
     "Captioned",
     "cleaning_table",
     "item_nonresponse",
-    "pay_hours_table",
     "pct",
     "question_wording",
     "representation_table",
     "screened",
     "share_table",
+    "stats_table",
 ]
 
 
@@ -93,7 +93,7 @@ def share_table(
         parts.append(part)
     out = pd.concat(parts, ignore_index=True).set_index("row")
     out.index.name = None
-    out.columns.name = {"role_group": "Role group"}.get(by, by) if by else None
+    out.columns.name = by.replace("_", " ").capitalize() if by else None
     return out
 
 
@@ -173,23 +173,35 @@ def item_nonresponse(cleaned, columns) -> pd.DataFrame:
     return pd.DataFrame(rows, index=pd.Index(list(columns), name="variable"))
 
 
-def pay_hours_table(
-    design: SurveyDesign, *, scale_rate: float | None = None, min_count: int = 10
+def stats_table(
+    design: SurveyDesign, specs: dict, *, within: str | None = None, min_count: int = 10
 ) -> pd.DataFrame:
-    """Median hourly pay and mean paid and unpaid weekly hours of AI-training work, weighted.
+    """Weighted medians and means with their intervals and bases, one row per ``specs`` entry.
 
-    Estimates resting on fewer than ``min_count`` contributors are withheld ("—").
+    ``specs`` maps a row label to ``(column, "median" | "mean", format)``, e.g.
+    ``{"Median hourly pay": ("pay", "median", "${:,.2f}")}``; ``within`` names a boolean
+    column whose True rows form the domain (full-design variance). Estimates resting on fewer
+    than ``min_count`` contributors are withheld ("—"); absent columns are skipped.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"hours": [float(h % 9) for h in range(40)]})
+    >>> stats_table(SurveyDesign(df), {"Mean hours": ("hours", "mean", "{:.1f}")})
+               Estimate      95% CI Base (n)
+    Mean hours      3.8  2.9 to 4.6       40
     """
     rows = []
-    specs = [
-        ("Median hourly pay (USD)", "rlhf_pay_usd_hr", "median", "${:,.2f}"),
-        ("Mean paid hours per week", "rlhf_hours_wk", "mean", "{:.1f}"),
-        ("Mean unpaid hours per week", "rlhf_unpaid_hours_wk", "mean", "{:.1f}"),
-    ]
-    for label, col, stat, fmt in specs:
+    for label, (col, stat, fmt) in specs.items():
         if col not in design.data:
             continue
-        est = (design.quantile(col, 0.5) if stat == "median" else design.mean(col)).iloc[0]
+        table = (
+            design.quantile(col, 0.5, by=within)
+            if stat == "median"
+            else design.mean(col, by=within)
+        )
+        if within is not None:
+            table = table[table[within].astype(object) == True]  # noqa: E712
+        est = table.iloc[0]
         shown = int(est["n"]) >= min_count
         rows.append(
             {
@@ -201,16 +213,11 @@ def pay_hours_table(
                 "Base (n)": f"{int(est['n']):,}",
             }
         )
-    if scale_rate is not None:
-        rows.append(
-            {
-                "": "Guild scale rate (USD per hour)",
-                "Estimate": f"${scale_rate:,.2f}",
-                "95% CI": "",
-                "Base (n)": "",
-            }
-        )
-    return pd.DataFrame(rows).set_index("").rename_axis(None)
+    return (
+        pd.DataFrame(rows, columns=["", "Estimate", "95% CI", "Base (n)"])
+        .set_index("")
+        .rename_axis(None)
+    )
 
 
 def representation_table(run, *, min_count: int = 10) -> pd.DataFrame:

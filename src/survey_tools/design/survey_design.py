@@ -337,12 +337,16 @@ class SurveyDesign:
         d = np.where(missing, -1, dom) if missing.any() else dom
         ok, dk, w, wsum, share, n = self._domain_weights(d, n_dom)
         y0 = np.where(ok[:, None], y, 0.0)
-        est = (
-            np.column_stack(
-                [np.bincount(dk, weights=w * y0[:, j], minlength=n_dom) for j in range(y.shape[1])]
+        with np.errstate(invalid="ignore", divide="ignore"):  # a domain with no answers: NaN
+            est = (
+                np.column_stack(
+                    [
+                        np.bincount(dk, weights=w * y0[:, j], minlength=n_dom)
+                        for j in range(y.shape[1])
+                    ]
+                )
+                / wsum[:, None]
             )
-            / wsum[:, None]
-        )
         infl = share[:, None] * (y0 - est[dk])
         var = self.engine.variance(infl, d, n_dom).T
         return est, var, n, d, w, wsum, y0
@@ -553,6 +557,9 @@ class SurveyDesign:
         for k in range(n_dom):
             inside = d == k
             yk, wk = y[inside], self.weights[inside]
+            if not inside.any():  # a domain with no values: no quantile
+                rows += [(k, p, np.nan, np.nan, np.nan, np.nan, 0) for p in qs]
+                continue
             for p in qs:
                 qhat = qrule_math(yk, wk, p)
                 below = np.where(ok, (y <= qhat) * 1.0, np.nan)[:, None]

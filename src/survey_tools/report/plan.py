@@ -65,7 +65,8 @@ _KEYS = {
          "recommendation", "next_steps"},
     "measure": {"variable", "answers", "wording", "below", "above", "headline", "addresses"},
     "focus": {"id", "name", "variable", "answers", "wording", "timing", "linked_to", "pay",
-              "platforms", "conditions"},
+              "platforms", "conditions", "numbers"},
+    "number": {"variable", "stat", "unit", "wording"},
     "benchmark": {"value", "unit", "definition", "source"},
     "thresholds": {"min_count", "min_base"},
     "step": {"step", "owner", "due"},
@@ -119,6 +120,7 @@ class Focus:
     linked_to: str | None = None
     pay: dict = field(default_factory=dict)
     platforms: str | None = None
+    numbers: dict = field(default_factory=dict)  # id -> {variable, stat, unit, wording}
 
 
 @dataclass(frozen=True)
@@ -240,7 +242,12 @@ class Plan:
 
     def fill(self, text: str, values: dict) -> str:
         """``text`` with each ``{name}`` replaced by ``values[name]`` (computed figures)."""
-        return text.format_map(_Strict(values, self.path))
+        lookup = _Strict(values, self.path)
+
+        def one(match: re.Match) -> str:
+            return str(lookup[match.group(1)]) if match.group(1) else match.group(0)[0]
+
+        return re.sub(r"\{\{|\}\}|\{([^{}]+)\}", one, text)
 
     def names(self) -> set:
         """Every name a text may quote (see the module docstring)."""
@@ -251,6 +258,8 @@ class Plan:
             f"{i}{s}" for i in ids - set(self.benchmarks) for s in ("", ".pct", ".interval", ".n")
         }
         out |= set(self.benchmarks) | {f"{b}.value" for b in self.benchmarks}
+        if self.focus:
+            out |= {f"{k}{s}" for k in self.focus.numbers for s in ("", ".value")}
         for option in self.options:
             for group in ("all", *self.compare):
                 out |= {f"{option}.{group}{s}" for s in ("", ".pct", ".interval", ".n")}
@@ -261,6 +270,9 @@ class _Strict(dict):
     def __init__(self, values: dict, path):
         super().__init__(values)
         self.path = path
+
+    def __getitem__(self, key):
+        return super().__getitem__(key) if key in self else self.__missing__(key)
 
     def __missing__(self, key):
         raise PlanError(
@@ -468,12 +480,30 @@ def _focus(body, problems: list) -> Focus | None:
         measure=measure,
         timing=_measures(
             body.get("timing"), "focus.timing", problems, default_variable=measure.variable
-        ),  # fmt: skip
+        ),
         conditions=_measures(body.get("conditions"), "focus.conditions", problems),
         linked_to=_text(body.get("linked_to"), "focus.linked_to", problems) or None,
         pay=pay,
         platforms=_text(body.get("platforms"), "focus.platforms", problems) or None,
+        numbers=_numbers(body.get("numbers"), problems),
     )
+
+
+def _numbers(body, problems: list) -> dict:
+    out = {}
+    for key, spec in _mapping(body, "focus.numbers", problems).items():
+        where = f"focus.numbers.{key}"
+        spec = _mapping(spec, where, problems)
+        _unknown(spec, "number", f"{where}.", problems)
+        if spec.get("stat", "mean") not in ("mean", "median"):
+            problems.append(f"{where}.stat: write mean or median")
+        out[str(key)] = {
+            "variable": _text(spec.get("variable"), f"{where}.variable", problems, required=True),
+            "stat": spec.get("stat", "mean"),
+            "unit": _text(spec.get("unit"), f"{where}.unit", problems),
+            "wording": _text(spec.get("wording"), f"{where}.wording", problems) or str(key),
+        }
+    return out
 
 
 def _cross_check(plan: Plan, problems: list) -> None:
@@ -607,12 +637,18 @@ def _check(plan: Plan, variables: dict) -> Plan:
             pay = focus.pay if focus.pay.get("variable") in variables else {}
             if focus.pay and not pay:
                 dropped.append(f"pay ({focus.pay.get('variable')} was not asked)")
+            numbers = {k: v for k, v in focus.numbers.items() if v["variable"] in variables}
+            dropped += [
+                f"{v['wording']} ({v['variable']} was not asked)"
+                for k, v in focus.numbers.items()
+                if k not in numbers
+            ]
             platforms = focus.platforms if focus.platforms in variables else None
             if focus.platforms and platforms is None:
                 dropped.append(f"platforms ({focus.platforms} was not asked)")
             linked = focus.linked_to if focus.linked_to in indicators else None
             focus = replace(focus, measure=own, conditions=conditions, timing=timing, pay=pay,
-                            platforms=platforms, linked_to=linked)  # fmt: skip
+                            platforms=platforms, linked_to=linked, numbers=numbers)  # fmt: skip
     options = {k: m for k, m in ((k, fit(m)) for k, m in plan.options.items()) if m}
     for i, group in enumerate(plan.groups):
         if group not in variables:

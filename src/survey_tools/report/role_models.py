@@ -155,6 +155,8 @@ def role_model(
             hint=f"use one of {sorted(data[by].dropna().astype(str).unique())}",
         )
     refs |= {c: _modal(data, c) for c in covariates}
+    for col, ref in refs.items():  # the level itself (True/False stay booleans for patsy)
+        refs[col] = {str(v): v for v in data[col].dropna().unique()}.get(str(ref), ref)
     terms = [f"C({c}, Treatment({r!r}))" for c, r in refs.items()] + list(numeric)
     formula = f"{_response(data, outcome, level)} ~ {' + '.join(terms)}"
     fit = svyglm(formula, design, family="binomial")

@@ -187,7 +187,7 @@ def prepare_survey(
     plan = plan.check(book)  # before the export is read: a plan that cannot run fails fast
     cleaned = clean(read_export(export), book, roll=roll, invited=invited)
     rates = survey_rates(cleaned, dispositions)
-    data = plan.add_measures(cleaned.data)
+    data = _pay_readable(plan.add_measures(cleaned.data), plan)
     roll_margins = read_margins(margins) if margins else {}
     data, imputed = fill_weighting_gaps(data, roll_margins)
     base = SurveyDesign(data)
@@ -207,6 +207,18 @@ def prepare_survey(
     return SurveyRun(
         cleaned, plan, rates, roll_margins, design, base, options, int(noise.sum()), imputed
     )
+
+
+def _pay_readable(data: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """Add ``<pay>_unreadable``: True where a pay answer was given but could not be read as a
+    rate (the pay parser's status), missing where none was given."""
+    pay = plan.focus.pay.get("variable") if plan.focus else None
+    status = f"{pay}_status"
+    if not pay or status not in data:
+        return data
+    text = data[status].astype("string")
+    flag = (text == "unparseable").astype("boolean").mask(text.isna() | (text == "blank"))
+    return data.assign(**{f"{pay}_unreadable": flag})
 
 
 def _options_grid(cleaned: CleanSurvey, plan: Plan) -> list:

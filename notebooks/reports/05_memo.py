@@ -14,212 +14,302 @@
 # ---
 
 # %% [markdown]
-# <!-- 05 The memo. Every number in the text below comes from a variable computed in this
-# notebook; render it with `survey-tools memo` or `survey_tools.render_memo`. -->
+# <!-- 05 The memo. What it reports comes from the survey's analysis plan; every number in the
+# text comes from a variable computed here. Render it with `survey-tools memo`. -->
 
 # %% tags=["parameters"]
 # Parameters (papermill): point them at your own export to run the series on a new wave.
-guild = "Federation of Entertainment Guilds (synthetic demo)"
-wave = "2026 member survey (synthetic demo)"
 export = "../../data/raw/demo/guild_ai_survey_2026.sav"
 codebook = "../../data/codebooks/guild_ai_survey_2026.yaml"
-roll = "../../data/raw/demo/roll.csv"
-roll_margins = "../../data/raw/demo/roll_margins.csv"
-dispositions = "../../data/raw/demo/dispositions.csv"
-min_count = 10  # counts below this are suppressed
-min_base = 30  # percentages on an unweighted base below this are suppressed
-scale_rate = 60.0  # the guild's scale rate for comparable craft work, USD per hour
+plan = "../../data/codebooks/guild_ai_survey_2026.plan.yaml"  # None: the standard plan
+roll = "../../data/raw/demo/roll.csv"  # None: no roll-linked variables
+roll_margins = "../../data/raw/demo/roll_margins.csv"  # None: unweighted
+dispositions = "../../data/raw/demo/dispositions.csv"  # None: rates from invited, if given
+invited = None  # members invited, when there is no dispositions file
+guild = None  # None: the plan's; likewise wave, thresholds and the scale rate
+wave = None
+min_count = None
+min_base = None
+scale_rate = None
 figures_dir = None  # where to save memo figures (render_memo sets it)
 seed = 2026
 
 # %%
-from IPython.display import Markdown, display
-
 import survey_tools as st
-from survey_tools.report import findings, role_models
-from survey_tools.report.findings import Captioned, pct, prepare_survey, share, share_table
+from survey_tools.report import evidence as ev
+from survey_tools.report import fig_likert, fig_pay, fig_prevalence, fig_weighting
+from survey_tools.report.findings import field_dates, listing, partials_note
+from survey_tools.report.notebook import memo_figure
+from survey_tools.report.run import prepare_survey
+from survey_tools.report.tables import Captioned, pct, question_wording, representation_table
+from survey_tools.report.text import cap, safe, say
 
 st.setup_notebook(seed=seed)
 run = prepare_survey(
     export,
     codebook,
+    plan=plan,
     roll=roll,
     margins=roll_margins,
     dispositions=dispositions,
-    scale_rate=scale_rate,
+    invited=invited,
+    benchmarks={"scale_rate": scale_rate},
+    guild=guild,
+    wave=wave,
+    min_count=min_count,
+    min_base=min_base,
 )
-design = run.design
+p, design = run.plan, run.design
+found = ev.gather(run)
+limits = {"min_count": p.min_count, "min_base": p.min_base}
+head = p.headline
+lead = found.shares[head.id]
+focus = p.focus
+group, group_word = p.group, p.groups[p.group]
+numbered = {"figure": 0, "table": 0}
+
+
+def number(kind: str) -> str:
+    """The next figure or table number, as the text refers to it."""
+    numbered[kind] += 1
+    return f"{kind.capitalize()} {numbered[kind]}"
+
 
 # %%
-from survey_tools.report import fig_likert, fig_pay, fig_prevalence, fig_weighting
-from survey_tools.report.notebook import memo_figure
+stamp = (
+    "\n\n**Not disclosure-checked at the standard thresholds** (counts below 10 and bases "
+    f"below 30): this memo uses {p.min_count} and {p.min_base}."
+    if p.below_standard
+    else ""
+)
+say(
+    f"""# {safe(p.title or p.question)}
 
-limits = {"min_count": min_count, "min_base": min_base}
-summary, rates, weights = run.cleaned.summary, run.rates, design.diagnostics
-lost = share(design, "ai_lost_work", "Yes", label="knowingly lost work to AI")
-lost_raw = share(run.unweighted, "ai_lost_work", "Yes")
-devalued = share(design, "ai_income_devalued", "Yes")
-paid = share(design, "rlhf_paid", True)
-by_role = design.proportion("ai_lost_work", by="role_group")
-most_hit = findings.top_group(design, "ai_lost_work", "Yes", by="role_group", **limits)
-below_scale = share(design, "rlhf_pay_below_scale", True)
-cancelled = share(design, "rlhf_any_cancelled", True)
-nda = share(design, "rlhf_nda_signed", True)
-disturbing = share(design, "rlhf_disturbing_often", True)
-lost_model = role_models.role_model(design, "ai_lost_work", "Yes", covariates=["age_band"])
-hardest = role_models.hardest_hit(lost_model, **limits)
-# Agree/disagree items: without straightliners on the grid and attention-check failures, re-raked.
-options = findings.options_support(run.attitudes, run.cleaned)
-top = options.iloc[0]
-field_dates = findings.field_dates(run.cleaned)
+**To:** {safe(p.guild or "the guild")} officers and board · **From:** {safe(p.author or "research staff")}
+· **Date:** {safe(p.date or field_dates(run.cleaned).split(" to ")[-1])} · **Re:** {safe(p.wave)}
+{f"· **Contact:** {safe(p.contact)}" if p.contact else ""}
+
+**Question:** {safe(p.question)}
+
+**Classification:** internal; contains member survey results{stamp}"""
+)
 
 # %%
-display(
-    Markdown(
-        f"""# AI-training work and lost work to AI: what should the guild do?
-
-**To:** {guild} officers and board · **From:** research staff · **Re:** {wave}
-
-**Classification:** internal; contains member survey results
-
-## Bottom line
-
-**{lost.pct}** of members knowingly lost work to AI in the past 12 months (95% interval
-{lost.interval}; unweighted base {lost.n:,} respondents), most of all
-{most_hit.label} ({most_hit.pct}). **{paid.pct}** of members have been paid to train AI
-systems, and {below_scale.pct} of those reporting hourly pay earned less than the guild's
-scale rate of ${scale_rate:,.0f}. The option with the broadest member support is
-**{top["option"]}**, backed by {pct(top["estimate"])} of members (95% interval
-{pct(top["ci_low"])} to {pct(top["ci_high"])}): we recommend the guild adopt it.
-"""
+bullets = [f"**{lead.pct}** of members {safe(head.wording)} ({lead.basis})."]
+suspect = [k for k, m in p.indicators.items() if m.variable == head.variable and k != head.id]
+bullets += [
+    f"A further {found.shares[k].pct} {safe(p.indicators[k].wording)} ({found.shares[k].basis})."
+    for k in suspect
+]
+if focus:
+    fs = found.shares[focus.measure.id]
+    timing = "; ".join(f"{found.shares[k].pct} {safe(m.wording)}" for k, m in focus.timing.items())
+    bullets.append(
+        f"**{fs.pct}** of members {safe(focus.measure.wording)} ({fs.basis})"
+        + (f": {timing}." if timing else ".")
+    )
+    if focus.measure.id in found.rankings:
+        bullets.append(f"By {safe(group_word)}: {safe(found.rankings[focus.measure.id].text)}.")
+    if found.link:
+        bullets.append(f"{safe(found.link.sentence(focus.name))}.")
+    worst = sorted(
+        ((k, s) for k, s in found.conditions.items() if not s.withheld),
+        key=lambda ks: -ks[1].estimate,
+    )[:4]
+    if worst:
+        bullets.append(
+            f"Conditions among {safe(focus.name)}: "
+            + "; ".join(f"{s.pct} {safe(focus.conditions[k].wording)}" for k, s in worst)
+            + " (Table 2)."
+        )
+if p.options:
+    best = found.support[found.support["group"] == "all"]
+    best = best.loc[best["share"].map(lambda s: -s.estimate).sort_values().index[0]]
+    bullets.append(
+        f"Members' support for {len(p.options)} options ranges up to {best['share'].pct} "
+        f"({safe(best['wording'])}); Table 3 sets each option's support among all members "
+        "beside the groups the question is about."
+    )
+recommendation = p.fill(p.recommendation, found.values) if p.recommendation else ""
+say(
+    "## Bottom line\n\n"
+    + "\n".join(f"- {b}" for b in bullets)
+    + (
+        f"\n\n**Recommendation.** {safe(recommendation)}"
+        if recommendation
+        else "\n\n**Recommendation.** The analysis plan states none yet: the research staff "
+        "write it under `recommendation:` in the plan, quoting the figures by name."
     )
 )
 
-# %% [markdown]
-# ## Background
-#
-# Members report losing bookings, commissions and jobs to generative AI, and a growing number
-# take AI-training ("RLHF") gig work for platforms such as Mercor, Outlier, Scale AI or Surge AI,
-# often on their own crafts. The guild has no policy on this work. This memo reports what the
-# member survey says about both, and which options members support.
-
-# %% [markdown]
-# ## Findings
-#
-# Weighted to the membership roll; 95% intervals; unweighted bases. "—" marks a cell withheld by
-# disclosure control.
-
 # %%
-display(
-    Markdown(
-        f"""**Lost work to AI.** {lost.text} knowingly lost a job, booking or commission because
-AI was used instead (unweighted, the share was {lost_raw.pct}). A further group suspects so but is
-not sure; they stay in the base. {devalued.text} say the income from their work has lost value
-because of generative AI."""
+rank = found.rankings.get(head.id)
+fig_no = number("figure")
+say(
+    f"""## Findings
+
+Weighted to the membership roll; 95% intervals; unweighted bases (n). "—" marks a figure
+withheld by disclosure control.
+
+**{safe(cap(head.wording))}.** {lead.text}; unweighted the share was
+{pct(run.unweighted.proportion(head.id).set_index("level").loc[True, "estimate"])}.
+{fig_no} shows it by {safe(group_word)}."""
+    + (
+        f" {safe(rank.text)} (Table 1: intervals there hold for all groups at once)."
+        if rank
+        else ""
     )
 )
 
 # %%
 memo_figure(
     fig_prevalence(
-        by_role,
-        by="role_group",
-        level="Yes",
-        overall=lost.estimate,
-        title="Knowingly lost work to AI in the past 12 months, by role group",
+        design.proportion(head.id, by=group),
+        by=group,
+        level=True,
+        overall=lead.estimate,
+        title=f"{fig_no}. Members who {head.wording}, by {group_word}",
         **limits,
     ),
-    "lost_work_by_role",
-    alt=f"Share of members who knowingly lost work to AI by role group; overall {lost.pct}.",
+    "headline_by_group",
+    alt=f"{fig_no}: share of members who {head.wording} by {group_word}; overall {lead.pct}.",
     figures_dir=figures_dir,
 )
 
 # %%
-Captioned(
-    share_table(design, {"ai_lost_work": "Lost work to AI"}, "Yes", by="role_group", **limits),
-    "Table 1. Knowingly lost work to AI in the past 12 months, by role group (weighted)",
-)
-
-# %%
-display(
-    Markdown(
-        f"""**Which roles are hit hardest, holding age fixed.** Role groups differ in their
-age mix, so we compared them at the same ages (a survey-weighted model of lost work on role group
-and age band). **{hardest.top.label}** remain
-the hardest hit: {hardest.top.pct} predicted to have knowingly lost work (95% interval
-{hardest.top.interval}), against {hardest.bottom.pct} of {hardest.bottom.label} (95% interval
-{hardest.bottom.interval}), a gap of {hardest.text}. Role groups differ by more than chance
-would explain ({lost_model.test_text})."""
+if rank:
+    display_table = Captioned(
+        ev.ranking_table(rank),
+        f"{number('table')}. {cap(head.wording)}, by {group_word}: groups ranked, "
+        "intervals holding for all groups together (Bonferroni), tests against the top group "
+        "(Holm)",
     )
-)
+else:
+    number("table")
+    display_table = None
+display_table
 
 # %%
-display(
-    Markdown(
-        f"""**AI-training work.** {paid.text} have been paid to train or evaluate AI systems.
-Among them: {below_scale.pct} of those reporting an hourly rate were paid below the scale rate
-(base {below_scale.n:,}); {cancelled.pct} had a project end abruptly (base {cancelled.n:,});
-{nda.pct} signed non-disclosure agreements (base {nda.n:,}); {disturbing.pct} were often or very
-often exposed to disturbing content (base {disturbing.n:,})."""
+if focus:
+    pay = found.pay
+    bench = pay.get("benchmark")
+    pay_text = ""
+    if pay.get("median") is not None:
+        unread = pay.get("unreadable_share")
+        pay_text = (
+            f" The weighted median pay was ${pay['median']:,.2f} an hour (95% CI "
+            f"${pay['median_ci'][0]:,.2f} to ${pay['median_ci'][1]:,.2f}; n = "
+            f"{pay['median_n']:,})"
+            + (
+                f" against the {safe(bench.id.replace('_', ' '))} of {safe(bench.text)}"
+                if bench
+                else ""
+            )
+            + "."
+            + (
+                f" {unread.pct} of pay answers could not be read as a rate ({unread.basis}; "
+                "for example pay per task with no hours stated); "
+                f"{pay['converted_total']:,} totals for a stated number of hours were divided "
+                f"by the hours and {pay['ranges']:,} ranges count at their midpoint."
+                if unread
+                else ""
+            )
+        )
+    numbers = "".join(f" They reported {safe(n['text'])}." for n in found.numbers.values())
+    say(
+        f"**{safe(cap(focus.name))}.** {found.shares[focus.measure.id].pct} of members "
+        f"{safe(focus.measure.wording)} ({found.shares[focus.measure.id].basis}). Table 2 gives the conditions they reported.{pay_text}"
+        f"{numbers}"
     )
-)
 
 # %%
-memo_figure(
-    fig_pay(
-        design,
-        reference={f"Guild scale rate (${scale_rate:,.0f})": scale_rate},
-        title="Hourly pay for AI-training work, most recent project (weighted)",
-        **limits,
-    ),
-    "ai_training_pay",
-    alt=f"Weighted distribution of hourly pay for AI-training work; {below_scale.pct} below "
-    f"the ${scale_rate:,.0f} scale rate.",
-    figures_dir=figures_dir,
-)
+if focus and focus.pay:
+    fig_no = number("figure")
+    memo_figure(
+        fig_pay(
+            design,
+            focus.pay["variable"],
+            reference={f"{cap(bench.id.replace('_', ' '))} ({bench.text})": bench.value}
+            if bench
+            else None,
+            title=f"{fig_no}. Hourly pay of {focus.name}, most recent project",
+            **limits,
+        ),
+        "focus_pay",
+        alt=f"{fig_no}: weighted distribution of hourly pay of {focus.name}"
+        + (
+            f"; {found.conditions['pay_below'].pct} below {bench.text}."
+            if bench and "pay_below" in found.conditions
+            else "."
+        ),
+        figures_dir=figures_dir,
+    )
 
 # %%
 Captioned(
-    share_table(design, findings.platform_columns(run.cleaned), True, **limits),
-    "Table 2. Members paid to train AI: platforms or companies worked through (weighted)",
-)
-
-# %%
-Captioned(
-    findings.pay_hours_table(design, scale_rate=scale_rate, min_count=min_count),
-    "Table 3. Pay and hours of AI-training work (weighted)",
-)
+    ev.conditions_table(found, p),
+    f"{number('table')}. Conditions reported by {focus.name} (weighted shares among them)",
+) if focus and found.conditions else None
 
 # %% [markdown]
-# ## What members want from the guild: the options
-#
-# Share of members who somewhat or strongly agree with each statement.
+# ## The options: support among all members and the groups the question is about
 
 # %%
-memo_figure(
-    fig_likert(
-        findings.attitude_table(run.attitudes, run.cleaned),
-        by="item",
-        title="Agreement with statements on the guild and AI-training work (weighted)",
-        **limits,
-    ),
-    "member_support",
-    alt=f"Agreement with guild options; highest: {top['option']} at {pct(top['estimate'])}.",
-    figures_dir=figures_dir,
-)
-
-# %%
-display(
-    Markdown(
-        "The options, ordered by member support (somewhat or strongly agree):\n\n"
-        + "\n".join(
-            f"{i}. **{row.option}**: {pct(row.estimate)} (95% interval {pct(row.ci_low)} to "
-            f"{pct(row.ci_high)}; base {row.n:,})"
-            for i, row in enumerate(options.itertuples(), start=1)
+if p.options:
+    say(
+        "Share who agree (the positive side of each statement's answer scale) with each "
+        "statement that measures an option, among all members and among the groups compared; "
+        "the last column lists what each option would address among the conditions found. "
+        + (
+            f"The statements' answers were scored on the scale "
+            f"\u201c{safe(' / '.join(design.data[p.options[next(iter(p.options))].variable].cat.categories))}\u201d."
+            if hasattr(design.data[p.options[next(iter(p.options))].variable], "cat")
+            else ""
         )
-        + f"\n\n**Recommendation.** Adopt *{top['option']}* first; it has the broadest support."
-        " Ask guild counsel whether AI-training work on members' crafts falls within the guild's"
-        " jurisdiction before any binding rule."
+        + (
+            f" {run.grid_excluded:,} respondents who gave one answer to the whole grid or failed "
+            "its attention check are left out of these shares, and the rest raked again."
+            if run.grid_excluded
+            else ""
+        )
+    )
+
+# %%
+Captioned(
+    ev.support_table(found, p),
+    f"{number('table')}. Support for each option (share; 95% CI; unweighted base)",
+) if p.options else None
+
+# %%
+if p.options:
+    fig_no = number("figure")
+    items = [m.variable for m in p.options.values()]
+    stacked = {m.wording: run.options.proportion(m.variable) for m in p.options.values()}
+    import pandas as pd
+
+    memo_figure(
+        fig_likert(
+            pd.concat(stacked, names=["item"]).reset_index(0),
+            by="item",
+            title=f"{fig_no}. Answers to each option's statement (weighted)",
+            **limits,
+        ),
+        "option_answers",
+        alt=f"{fig_no}: weighted answers to the statements behind the {len(items)} options.",
+        figures_dir=figures_dir,
+    )
+
+# %%
+steps = "\n".join(
+    f"| {safe(p.fill(s.step, found.values))} | {safe(s.owner)} | {safe(s.due)} |"
+    for s in p.next_steps
+)
+say(
+    "## Next steps\n\n"
+    + (
+        f"| Next step | Owner | Due |\n|:--|:--|:--|\n{steps}"
+        if steps
+        else "No next steps are stated in the plan (`next_steps:`)."
     )
 )
 
@@ -227,61 +317,116 @@ display(
 # ## Methodology
 
 # %%
-display(
-    Markdown(
-        f"""**Survey.** {wave}, sponsored and conducted by the {guild} research staff. Online
-questionnaire; every member on the roll was invited ({rates["invited"]:,} members); fieldwork
-{field_dates}. **Response.** {summary["received"]:,} responses received, {summary["kept"]:,} kept
-({summary["completes"]:,} complete, {summary["partials"]:,} partial); AAPOR RR1 {pct(rates["rr1"])},
-RR2 {pct(rates["rr2"])} (unknown eligibility counted as eligible;
-{findings.partials_note(summary, rates)}).
-**Quality.** Excluded: {findings.listing(summary["excluded"])}. Flagged but kept:
-{findings.listing({k: v for k, v in summary["flagged"].items() if k != "partial"})}. Every
-kept respondent counts in the lost-work and AI-training figures; the agree/disagree statements
-(the options) leave out the {run.grid_excluded:,} respondents who gave one answer to the whole
-grid or failed its attention check, whose answers there are noise, and that subset is raked
-again to the roll's margins.
-**Weighting.** Equal starting weights raked, without bounds or trimming, to the roll's margins
-({", ".join(m.replace("_", " ") for m in run.margins)}); effective sample size
-{weights.effective_n:,.0f} of {weights.n:,}, weighting design effect {weights.deff_weighting:.2f}.
-**Disclosure control.** Counts below {min_count} and percentages on unweighted bases below
-{min_base} are withheld ("—"), with complementary suppression so they cannot be recovered.
+summary, rates, weights = run.cleaned.summary, run.rates, design.diagnostics
+quality = run.cleaned.codebook.get("quality", {}) or {}
+rules = []
+if quality.get("duration"):
+    rules.append(
+        f"speeders: completed in under {quality.get('speeder_ratio', 0.5):.0%} of the median time"
+    )
+if quality.get("grids"):
+    rules.append("straightliners: one answer to every item of a grid of three or more")
+if quality.get("attention"):
+    rules.append("attention check: the instructed answer not given")
+if quality.get("complete_share"):
+    rules.append(
+        f"complete: at least {quality['complete_share']:.0%} of applicable questions answered, "
+        f"partial from {quality.get('partial_share', 0):.0%}"
+    )
+response = (
+    f"AAPOR RR1 {pct(rates['rr1'])}, RR2 {pct(rates['rr2'])} (unknown eligibility counted as "
+    f"eligible; {partials_note(summary, rates) if rates['source'] == 'dispositions' else safe(rates['note'])})"
+    if rates["rr1"] == rates["rr1"]
+    else f"Response rates {safe(rates['note'])}"
+)
+invited_text = f"{rates['invited']:,} members were invited; " if rates["invited"] else ""
+if run.weighted:
+    raw = run.unweighted.proportion(head.id).set_index("level").loc[True, "estimate"]
+    moved = "lowered" if raw > lead.estimate else "raised"
+    runs = "overstate" if raw > lead.estimate else "understate"
+    weighting = (
+        f"Equal starting weights raked, without bounds or trimming, to the roll's margins "
+        f"({safe(', '.join(m.replace('_', ' ') for m in run.margins))}). Weights range from "
+        f"{weights.weight_min:.2f} to {weights.weight_max:.2f} (ratio {weights.weight_ratio:.1f}); "
+        f"effective sample size {weights.effective_n:,.0f} of {weights.n:,}, weighting design "
+        f"effect {weights.deff_weighting:.2f}. **Likely direction of nonresponse bias.** "
+        f"Weighting {moved} the headline from {pct(raw)} unweighted to {lead.pct}: the members "
+        f"who answered were not like the roll on these margins (Table {numbered['table'] + 1}). "
+        "Weighting corrects only what the margins capture; if the members who did not answer "
+        f"differ the same way within the weighting cells, the weighted figures still {runs} "
+        "the true share."
+    )
+    if run.imputed:
+        weighting += (
+            " "
+            + "; ".join(
+                f"{n:,} respondents without a {safe(k.replace('_', ' '))} were weighted as members of "
+                "the roll's largest group on it"
+                for k, n in run.imputed.items()
+            )
+            + "."
+        )
+else:
+    weighting = (
+        "Not weighted: no roll margins were given, so every figure describes the respondents, "
+        "and intervals treat them as a simple random sample of members."
+    )
+dropped = (
+    " **Not asked in this survey** (sections left out): " + "; ".join(map(safe, p.dropped)) + "."
+    if p.dropped
+    else ""
+)
+say(
+    f"""**Survey.** {safe(p.wave)}, sponsored and conducted by the research staff of
+{safe(p.guild or "the guild")}. {invited_text}fieldwork {field_dates(run.cleaned)}.
+**Response.** {summary["received"]:,} responses received, {summary["kept"]:,} kept
+({summary["completes"]:,} complete, {summary["partials"]:,} partial); {response}.
+**Quality rules as used.** {"; ".join(rules) or "none declared in the codebook"}. Excluded:
+{listing(summary["excluded"])}. Flagged but kept: {listing({k: v for k, v in summary["flagged"].items() if k != "partial"})}.
+**Weighting.** {weighting}
+**Disclosure control.** Counts below {p.min_count} and percentages on unweighted bases below
+{p.min_base} are withheld ("—"), with complementary suppression so they cannot be recovered.
+**Rankings.** Intervals in rankings hold for all groups together (Bonferroni), and a group is
+called highest only when it is above every other after Holm's adjustment.
 **Caveat.** Respondents selected themselves: the survey has no sampling error in the strict
 sense. The 95% intervals assume respondents are a random sample of members within weighting
-cells, so every margin of error rests on the weighting model."""
-    )
+cells, so every margin of error rests on the weighting model.{dropped}"""
 )
-
-# %% [markdown]
-# **What weighting changed.** Respondents' raw share against the share weighted to the roll.
 
 # %%
-memo_figure(
-    fig_weighting(
-        run.unweighted.proportion("ai_lost_work", by="role_group"),
-        by_role,
-        by="role_group",
-        level="Yes",
-        **limits,
-    ),
-    "weighting_effect",
-    alt=f"Unweighted against weighted share who lost work to AI by role; overall "
-    f"{lost_raw.pct} unweighted, {lost.pct} weighted.",
-    figures_dir=figures_dir,
-)
+Captioned(
+    representation_table(run, min_count=p.min_count),
+    f"{number('table')}. Respondents against the membership roll, on every weighting margin",
+) if run.weighted else None
+
+# %%
+if run.weighted:
+    fig_no = number("figure")
+    memo_figure(
+        fig_weighting(
+            run.unweighted.proportion(head.id, by=group),
+            design.proportion(head.id, by=group),
+            by=group,
+            level=True,
+            title=f"{fig_no}. What weighting changed: {head.wording}, by {group_word}",
+            **limits,
+        ),
+        "weighting_effect",
+        alt=f"{fig_no}: unweighted against weighted share who {head.wording} by {group_word}.",
+        figures_dir=figures_dir,
+    )
 
 # %% [markdown]
 # ## Appendix: question wording
 
 # %%
-asked = ["ai_lost_work", "ai_income_devalued", "rlhf_status", "rlhf_platforms", "rlhf_pay_usd_hr"]
-agree_items = [item.removesuffix("_agree") for item in findings.attitude_columns(run.cleaned)]
-wording = findings.question_wording(run.cleaned, asked + agree_items)
-display(
-    Markdown(
-        "\n".join(
-            f"- *{row.question}*" + (f" ({row.answers})" if row.answers else "")
-            for row in wording.itertuples()
-        )
+asked = list(dict.fromkeys(m.variable for m in p.measures().values()))
+if focus and focus.platforms:
+    asked.append(focus.platforms)
+wording = question_wording(run.cleaned, asked)
+say(
+    "\n".join(
+        f"- *{safe(row.question)}*" + (f" ({safe(row.answers)})" if row.answers else "")
+        for row in wording.itertuples()
     )
 )

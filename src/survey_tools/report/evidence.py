@@ -20,6 +20,7 @@ from .findings import Share, share
 from .ranking import Ranking, rank_groups
 from .role_models import role_model
 from .tables import pct, screened
+from .text import cap as _cap
 
 __all__ = ["Evidence", "Link", "gather"]
 
@@ -39,14 +40,20 @@ class Link:
     held: tuple
     n: int
 
-    @property
-    def text(self) -> str:
-        held = f", holding {' and '.join(self.held)} fixed" if self.held else ""
-        gap = (
-            f"{100 * self.difference:+.1f} percentage points (95% CI "
-            f"{100 * self.ci_low:+.1f} to {100 * self.ci_high:+.1f}{held})"
+    def sentence(self, group: str) -> str:
+        """``'12.9% of <group> knowingly lost work, against 11.7% of other members ...'``."""
+        held = f"Holding {' and '.join(self.held)} fixed, " if self.held else ""
+        verdict = (
+            "a difference the data support"
+            if self.clear
+            else "no clear difference: the interval includes zero"
         )
-        return f"{pct(self.inside)} against {pct(self.outside)} of other members, {gap}"
+        return (
+            f"{held}{pct(self.inside)} of {group} {self.indicator}, against "
+            f"{pct(self.outside)} of other members: {100 * self.difference:+.1f} percentage "
+            f"points (95% CI {100 * self.ci_low:+.1f} to {100 * self.ci_high:+.1f}; n = "
+            f"{self.n:,}), {verdict}"
+        )
 
     @property
     def clear(self) -> bool:
@@ -75,11 +82,6 @@ class Evidence:
             for key, s in items.items()
         ]
         return pd.DataFrame(rows)
-
-
-def _cap(text: str) -> str:
-    """First letter upper case, the rest as written ("AI" stays "AI")."""
-    return text[:1].upper() + text[1:]
 
 
 def _share(run, ident: str, *, within: str | None = None, design=None) -> Share:
@@ -181,10 +183,11 @@ def _numbers(run) -> dict:
             "n": int(row["n"]),
             "shown": shown,
             "text": (
-                f"{row['estimate']:.1f} {spec['unit']} (95% CI {row['ci_low']:.1f} to "
-                f"{row['ci_high']:.1f}; n = {int(row['n']):,})"
+                f"{'an average' if stat == 'mean' else 'a median'} of {row['estimate']:.1f} "
+                f"{spec['wording']} (95% CI {row['ci_low']:.1f} to {row['ci_high']:.1f}; "
+                f"n = {int(row['n']):,})"
                 if shown
-                else f"withheld (fewer than {plan.min_count} answers)"
+                else f"{spec['wording']}: withheld (fewer than {plan.min_count} answers)"
             ),
         }
     return out

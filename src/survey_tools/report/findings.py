@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from ..cleaning.clean import CleanSurvey
@@ -100,6 +99,13 @@ class Share:
     def interval(self) -> str:
         """The interval as the memo prints it, e.g. ``'10.6% to 13.0%'``."""
         return "—" if self.withheld else f"{pct(self.ci_low)} to {pct(self.ci_high)}"
+
+    @property
+    def basis(self) -> str:
+        """``'95% CI 10.6% to 13.0%; n = 3,215'`` (the interval and base without the share)."""
+        if self.withheld:
+            return f"withheld: {self.withheld}; n = {self.n:,}"
+        return f"95% CI {self.interval}; n = {self.n:,}"
 
     @property
     def text(self) -> str:

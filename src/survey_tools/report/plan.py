@@ -222,6 +222,35 @@ class Plan:
         """
         return _check(self, _variables(codebook))
 
+    def override(self, *, benchmarks: dict | None = None, **values) -> Plan:
+        """The plan with ``guild``, ``wave``, ``min_count``, ``min_base`` and benchmark values
+        replaced where given (not None), checked as the plan's own would be."""
+        changes = {k: v for k, v in values.items() if v is not None}
+        unknown = set(changes) - {"guild", "wave", "min_count", "min_base"}
+        if unknown:
+            raise PlanError(f"Cannot override {', '.join(sorted(unknown))} of a plan.")
+        given = {k: v for k, v in (benchmarks or {}).items() if v is not None}
+        missing = set(given) - set(self.benchmarks)
+        if missing:
+            raise PlanError(
+                f"The plan {self.path or ''} has no benchmark {', '.join(sorted(missing))}.",
+                hint=f"declare it under benchmarks: in the plan (it has: "
+                f"{', '.join(self.benchmarks) or 'none'})",
+            )
+        marks = {k: replace(b, value=float(given[k])) for k, b in self.benchmarks.items()
+                 if k in given}  # fmt: skip
+        plan = replace(self, benchmarks=self.benchmarks | marks, **changes)
+        problems: list[str] = []
+        _cross_check(plan, problems)
+        if problems:
+            raise PlanError("; ".join(problems), hint="give thresholds of at least 1")
+        return plan
+
+    @property
+    def below_standard(self) -> bool:
+        """True when the thresholds are below the standard 10 and 30: outputs are stamped."""
+        return self.min_count < 10 or self.min_base < 30
+
     def add_measures(self, data: pd.DataFrame) -> pd.DataFrame:
         """``data`` with one boolean column per measure (True, False, or missing when the
         variable is missing): call on a :meth:`check`-ed plan."""

@@ -84,16 +84,23 @@ class Ranking:
             f"{pct(row['estimate'])}; interval over all {k} groups {pct(row['ci_low'])} to "
             f"{pct(row['ci_high'])}"
         )
+        left = (
+            f"; {len(self.withheld)} small group(s) withheld by disclosure control take no part"
+            if self.withheld
+            else ""
+        )
         if self.clear:
             return (
                 f"{self.top} stand out ({figure}): above every other {self.group_name}"
-                f"{held}, after allowing for {k - 1} comparisons"
+                f"{held}, after allowing for {k - 1} comparisons; the highest of several "
+                f"estimates tends to run high, so read it with its interval{left}"
             )
         others = list(self.tied)
         named = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
         return (
             f"{self.top} have the highest estimate ({figure}), but the data do not single them "
-            f"out{held}: {named} cannot be told apart from them once all {k} groups are compared"
+            f"out{held}: {named} cannot be told apart from them once all {k} groups are "
+            f"compared{left}"
         )
 
 

@@ -151,6 +151,7 @@ def prepare_survey(
     dispositions: str | os.PathLike | None = None,
     invited: int | None = None,
     benchmarks: dict | None = None,
+    **overrides,
 ) -> SurveyRun:
     """Check the plan against the codebook, clean the export, add the plan's measures, weight.
 
@@ -170,20 +171,15 @@ def prepare_survey(
         AAPOR final dispositions (``aapor_group,count``), or the number of members invited,
         for RR1 and RR2; with neither, the rates are reported as not computable.
     benchmarks
-        ``{benchmark id: value}`` replacing the plan's values (``--scale-rate``).
+        ``{benchmark id: value}`` replacing the plan's values (``--scale-rate``); None values
+        keep the plan's.
+    overrides
+        ``guild``, ``wave``, ``min_count``, ``min_base``: replace the plan's when not None
+        (the command line's options).
     """
     book = _codebook(codebook)
     plan = plan if isinstance(plan, Plan) else read_plan(plan)
-    if benchmarks:
-        from dataclasses import replace
-
-        plan = replace(
-            plan,
-            benchmarks={
-                k: replace(b, value=float(benchmarks.get(k, b.value)))
-                for k, b in plan.benchmarks.items()
-            },
-        )
+    plan = plan.override(benchmarks=benchmarks, **overrides)
     plan = plan.check(book)  # before the export is read: a plan that cannot run fails fast
     cleaned = clean(read_export(export), book, roll=roll, invited=invited)
     rates = survey_rates(cleaned, dispositions)

@@ -42,12 +42,13 @@ memo.html (self-contained), memo.pdf (A4), memo-letter.pdf (US Letter), memo.doc
 (PNG, SVG, PDF and alt text) and memo.ipynb (the executed notebook). Numbers are computed from
 the export; tables and figures go through disclosure control (--min-count, --min-base).
 
-The memo expects the guild questionnaire's canonical variables, mapped in the codebook (each
-entry named after the variable, with source: naming your export's column): ai_lost_work,
-ai_income_devalued, rlhf_status, rlhf_platforms, rlhf_pay_usd_hr, rlhf_cancelled_n, rlhf_nda,
-rlhf_disturbing, at least one att_* agree/disagree item, and role_group and age_band (variables,
-or roll columns under roll: columns:). The files and the mapping are checked before the
-notebook runs.
+What the memo reports comes from the survey's analysis plan (--plan; `survey-tools plan draft`
+drafts one from a codebook). Without --plan the standard guild questionnaire's plan is used, so
+a guild that fields that questionnaire needs only a codebook mapping its columns to the plan's
+variables. The files, and the plan against the codebook, are checked before anything runs or
+is written. --roll, --margins and --dispositions are optional: without margins the memo is
+unweighted and says so; without dispositions RR1/RR2 come from --invited or are reported as
+not computable.
 """
 
 
@@ -82,18 +83,38 @@ def _memo(args: argparse.Namespace) -> int:
             f"Unknown memo format(s): {', '.join(unknown)}.",
             hint=f"use any of {', '.join(FORMATS)}",
         )
+    paths = ("export", "codebook", "plan", "roll", "roll_margins", "dispositions")
     params = {
-        key: str(Path(getattr(args, key)).resolve())
-        for key in ("export", "codebook", "roll", "roll_margins", "dispositions")
+        key: str(Path(getattr(args, key)).resolve()) if getattr(args, key) else None
+        for key in paths
     }
-    check_memo_inputs(params)  # before the notebook's 15-odd seconds
-    params.update(min_count=args.min_count, min_base=args.min_base, scale_rate=args.scale_rate)
-    params.update({k: getattr(args, k) for k in ("guild", "wave") if getattr(args, k)})
-    print(f"Running {args.notebook} on {args.export} ...", flush=True)
+    params |= {
+        key: getattr(args, key)
+        for key in ("invited", "guild", "wave", "min_count", "min_base", "scale_rate")
+    }
+    plan = check_memo_inputs(params)  # in a second, before the notebook's 15-odd seconds
+    print(f"Running {args.notebook} on {args.export} ({plan!r}) ...", flush=True)
     files = render_memo(args.notebook, params=params, out_dir=args.out, formats=formats)
     for kind, path in files.paths.items():
         print(f"   {kind}: {path}")
     print(f"Memo: {files['html'] if 'html' in files.paths else args.out}")
+    return 0
+
+
+def _plan_draft(args: argparse.Namespace) -> int:
+    from .cleaning.codebook import Codebook
+    from .report.plan import draft_plan
+
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        raise SurveyToolsError(f"{out} exists.", hint="pass --force to replace it")
+    text = draft_plan(Codebook.from_yaml(args.codebook))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+    print(f"Wrote {out}: edit the question, groups, indicators and options, then run")
+    print(f"   survey-tools memo EXPORT --codebook {args.codebook} --plan {out} --out OUT")
     return 0
 
 
@@ -188,27 +209,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     memo.add_argument("export", help="the survey export (.sav, .dta, .csv, .xlsx...)")
     memo.add_argument("--codebook", required=True, help="the YAML codebook")
-    memo.add_argument("--roll", required=True, help="membership roll CSV")
+    memo.add_argument("--plan", help="the analysis plan YAML (default: the standard plan)")
+    memo.add_argument("--roll", help="membership roll CSV")
     memo.add_argument(
-        "--margins",
-        dest="roll_margins",
-        required=True,
-        help="roll margins CSV (margin,level,members)",
+        "--margins", dest="roll_margins", help="roll margins CSV (margin,level,members)"
+    )
+    memo.add_argument("--dispositions", help="AAPOR dispositions CSV (aapor_group,count)")
+    memo.add_argument("--invited", type=int, help="members invited (without --dispositions)")
+    memo.add_argument("--guild", help="guild name for the memo header (default: the plan's)")
+    memo.add_argument("--wave", help="wave label for the header (default: the plan's)")
+    memo.add_argument(
+        "--min-count", type=int, help="smallest count shown (default: the plan's, else 10)"
     )
     memo.add_argument(
-        "--dispositions", required=True, help="AAPOR dispositions CSV (aapor_group,count)"
+        "--min-base", type=int, help="smallest base for a percentage (default: the plan's, 30)"
     )
-    memo.add_argument("--guild", help="guild name for the memo header")
-    memo.add_argument("--wave", help="wave label for the header and page margins")
-    memo.add_argument(
-        "--min-count", type=int, default=10, help="smallest count shown (%(default)s)"
-    )
-    memo.add_argument(
-        "--min-base", type=int, default=30, help="smallest base for a percentage (%(default)s)"
-    )
-    memo.add_argument(
-        "--scale-rate", type=float, default=60.0, help="guild scale rate, USD/hour (%(default)s)"
-    )
+    memo.add_argument("--scale-rate", type=float, help="the plan's scale_rate benchmark, USD/hour")
     memo.add_argument(
         "--notebook",
         default="notebooks/reports/05_memo.ipynb",
@@ -219,6 +235,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--formats", default="html,pdf,docx", help="comma-separated (default: %(default)s)"
     )
     memo.set_defaults(run=_memo)
+
+    plans = sub.add_parser("plan", help="draft an analysis plan from a codebook")
+    plan_sub = plans.add_subparsers(dest="action", required=True, metavar="ACTION")
+    pdraft = plan_sub.add_parser(
+        "draft",
+        help="write a first analysis plan for you to edit",
+        description="Write a YAML analysis plan drawn from a codebook: ordered agree-type "
+        "items become options, other single choices indicators, role/age-like variables "
+        "groups. Edit the question, wording and answers that count before rendering a memo.",
+    )
+    pdraft.add_argument("--codebook", required=True, help="the YAML codebook")
+    pdraft.add_argument("-o", "--output", required=True, help="plan YAML to write")
+    pdraft.add_argument("--force", action="store_true", help="replace an existing plan")
+    pdraft.set_defaults(run=_plan_draft)
 
     nbs = sub.add_parser(
         "notebooks",

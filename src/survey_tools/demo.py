@@ -89,7 +89,9 @@ def run_demo(
     say(_cleaning_line(cleaned.summary, same))
     respondents = cleaned.data
     margins = read_margins(files["margins"])
-    estimates, raked = weighted_and_unweighted(respondents, margins, "ai_lost_work", "Yes")
+    estimates, raked = weighted_and_unweighted(
+        respondents, margins, "ai_lost_work", "Yes", by="role_group"
+    )
     represented = representation(
         respondents.assign(weight=raked.weights), margins, weights="weight"
     )
@@ -110,7 +112,7 @@ def run_demo(
         "cleaning_summary": cleaned.to_frame(),
         "representation": withheld_representation(represented),
         "weighting": raked.diagnostics.to_frame(),
-        "ai_lost_work": withheld_shares(estimates, raked, "ai_lost_work", "Yes"),
+        "ai_lost_work": withheld_shares(estimates, raked, "ai_lost_work", "Yes", by="role_group"),
     }
     out.mkdir(parents=True, exist_ok=True)
     outputs = {key: out / f"{key}.csv" for key in frames}
@@ -143,7 +145,9 @@ def _cleaning_line(s: dict, same_as_qualtrics: bool) -> str:
 
 def demo_params(files: dict, codebook: str | os.PathLike) -> dict:
     """The report notebooks' papermill parameters for the demo files (absolute paths)."""
+    plan = Path(codebook).with_suffix(".plan.yaml")
     return {
+        "plan": str(plan.resolve()) if plan.exists() else None,
         "export": str(Path(files["spss"]).resolve()),
         "codebook": str(Path(codebook).resolve()),
         "roll": str(Path(files["roll"]).resolve()),

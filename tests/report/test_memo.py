@@ -98,7 +98,7 @@ def test_pdfs_are_a4_and_letter_with_running_lines(memo):
 
 
 def test_page_css_carries_page_numbers_confidentiality_and_wave():
-    from survey_tools.report.memo import _PAGE_CSS
+    from survey_tools.report.pages import _PAGE_CSS
 
     css = _PAGE_CSS.format(size="A4", confidential="C", wave="W")
     assert "counter(page)" in css and "counter(pages)" in css
@@ -176,7 +176,7 @@ def test_memo_files_carry_a_title_and_the_waves_date(memo):
 
 
 def test_source_date_epoch_sets_the_memo_date(monkeypatch):
-    from survey_tools.report.memo import memo_date
+    from survey_tools.report.pages import memo_date
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert memo_date("2026 wave").isoformat() == "2023-11-14T22:13:20+00:00"

@@ -21,70 +21,71 @@
 
 # %% tags=["parameters"]
 # Parameters (papermill): point them at your own export to run the series on a new wave.
-guild = "Federation of Entertainment Guilds (synthetic demo)"
-wave = "2026 member survey (synthetic demo)"
 export = "../../data/raw/demo/guild_ai_survey_2026.sav"
 codebook = "../../data/codebooks/guild_ai_survey_2026.yaml"
-roll = "../../data/raw/demo/roll.csv"
-roll_margins = "../../data/raw/demo/roll_margins.csv"
-dispositions = "../../data/raw/demo/dispositions.csv"
-min_count = 10  # counts below this are suppressed
-min_base = 30  # percentages on an unweighted base below this are suppressed
-scale_rate = 60.0  # the guild's scale rate for comparable craft work, USD per hour
+plan = "../../data/codebooks/guild_ai_survey_2026.plan.yaml"  # None: the standard plan
+roll = "../../data/raw/demo/roll.csv"  # None: no roll-linked variables
+roll_margins = "../../data/raw/demo/roll_margins.csv"  # None: unweighted
+dispositions = "../../data/raw/demo/dispositions.csv"  # None: rates from invited, if given
+invited = None  # members invited, when there is no dispositions file
+guild = None  # None: the plan's; likewise wave, thresholds and the scale rate
+wave = None
+min_count = None
+min_base = None
+scale_rate = None
 figures_dir = None  # where to save memo figures (render_memo sets it)
 seed = 2026
 
 # %%
-from IPython.display import Markdown, display
-
 import survey_tools as st
-from survey_tools.report import findings
-from survey_tools.report.findings import pct, prepare_survey, share, share_table
+from survey_tools.report import tables
+from survey_tools.report.run import prepare_survey
+from survey_tools.report.tables import pct
+from survey_tools.report.text import safe, say
 
 st.setup_notebook(seed=seed)
 run = prepare_survey(
     export,
     codebook,
+    plan=plan,
     roll=roll,
     margins=roll_margins,
     dispositions=dispositions,
-    scale_rate=scale_rate,
+    invited=invited,
+    benchmarks={"scale_rate": scale_rate},
+    guild=guild,
+    wave=wave,
+    min_count=min_count,
+    min_base=min_base,
 )
-design = run.design
+p, design = run.plan, run.design
+limits = {"min_count": p.min_count, "min_base": p.min_base}
 
 # %%
 rates = run.rates
 summary = run.cleaned.summary
-display(
-    Markdown(
-        f"**{wave}.** {rates['invited']:,} members invited; "
-        f"{summary['received']:,} responses received, {summary['kept']:,} kept. "
-        f"RR1 {pct(rates['rr1'])}, RR2 {pct(rates['rr2'])} (AAPOR; every case of unknown "
-        "eligibility counted as eligible)."
-    )
+invited = f"{rates['invited']:,} members invited; " if rates["invited"] else ""
+response = (
+    f"RR1 {pct(rates['rr1'])}, RR2 {pct(rates['rr2'])} (AAPOR; every case of unknown "
+    "eligibility counted as eligible)"
+    if rates["rr1"] == rates["rr1"]
+    else f"response rates {rates['note']}"
+)
+say(
+    f"**{safe(p.wave or 'This survey')}.** {invited}{summary['received']:,} responses received, "
+    f"{summary['kept']:,} kept. {safe(response)}."
 )
 
 # %% [markdown]
 # ## Responses by outcome, exclusions and quality flags
 
 # %%
-findings.cleaning_table(run.cleaned)
+tables.cleaning_table(run.cleaned)
 
 # %% [markdown]
-# ## Item nonresponse on the memo's key questions
+# ## Item nonresponse on the questions the memo reports
 #
 # Share of kept respondents who were asked a question but gave no usable answer.
 
 # %%
-findings.item_nonresponse(
-    run.cleaned,
-    [
-        "ai_lost_work",
-        "ai_income_devalued",
-        "rlhf_status",
-        "rlhf_pay_usd_hr",
-        "rlhf_hours_wk",
-        "att_guild_policy",
-        "att_rate_floor",
-    ],
-)
+tables.item_nonresponse(run.cleaned, list(dict.fromkeys(m.variable for m in p.measures().values())))

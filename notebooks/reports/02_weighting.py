@@ -22,36 +22,45 @@
 
 # %% tags=["parameters"]
 # Parameters (papermill): point them at your own export to run the series on a new wave.
-guild = "Federation of Entertainment Guilds (synthetic demo)"
-wave = "2026 member survey (synthetic demo)"
 export = "../../data/raw/demo/guild_ai_survey_2026.sav"
 codebook = "../../data/codebooks/guild_ai_survey_2026.yaml"
-roll = "../../data/raw/demo/roll.csv"
-roll_margins = "../../data/raw/demo/roll_margins.csv"
-dispositions = "../../data/raw/demo/dispositions.csv"
-min_count = 10  # counts below this are suppressed
-min_base = 30  # percentages on an unweighted base below this are suppressed
-scale_rate = 60.0  # the guild's scale rate for comparable craft work, USD per hour
+plan = "../../data/codebooks/guild_ai_survey_2026.plan.yaml"  # None: the standard plan
+roll = "../../data/raw/demo/roll.csv"  # None: no roll-linked variables
+roll_margins = "../../data/raw/demo/roll_margins.csv"  # None: unweighted
+dispositions = "../../data/raw/demo/dispositions.csv"  # None: rates from invited, if given
+invited = None  # members invited, when there is no dispositions file
+guild = None  # None: the plan's; likewise wave, thresholds and the scale rate
+wave = None
+min_count = None
+min_base = None
+scale_rate = None
 figures_dir = None  # where to save memo figures (render_memo sets it)
 seed = 2026
 
 # %%
-from IPython.display import Markdown, display
-
 import survey_tools as st
-from survey_tools.report import findings
-from survey_tools.report.findings import pct, prepare_survey, share, share_table
+from survey_tools.report import tables
+from survey_tools.report.findings import share
+from survey_tools.report.run import prepare_survey
+from survey_tools.report.text import safe, say
 
 st.setup_notebook(seed=seed)
 run = prepare_survey(
     export,
     codebook,
+    plan=plan,
     roll=roll,
     margins=roll_margins,
     dispositions=dispositions,
-    scale_rate=scale_rate,
+    invited=invited,
+    benchmarks={"scale_rate": scale_rate},
+    guild=guild,
+    wave=wave,
+    min_count=min_count,
+    min_base=min_base,
 )
-design = run.design
+p, design = run.plan, run.design
+limits = {"min_count": p.min_count, "min_base": p.min_base}
 
 # %%
 run
@@ -60,7 +69,7 @@ run
 # ## Respondents against the roll
 
 # %%
-findings.representation_table(run, min_count=min_count)
+tables.representation_table(run, min_count=p.min_count) if run.weighted else None
 
 # %% [markdown]
 # ## Weighting diagnostics
@@ -69,14 +78,13 @@ findings.representation_table(run, min_count=min_count)
 run.to_frame().round(4)
 
 # %% [markdown]
-# ## Weighted against unweighted: knowingly lost work to AI
+# ## Weighted against unweighted: the memo's headline
 
 # %%
-weighted = share(design, "ai_lost_work", "Yes")
-unweighted = share(run.unweighted, "ai_lost_work", "Yes")
-display(
-    Markdown(
-        f"Unweighted {unweighted.text}; weighted to the roll {weighted.text}. Design effect of "
-        f"the weighting: {design.diagnostics.deff_weighting:.2f}."
-    )
+head = p.headline
+weighted = share(design, head.id, True)
+unweighted = share(run.unweighted, head.id, True)
+say(
+    f"Members who {safe(head.wording)}: unweighted {unweighted.text}; weighted to the roll "
+    f"{weighted.text}. Design effect of the weighting: {design.diagnostics.deff_weighting:.2f}."
 )

@@ -14,97 +14,110 @@
 # ---
 
 # %% [markdown]
-# # 03 Key prevalences by role
+# # 03 Key prevalences by group
 #
 # Weighted shares with 95% logit intervals and unweighted bases. Every table goes through
 # disclosure control: small counts, small bases and the cells that would give them away are
-# withheld ("—"). Questions asked only of members who did AI-training work have those members
-# as their base.
+# withheld ("—"). What the tables report comes from the analysis plan: its indicators, its
+# focus group (here members paid for AI-training work, the base of the questions asked only of
+# them) and its options.
 
 # %% tags=["parameters"]
 # Parameters (papermill): point them at your own export to run the series on a new wave.
-guild = "Federation of Entertainment Guilds (synthetic demo)"
-wave = "2026 member survey (synthetic demo)"
 export = "../../data/raw/demo/guild_ai_survey_2026.sav"
 codebook = "../../data/codebooks/guild_ai_survey_2026.yaml"
-roll = "../../data/raw/demo/roll.csv"
-roll_margins = "../../data/raw/demo/roll_margins.csv"
-dispositions = "../../data/raw/demo/dispositions.csv"
-min_count = 10  # counts below this are suppressed
-min_base = 30  # percentages on an unweighted base below this are suppressed
-scale_rate = 60.0  # the guild's scale rate for comparable craft work, USD per hour
+plan = "../../data/codebooks/guild_ai_survey_2026.plan.yaml"  # None: the standard plan
+roll = "../../data/raw/demo/roll.csv"  # None: no roll-linked variables
+roll_margins = "../../data/raw/demo/roll_margins.csv"  # None: unweighted
+dispositions = "../../data/raw/demo/dispositions.csv"  # None: rates from invited, if given
+invited = None  # members invited, when there is no dispositions file
+guild = None  # None: the plan's; likewise wave, thresholds and the scale rate
+wave = None
+min_count = None
+min_base = None
+scale_rate = None
 figures_dir = None  # where to save memo figures (render_memo sets it)
 seed = 2026
 
 # %%
-from IPython.display import Markdown, display
-
 import survey_tools as st
-from survey_tools.report import findings
-from survey_tools.report.findings import pct, prepare_survey, share, share_table
+from survey_tools.report import evidence as ev
+from survey_tools.report import findings, tables
+from survey_tools.report.run import prepare_survey
+from survey_tools.report.tables import share_table
+from survey_tools.report.text import cap
 
 st.setup_notebook(seed=seed)
 run = prepare_survey(
     export,
     codebook,
+    plan=plan,
     roll=roll,
     margins=roll_margins,
     dispositions=dispositions,
-    scale_rate=scale_rate,
+    invited=invited,
+    benchmarks={"scale_rate": scale_rate},
+    guild=guild,
+    wave=wave,
+    min_count=min_count,
+    min_base=min_base,
 )
-design = run.design
+p, design = run.plan, run.design
+limits = {"min_count": p.min_count, "min_base": p.min_base}
+found = ev.gather(run)
 
 # %%
-limits = {"min_count": min_count, "min_base": min_base}
 
 # %% [markdown]
-# ## Knowingly lost work to AI (past 12 months), by role group
-
-# %%
-share_table(design, {"ai_lost_work": "Lost work to AI"}, "Yes", by="role_group", **limits)
-
-# %% [markdown]
-# ## Income devalued by generative AI, by role group
-
-# %%
-share_table(design, {"ai_income_devalued": "Income devalued"}, "Yes", by="role_group", **limits)
-
-# %% [markdown]
-# ## Ever paid to train AI, by role group
-
-# %%
-share_table(design, {"rlhf_paid": "Paid AI-training work"}, True, by="role_group", **limits)
-
-# %% [markdown]
-# ## Platforms, among members paid to train AI
-
-# %%
-share_table(design, findings.platform_columns(run.cleaned), True, **limits)
-
-# %% [markdown]
-# ## Pay, hours and conditions of AI-training work
-
-# %%
-findings.pay_hours_table(design, scale_rate=scale_rate, min_count=min_count)
+# ## The plan's indicators, by the main group
 
 # %%
 share_table(
-    design,
-    {
-        "rlhf_pay_below_scale": f"Paid below the scale rate (${scale_rate:,.0f}/h)",
-        "rlhf_any_cancelled": "A project ended abruptly (past 12 months)",
-        "rlhf_nda_signed": "Signed NDAs",
-        "rlhf_disturbing_often": "Often exposed to disturbing content",
-    },
-    True,
-    **limits,
+    design, {k: cap(m.wording) for k, m in p.indicators.items()}, True, by=p.group, **limits
 )
 
 # %% [markdown]
-# ## What members want from the guild (somewhat or strongly agree)
-#
-# Without the respondents who straightlined the agree/disagree grid or failed its attention
-# check (their answers there are noise), raked again to the roll.
+# ## The focus group, by the main group, and how members came to it
 
 # %%
-share_table(run.attitudes, findings.attitude_columns(run.cleaned), True, **limits)
+share_table(
+    design, {p.focus.measure.id: cap(p.focus.measure.wording)}, True, by=p.group, **limits
+) if p.focus else None
+
+# %%
+share_table(
+    design, {k: cap(m.wording) for k, m in p.focus.timing.items()}, True, **limits
+) if p.focus and p.focus.timing else None
+
+# %% [markdown]
+# ## Platforms, among the focus group
+
+# %%
+share_table(
+    design, findings.option_columns(run.cleaned, p.focus.platforms), True, **limits
+) if p.focus and p.focus.platforms else None
+
+# %% [markdown]
+# ## Pay, hours and conditions, among the focus group
+
+# %%
+if p.focus:
+    within = p.focus.measure.id
+    specs = {}
+    if p.focus.pay:
+        specs["Median hourly pay (USD)"] = (p.focus.pay["variable"], "median", "${:,.2f}")
+    for n in p.focus.numbers.values():
+        specs[cap(n["wording"])] = (n["variable"], n["stat"], "{:.1f}")
+    stats = tables.stats_table(design, specs, within=within, min_count=p.min_count)
+else:
+    stats = None
+stats
+
+# %%
+ev.conditions_table(found, p) if p.focus else None
+
+# %% [markdown]
+# ## What members want: support for each option
+
+# %%
+ev.support_table(found, p) if p.options else None

@@ -25,16 +25,18 @@
 
 # %% tags=["parameters"]
 # Parameters (papermill): point them at your own export to run the series on a new wave.
-guild = "Federation of Entertainment Guilds (synthetic demo)"
-wave = "2026 member survey (synthetic demo)"
 export = "../../data/raw/demo/guild_ai_survey_2026.sav"
 codebook = "../../data/codebooks/guild_ai_survey_2026.yaml"
-roll = "../../data/raw/demo/roll.csv"
-roll_margins = "../../data/raw/demo/roll_margins.csv"
-dispositions = "../../data/raw/demo/dispositions.csv"
-min_count = 10  # counts below this are suppressed
-min_base = 30  # percentages on an unweighted base below this are suppressed
-scale_rate = 60.0  # the guild's scale rate for comparable craft work, USD per hour
+plan = "../../data/codebooks/guild_ai_survey_2026.plan.yaml"  # None: the standard plan
+roll = "../../data/raw/demo/roll.csv"  # None: no roll-linked variables
+roll_margins = "../../data/raw/demo/roll_margins.csv"  # None: unweighted
+dispositions = "../../data/raw/demo/dispositions.csv"  # None: rates from invited, if given
+invited = None  # members invited, when there is no dispositions file
+guild = None  # None: the plan's; likewise wave, thresholds and the scale rate
+wave = None
+min_count = None
+min_base = None
+scale_rate = None
 figures_dir = None  # where to save memo figures (render_memo sets it)
 seed = 2026
 
@@ -43,22 +45,28 @@ from IPython.display import Markdown, display
 
 import survey_tools as st
 from survey_tools.report import role_models
-from survey_tools.report.findings import prepare_survey
+from survey_tools.report.run import prepare_survey
 
 st.setup_notebook(seed=seed)
 run = prepare_survey(
     export,
     codebook,
+    plan=plan,
     roll=roll,
     margins=roll_margins,
     dispositions=dispositions,
-    scale_rate=scale_rate,
+    invited=invited,
+    benchmarks={"scale_rate": scale_rate},
+    guild=guild,
+    wave=wave,
+    min_count=min_count,
+    min_base=min_base,
 )
-design = run.design
-limits = {"min_count": min_count, "min_base": min_base}
+p, design = run.plan, run.design
+limits = {"min_count": p.min_count, "min_base": p.min_base}
 
 # %% [markdown]
-# ## Lost work to AI by role group, holding age fixed
+# ## The headline by role group, holding age fixed
 #
 # A survey-weighted logistic model of "knowingly lost a job, booking or commission because AI
 # was used instead" (every other answer, "Don't know" too, counts as no) on role group and age
@@ -66,7 +74,12 @@ limits = {"min_count": min_count, "min_base": min_base}
 
 # %%
 lost = role_models.role_model(
-    design, "ai_lost_work", "Yes", covariates=["age_band"], label="knowingly lost work to AI"
+    design,
+    p.headline.id,
+    True,
+    by=p.group,
+    covariates=[c for c in p.adjust_for if c != p.group],
+    label=p.headline.wording,
 )
 lost
 
@@ -123,9 +136,10 @@ in a self-selected, weighted sample: they say where losses are reported, not why
 # %%
 training = role_models.role_model(
     design,
-    "rlhf_paid",
+    p.focus.measure.id,
     True,
-    covariates=["age_band"],
+    by=p.group,
+    covariates=[c for c in p.adjust_for if c != p.group],
     numeric=["months_no_craft_work"],
     label="been paid to train AI",
 )

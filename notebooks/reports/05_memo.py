@@ -86,7 +86,7 @@ say(
     f"""# {safe(p.title or p.question)}
 
 **To:** {safe(p.guild or "the guild")} officers and board · **From:** {safe(p.author or "research staff")}
-· **Date:** {safe(p.date or field_dates(run.cleaned).split(" to ")[-1])} · **Re:** {safe(p.wave)}
+{f"· **Date:** {safe(p.date)} " if p.date else ""}· **Re:** {safe(p.wave)}
 {f"· **Contact:** {safe(p.contact)}" if p.contact else ""}
 
 **Question:** {safe(p.question)}
@@ -95,7 +95,8 @@ say(
 )
 
 # %%
-bullets = [f"**{lead.pct}** of members {safe(head.wording)} ({lead.basis})."]
+who = safe(p.population)
+bullets = [f"**{lead.pct}** of {who} {safe(head.wording)} ({lead.basis})."]
 suspect = [k for k, m in p.indicators.items() if m.variable == head.variable and k != head.id]
 bullets += [
     f"A further {found.shares[k].pct} {safe(p.indicators[k].wording)} ({found.shares[k].basis})."
@@ -105,7 +106,7 @@ if focus:
     fs = found.shares[focus.measure.id]
     timing = "; ".join(f"{found.shares[k].pct} {safe(m.wording)}" for k, m in focus.timing.items())
     bullets.append(
-        f"**{fs.pct}** of members {safe(focus.measure.wording)} ({fs.basis})"
+        f"**{fs.pct}** of {who} {safe(focus.measure.wording)} ({fs.basis})"
         + (f": {timing}." if timing else ".")
     )
     if focus.measure.id in found.rankings:
@@ -127,7 +128,7 @@ if p.options:
     best = best.loc[best["share"].map(lambda s: -s.estimate).sort_values().index[0]]
     bullets.append(
         f"Members' support for {len(p.options)} options ranges up to {best['share'].pct} "
-        f"({safe(best['wording'])}); Table 3 sets each option's support among all members "
+        f"({safe(best['wording'])}); Table 3 sets each option's support among all {who} "
         "beside the groups the question is about."
     )
 recommendation = p.fill(p.recommendation, found.values) if p.recommendation else ""
@@ -148,8 +149,8 @@ fig_no = number("figure")
 say(
     f"""## Findings
 
-Weighted to the membership roll; 95% intervals; unweighted bases (n). "—" marks a figure
-withheld by disclosure control.
+{"Weighted to the membership roll" if run.weighted else "Not weighted (no roll to weight to)"};
+95% intervals; unweighted bases (n). "—" marks a figure withheld by disclosure control.
 
 **{safe(cap(head.wording))}.** {lead.text}; unweighted the share was
 {pct(run.unweighted.proportion(head.id).set_index("level").loc[True, "estimate"])}.
@@ -217,7 +218,7 @@ if focus:
         )
     numbers = "".join(f" They reported {safe(n['text'])}." for n in found.numbers.values())
     say(
-        f"**{safe(cap(focus.name))}.** {found.shares[focus.measure.id].pct} of members "
+        f"**{safe(cap(focus.name))}.** {found.shares[focus.measure.id].pct} of {who} "
         f"{safe(focus.measure.wording)} ({found.shares[focus.measure.id].basis}). Table 2 gives the conditions they reported.{pay_text}"
         f"{numbers}"
     )
@@ -371,6 +372,18 @@ else:
         "Not weighted: no roll margins were given, so every figure describes the respondents, "
         "and intervals treat them as a simple random sample of members."
     )
+completion = (
+    f"({summary['completes']:,} complete, {summary['partials']:,} partial)"
+    if summary["completes"] or summary["partials"]
+    else "(the export records no completion status, so every response is kept)"
+)
+assumption = (
+    "The 95% intervals assume respondents are a random sample of members within weighting "
+    "cells, so every margin of error rests on the weighting model."
+    if run.weighted
+    else "The 95% intervals treat respondents as a simple random sample: they describe the "
+    "respondents, and say nothing of those who did not answer."
+)
 dropped = (
     " **Not asked in this survey** (sections left out): " + "; ".join(map(safe, p.dropped)) + "."
     if p.dropped
@@ -380,7 +393,7 @@ say(
     f"""**Survey.** {safe(p.wave)}, sponsored and conducted by the research staff of
 {safe(p.guild or "the guild")}. {invited_text}fieldwork {field_dates(run.cleaned)}.
 **Response.** {summary["received"]:,} responses received, {summary["kept"]:,} kept
-({summary["completes"]:,} complete, {summary["partials"]:,} partial); {response}.
+{completion}; {response}.
 **Quality rules as used.** {"; ".join(rules) or "none declared in the codebook"}. Excluded:
 {listing(summary["excluded"])}. Flagged but kept: {listing({k: v for k, v in summary["flagged"].items() if k != "partial"})}.
 **Weighting.** {weighting}
@@ -389,8 +402,7 @@ say(
 **Rankings.** Intervals in rankings hold for all groups together (Bonferroni), and a group is
 called highest only when it is above every other after Holm's adjustment.
 **Caveat.** Respondents selected themselves: the survey has no sampling error in the strict
-sense. The 95% intervals assume respondents are a random sample of members within weighting
-cells, so every margin of error rests on the weighting model.{dropped}"""
+sense. {assumption}{dropped}"""
 )
 
 # %%

@@ -227,6 +227,7 @@ def _write_memo(nb, notebook, params: dict, folder: Path, formats) -> dict:
     wave = str(params.get("wave") or "") or _plan_wave(nb) or _default(notebook, "wave")
     title = _memo_title(nb)
     date = memo_date(wave)
+    nb = _without_stderr(nb)  # warnings are for the analyst's notebook, not the memo
     html = notebook_html(nb, title=title, wave=wave, date=date)
     paths: dict = {"notebook": folder / "memo.ipynb"}
     if "html" in formats:
@@ -246,6 +247,19 @@ def _write_memo(nb, notebook, params: dict, folder: Path, formats) -> dict:
     if (folder / "figures").is_dir():
         paths["figures"] = folder / "figures"
     return paths
+
+
+def _without_stderr(nb):
+    """A copy of ``nb`` without stderr streams (warnings stay in memo.ipynb)."""
+    import copy
+
+    clean = copy.deepcopy(nb)
+    for cell in clean.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [
+                o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")
+            ]
+    return clean
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -4,6 +4,7 @@ A plan sits beside the survey's codebook (``data/codebooks/<survey>.plan.yaml``)
 
     extends: standard                 # optional: start from a shipped plan, replace its keys
     question: "Members doing AI-training work: what should the guild do?"
+    population: members               # how the memo names the people surveyed
     guild: Example Guild
     wave: 2027 member survey
     author: Research department       # memo header; contact: the reader's next call
@@ -60,7 +61,7 @@ SHIPPED = {"standard": "guild_ai_survey/plan.yaml"}
 """Plans that ship with the toolkit, for ``extends:`` (the standard guild questionnaire)."""
 
 _KEYS = {
-    "": {"extends", "title", "question", "guild", "wave", "author", "contact", "date", "groups",
+    "": {"extends", "title", "population", "question", "guild", "wave", "author", "contact", "date", "groups",
          "adjust_for", "thresholds", "indicators", "focus", "benchmarks", "options", "compare",
          "recommendation", "next_steps"},
     "measure": {"variable", "answers", "wording", "below", "above", "headline", "addresses"},
@@ -141,6 +142,7 @@ class Plan:
     groups: dict
     indicators: dict
     title: str = ""
+    population: str = "members"
     guild: str = ""
     wave: str = ""
     author: str = ""
@@ -472,6 +474,7 @@ def _build(body: dict, path: str, problems: list) -> Plan:
         groups={str(k): str(v) for k, v in groups.items()},
         indicators=indicators,
         title=_text(body.get("title"), "title", problems),
+        population=_text(body.get("population"), "population", problems) or "members",
         guild=_text(body.get("guild"), "guild", problems),
         wave=_text(body.get("wave"), "wave", problems),
         author=_text(body.get("author"), "author", problems),
@@ -738,6 +741,8 @@ def draft_plan(codebook, *, question: str = "What should the guild do?") -> str:
         if spec.get("type") not in ("single", "likert") or not codes:
             continue
         try:
+            if len(codes) < 4:  # yes/no and short choices: indicators, not agreement scales
+                raise ValueError(name)
             orient_scale(name, codes, spec.get("scale") or None)
             options[name] = {"variable": name, "wording": spec.get("label") or name}
         except Exception:  # not an orientable scale: a yes/no or multiple-choice indicator

@@ -181,6 +181,8 @@ def prepare_survey(
     plan = plan if isinstance(plan, Plan) else read_plan(plan)
     plan = plan.override(benchmarks=benchmarks, **overrides)
     plan = plan.check(book)  # before the export is read: a plan that cannot run fails fast
+    if dispositions is not None and invited is None:
+        invited = response_rates(pd.read_csv(dispositions))["invited"]
     cleaned = clean(read_export(export), book, roll=roll, invited=invited)
     rates = survey_rates(cleaned, dispositions)
     data = _pay_readable(plan.add_measures(cleaned.data), plan)

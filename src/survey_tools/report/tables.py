@@ -324,7 +324,9 @@ def cleaning_table(cleaned) -> pd.DataFrame:
         for sub, v in items:
             label = f"{key.replace('_', ' ')}: {sub.replace('_', ' ')}" if sub else key
             if key.startswith("rr"):
-                text = pct(float(v))
+                text = (
+                    pct(float(v)) if v is not None else "not computable (members invited unknown)"
+                )
             elif isinstance(v, int | float | np.integer | np.floating) and float(v).is_integer():
                 text = f"{int(v):,}"
             else:

@@ -139,19 +139,30 @@ def test_demo_prints_each_step_once_in_order(tmp_path, capsys, demo_files):
     assert steps == [1, 2, 3, 4, 5, 6]
 
 
-def test_memo_help_names_the_canonical_variables():
-    from survey_tools.report.memo import MEMO_VARIABLES
-
+def test_memo_help_explains_the_plan():
     out = subprocess.run(
         [*_command(), "memo", "--help"], capture_output=True, text=True, check=True
     ).stdout
-    assert "canonical variables" in out and "codebook" in out
-    assert all(name in out for name in MEMO_VARIABLES)
+    assert "--plan" in out and "standard guild questionnaire" in out and "plan draft" in out
+
+
+def test_plan_draft_writes_a_plan_the_memo_accepts(tmp_path, capsys):
+    from survey_tools.report.plan import read_plan
+
+    book = ROOT / "data" / "codebooks" / "examples" / "538_starwars.yaml"
+    out = tmp_path / "plans" / "starwars.plan.yaml"
+    assert main(["plan", "draft", "--codebook", str(book), "-o", str(out)]) == 0
+    from survey_tools import Codebook
+
+    plan = read_plan(out).check(Codebook.from_yaml(book))
+    assert plan.options and plan.indicators and plan.group in ("gender", "age")
+    assert main(["plan", "draft", "--codebook", str(book), "-o", str(out)]) == 1
+    assert "--force" in capsys.readouterr().err
 
 
 def test_memo_checks_its_inputs_before_running(tmp_path, capsys, demo_files):
     book = tmp_path / "book.yaml"
-    book.write_text("survey: s\nvariables:\n  ai_lost_work: {type: single}\n")
+    book.write_text("survey: s\nvariables:\n  ai_lost_work: {type: single, codes: {1: 'Yes'}}\n")
     args = ["memo", str(demo_files["spss"]), "--codebook", str(book), "--roll", "no-roll.csv"]
     args += ["--margins", str(demo_files["margins"]), "--dispositions", "no-disp.csv"]
     args += ["--out", str(tmp_path / "out")]
@@ -161,6 +172,6 @@ def test_memo_checks_its_inputs_before_running(tmp_path, capsys, demo_files):
     args[5], args[9] = str(demo_files["roll"]), str(demo_files["dispositions"])
     assert main(args) == 1
     err = capsys.readouterr().err
-    assert "rlhf_status" in err and "role_group" in err and "ai_lost_work (" not in err
-    assert err.count("Fix:") == 1 and "canonical variable" in err
+    assert "role_group" in err and "main group" in err  # the plan's main group is not mapped
+    assert err.count("Fix:") == 1
     assert not (tmp_path / "out").exists()  # nothing ran

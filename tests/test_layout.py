@@ -100,3 +100,85 @@ def test_one_function_computes_response_rates():
         and node.name.lower().lstrip("_") in {"response_rates", "rr1", "rr2", "rates"}
     ]
     assert len(defs) == 1, defs
+
+
+def _strings(path: Path) -> set[str]:
+    """String constants in a module's code, docstrings left out (examples may name anything)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docs.add(id(first.value))
+    return {
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs
+    }
+
+
+def test_report_machinery_names_no_questionnaire_variable():
+    """The standard questionnaire lives in its template (codebook, plan, notebooks), so the
+    report stage works for any survey: no variable of it appears in report/'s code."""
+    import re
+
+    import yaml
+
+    book = yaml.safe_load(
+        (ROOT / "data" / "codebooks" / "guild_ai_survey_2026.yaml").read_text(encoding="utf-8")
+    )
+    names = set(book["variables"]) | set(book["roll"]["columns"])
+    for spec in book["variables"].values():
+        names |= set((spec.get("options") or {}))
+    found = {}
+    for path in sorted((PACKAGE / "report").glob("*.py")):
+        for text in _strings(path):
+            hits = [
+                n
+                for n in names
+                if text == n or ("_" in n and re.search(rf"(?<![\w.]){re.escape(n)}(?!\w)", text))
+            ]
+            if hits:
+                found.setdefault(path.name, set()).update(hits)
+    assert not found, f"questionnaire variables named in report/: {found}"
+
+
+def _module_imports(path: Path) -> set[str]:
+    """Modules of the package a module imports, at import time or inside a function."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    rel = path.relative_to(PACKAGE).with_suffix("").parts
+    package = rel[:-1] if rel[-1] != "__init__" else rel[:-1]
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = list(package[: len(package) - node.level + 1])
+            if node.module:
+                out.add(".".join([*base, *node.module.split(".")]))
+            else:  # from . import sibling
+                out |= {".".join([*base, a.name]) for a in node.names}
+    return out
+
+
+def test_no_import_cycles_inside_the_package():
+    graph = {}
+    for path in SOURCES:
+        rel = path.relative_to(PACKAGE).with_suffix("").parts
+        name = ".".join(rel[:-1] if rel[-1] == "__init__" else rel)
+        graph[name] = {m for m in _module_imports(path)}
+    seen, stack = set(), []
+
+    def visit(node):
+        if node in stack:
+            cycle = stack[stack.index(node) :] + [node]
+            pytest.fail(f"import cycle: {' -> '.join(cycle)}")
+        if node in seen or node not in graph:
+            return
+        stack.append(node)
+        for nxt in graph[node]:
+            visit(nxt)
+        stack.pop()
+        seen.add(node)
+
+    for node in graph:
+        visit(node)

@@ -5,9 +5,11 @@ import pytest
 
 from conftest import ROOT
 from survey_tools.errors import SurveyToolsError
-from survey_tools.report.findings import grid_exclusions, options_support, prepare_survey
+from survey_tools.report.findings import grid_exclusions, share
+from survey_tools.report.run import prepare_survey
 
 BOOK = ROOT / "data" / "codebooks" / "guild_ai_survey_2026.yaml"
+PLAN = BOOK.with_suffix(".plan.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -15,6 +17,7 @@ def run(demo_files):
     return prepare_survey(
         demo_files["spss"],
         BOOK,
+        plan=PLAN,
         roll=demo_files["roll"],
         margins=demo_files["margins"],
         dispositions=demo_files["dispositions"],
@@ -29,11 +32,11 @@ def test_grid_exclusions_are_straightliners_and_attention_failures(run):
     assert left_out.tolist() == expected.tolist()  # the demo has one grid: the flag is its own
     assert run.grid_excluded == int(expected.sum()) > 0
     assert not left_out[kept["speeder"] & ~expected].any()  # speeders stay in
-    assert len(run.attitudes.data) == len(run.design.data) - run.grid_excluded
+    assert len(run.options.data) == len(run.design.data) - run.grid_excluded
 
 
 def test_attitude_design_is_raked_to_every_roll_margin(run):
-    data = run.attitudes.data.assign(_w=run.attitudes.weights)
+    data = run.options.data.assign(_w=run.options.weights)
     for margin, levels in run.margins.items():
         got = data.groupby(data[margin].astype(object))["_w"].sum()
         want = pd.Series(levels, dtype=float)
@@ -42,12 +45,12 @@ def test_attitude_design_is_raked_to_every_roll_margin(run):
 
 def test_option_support_moves_to_the_population_value(run, truth):
     true = truth["population"]["agree_share"]["att_consent_comp"]
-    before = options_support(run.design, run.cleaned).set_index("item").loc["att_consent_comp"]
-    after = options_support(run.attitudes, run.cleaned).set_index("item").loc["att_consent_comp"]
-    assert abs(after["estimate"] - true) < abs(before["estimate"] - true)
-    assert after["ci_low"] <= true <= after["ci_high"]
-    assert not before["ci_low"] <= true <= before["ci_high"]  # the noise biased it
-    assert after["n"] < before["n"]
+    before = share(run.design, "consent_comp", True)
+    after = share(run.options, "consent_comp", True)
+    assert abs(after.estimate - true) < abs(before.estimate - true)
+    assert after.ci_low <= true <= after.ci_high
+    assert not before.ci_low <= true <= before.ci_high  # the noise biased it
+    assert after.n < before.n
 
 
 def test_grid_exclusions_need_flags_from_the_same_cleaning(run):

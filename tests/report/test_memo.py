@@ -10,11 +10,14 @@ import pytest
 from conftest import DEMO, ROOT
 from survey_tools import SurveyDesign, read_margins
 from survey_tools.demo import REPORT_NOTEBOOKS, demo_params, run_demo
-from survey_tools.report.findings import pct, prepare_survey, share
+from survey_tools.report.findings import share
 from survey_tools.report.memo import render_memo
+from survey_tools.report.run import prepare_survey
+from survey_tools.report.tables import pct
 
 MEMO = ROOT / "notebooks" / "reports" / "05_memo.ipynb"
 BOOK = ROOT / "data" / "codebooks" / "guild_ai_survey_2026.yaml"
+PLAN = BOOK.with_suffix(".plan.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +39,10 @@ def run(demo_files):
     return prepare_survey(
         demo_files["spss"],
         BOOK,
+        plan=PLAN,
         roll=demo_files["roll"],
         margins=demo_files["margins"],
         dispositions=demo_files["dispositions"],
-        scale_rate=60.0,
     )
 
 
@@ -81,7 +84,7 @@ def test_html_is_self_contained(memo):
     # The four memo figures are inline, as SVG (sharp in the browser and in the PDF).
     assert len(re.findall(r"<img [^>]*src=\"data:image/svg\+xml", html)) >= 4
     assert "No description has been provided" not in html  # each figure has its alt text
-    assert 'alt="Share of members who knowingly lost work to AI by role group' in html
+    assert 'alt="Figure 1: share of members who knowingly lost' in html
 
 
 def test_pdfs_are_a4_and_letter_with_running_lines(memo):
@@ -191,10 +194,10 @@ def test_memo_methodology_explains_partials_and_grid_exclusions(memo, run):
     assert (
         "RR2 counts the platform's 68 partials; cleaning keeps 80 partial responses, 12 of " in text
     )
-    assert f"leave out the {run.grid_excluded:,} respondents" in text
+    assert f"{run.grid_excluded:,} respondents who gave one answer to the whole grid" in text
     assert re.search(r"<p>\s*<strong>Classification:</strong>", html)  # a line of its own
-    assert "Table 2. Members paid to train AI" in text  # tables carry captions
-    assert 'alt="Weighted distribution of hourly pay for AI-training work' in html  # figures alt
+    assert "Table 2. Conditions reported by members paid for AI-training work" in text
+    assert 'alt="Figure 2: weighted distribution of hourly pay' in html  # figures carry alt text
     assert "(number)" not in text and "Consent and pay should be required" in text
 
 

@@ -92,8 +92,8 @@ class Ranking:
         if self.clear:
             return (
                 f"{self.top} stand out ({figure}): above every other {self.group_name}"
-                f"{held}, after allowing for {k - 1} comparison{'s' if k > 2 else ''}; the highest of several "
-                f"estimates tends to run high, so read it with its interval{left}"
+                f"{held}, after allowing for {k - 1} comparison{'s' if k > 2 else ''}; the "
+                "highest of several estimates tends to run high, so read it with its interval{left}"
             )
         others = list(self.tied)
         named = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")

@@ -350,7 +350,7 @@ def exposure_table(
     outcome: str,
     level="Yes",
     *,
-    role: str = "role_primary",
+    role: str,
     indices=("eloundou_human_beta", "anthropic_observed_exposure"),
     min_count: int = 10,
     min_base: int = 30,

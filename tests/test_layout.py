@@ -130,7 +130,7 @@ def test_report_machinery_names_no_questionnaire_variable():
     )
     names = set(book["variables"]) | set(book["roll"]["columns"])
     for spec in book["variables"].values():
-        names |= set((spec.get("options") or {}))
+        names |= set(spec.get("options") or {})
     found = {}
     for path in sorted((PACKAGE / "report").glob("*.py")):
         for text in _strings(path):
@@ -170,7 +170,7 @@ def test_no_import_cycles_inside_the_package():
 
     def visit(node):
         if node in stack:
-            cycle = stack[stack.index(node) :] + [node]
+            cycle = [*stack[stack.index(node):], node]
             pytest.fail(f"import cycle: {' -> '.join(cycle)}")
         if node in seen or node not in graph:
             return

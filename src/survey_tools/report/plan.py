@@ -62,8 +62,8 @@ SHIPPED = {"standard": "guild_ai_survey/plan.yaml"}
 
 _KEYS = {
     "": {"extends", "title", "population", "question", "guild", "wave", "author", "contact",
-         "date", "groups", "adjust_for", "thresholds", "indicators", "focus", "benchmarks", "options", "compare",
-         "recommendation", "next_steps"},
+         "date", "groups", "adjust_for", "thresholds", "indicators", "focus", "benchmarks",
+         "options", "compare", "recommendation", "next_steps"},
     "measure": {"variable", "answers", "wording", "below", "above", "headline", "addresses"},
     "focus": {"id", "name", "variable", "answers", "wording", "timing", "linked_to", "pay",
               "platforms", "conditions", "numbers"},

@@ -148,7 +148,7 @@ def _module_imports(path: Path) -> set[str]:
     """Modules of the package a module imports, at import time or inside a function."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     rel = path.relative_to(PACKAGE).with_suffix("").parts
-    package = rel[:-1] if rel[-1] != "__init__" else rel[:-1]
+    package = rel[:-1]  # the folder, for a module and for its __init__ alike
     out = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level:

@@ -170,7 +170,7 @@ def test_no_import_cycles_inside_the_package():
 
     def visit(node):
         if node in stack:
-            cycle = [*stack[stack.index(node):], node]
+            cycle = [*stack[stack.index(node) :], node]
             pytest.fail(f"import cycle: {' -> '.join(cycle)}")
         if node in seen or node not in graph:
             return

@@ -299,7 +299,11 @@ class Captioned:
     def _repr_html_(self) -> str:
         from html import escape
 
-        html = self.frame.to_html()
+        frame = self.frame
+        if not isinstance(frame.index, pd.RangeIndex):  # row labels as a plain first column
+            names = [n or "" for n in frame.index.names]
+            frame = frame.rename_axis(names).reset_index()
+        html = frame.to_html(index=False, border=0)
         return html.replace(">", f">\n  <caption>{escape(self.caption)}</caption>", 1)
 
     def to_frame(self) -> pd.DataFrame:

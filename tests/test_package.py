@@ -23,6 +23,7 @@ PUBLIC = {
     "LonelyPSUError",
     "MarginsError",
     "PrivacyError",
+    "PlanError",
     "ReportError",
     "Suppressed",
     "SurveyDesign",

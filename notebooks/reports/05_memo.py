@@ -372,6 +372,11 @@ else:
         "Not weighted: no roll margins were given, so every figure describes the respondents, "
         "and intervals treat them as a simple random sample of members."
     )
+benchmarks = "".join(
+    f"**Benchmark: {safe(b.id.replace('_', ' '))}** ({safe(b.text)}). {safe(b.definition)} "
+    f"Source: {safe(b.source or 'not stated in the plan')}. "
+    for b in p.benchmarks.values()
+)
 completion = (
     f"({summary['completes']:,} complete, {summary['partials']:,} partial)"
     if summary["completes"] or summary["partials"]
@@ -397,7 +402,7 @@ say(
 **Quality rules as used.** {"; ".join(rules) or "none declared in the codebook"}. Excluded:
 {listing(summary["excluded"])}. Flagged but kept: {listing({k: v for k, v in summary["flagged"].items() if k != "partial"})}.
 **Weighting.** {weighting}
-**Disclosure control.** Counts below {p.min_count} and percentages on unweighted bases below
+{benchmarks}**Disclosure control.** Counts below {p.min_count} and percentages on unweighted bases below
 {p.min_base} are withheld ("—"), with complementary suppression so they cannot be recovered.
 **Rankings.** Intervals in rankings hold for all groups together (Bonferroni), and a group is
 called highest only when it is above every other after Holm's adjustment.

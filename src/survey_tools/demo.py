@@ -169,22 +169,22 @@ def _series(folder: Path, out: Path, params: dict, say: Callable[[str], None]):
     from .report.memo import execute_notebook, render_memo
 
     ran = out / "notebooks"
-    ran.mkdir(parents=True, exist_ok=True)
     series = REPORT_NOTEBOOKS[:-1]
 
-    def run(name: str) -> None:
-        nbformat.write(
-            execute_notebook(folder / f"{name}.ipynb", params=params), ran / f"{name}.ipynb"
-        )
+    def run(name: str):
+        return execute_notebook(folder / f"{name}.ipynb", params=params)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         memo = pool.submit(
             render_memo, folder / f"{REPORT_NOTEBOOKS[-1]}.ipynb", params=params, out_dir=out
         )
-        for job in [pool.submit(run, name) for name in series]:
-            job.result()
-        say(f"7. notebooks: {', '.join(series)} ran on the demo ({ran}/)")
-        files = memo.result()
+        done = {name: pool.submit(run, name) for name in series}
+        executed = {name: job.result() for name, job in done.items()}
+        files = memo.result()  # the memo set is swapped in before the notebooks are written
+    ran.mkdir(parents=True, exist_ok=True)
+    for name, nb in executed.items():
+        nbformat.write(nb, ran / f"{name}.ipynb")
+    say(f"7. notebooks: {', '.join(series)} ran on the demo ({ran}/)")
     say(
         f"8. memo: {files['html']} (also .pdf, -letter.pdf, .docx; figures in "
         f"{files['html'].parent / 'figures'})"

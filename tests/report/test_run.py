@@ -1,0 +1,65 @@
+"""The survey run behind every report notebook: gaps in weighting variables, response rates
+without dispositions, and a notebook that fails saying where."""
+
+import nbformat
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from survey_tools.errors import SurveyToolsError
+from survey_tools.report.memo import execute_notebook
+from survey_tools.report.run import fill_weighting_gaps, survey_rates
+
+FOLDER = ROOT / "notebooks" / "reports"
+
+
+def test_respondents_missing_a_weighting_variable_get_the_rolls_largest_group():
+    data = pd.DataFrame({"age": pd.Categorical(["18-34", None, "35+", None]), "x": [1, 2, 3, 4]})
+    filled, imputed = fill_weighting_gaps(data, {"age": {"18-34": 300, "35+": 700}})
+    assert filled["age"].tolist() == ["18-34", "35+", "35+", "35+"]
+    assert imputed == {"age": 2} and data["age"].isna().sum() == 2  # the input is unchanged
+
+
+def test_rates_without_dispositions_are_not_computable_with_the_reason():
+    class Cleaned:
+        summary = {"completes": 10, "partials": 2, "rr1": None, "rr2": None}
+
+    rates = survey_rates(Cleaned())
+    assert rates["rr1"] != rates["rr1"] and "not computable" in rates["note"]
+    Cleaned.summary = {"completes": 10, "partials": 2, "rr1": 0.1, "rr2": 0.12, "invited": 100}
+    assert survey_rates(Cleaned())["rr2"] == 0.12
+
+
+def test_a_failing_notebook_names_its_section_and_keeps_the_executed_copy(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("## Pay against the scale rate"),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("raise KeyError('rlhf_pay_usd_hr')"),
+    ]
+    path = tmp_path / "05_x.ipynb"
+    nbformat.write(nb, path)
+    kept = tmp_path / "out" / "memo-failed.ipynb"
+    with pytest.raises(SurveyToolsError) as err:
+        execute_notebook(path, failed_copy=kept)
+    message = str(err.value)
+    assert "'Pay against the scale rate'" in message and "rlhf_pay_usd_hr" in message
+    assert str(kept) in message
+    ran = nbformat.read(kept, as_version=4)
+    assert ran.cells[1].execution_count == 1  # the outputs up to the error are there
+
+
+@pytest.mark.parametrize("name", ["01_cleaning", "02_weighting", "03_prevalence"])
+def test_notebooks_run_without_dispositions(name, demo_files):
+    params = {
+        "export": str(demo_files["spss"]),
+        "roll": str(demo_files["roll"]),
+        "roll_margins": str(demo_files["margins"]),
+        "dispositions": None,
+        "invited": None,
+    }
+    ran = execute_notebook(FOLDER / f"{name}.ipynb", params=params)
+    text = nbformat.writes(ran)
+    assert "Traceback" not in text
+    if name == "01_cleaning":
+        assert "not computable" in text

@@ -21,13 +21,13 @@ def test_respondents_missing_a_weighting_variable_get_the_rolls_largest_group():
 
 
 def test_rates_without_dispositions_are_not_computable_with_the_reason():
-    class Cleaned:
-        summary = {"completes": 10, "partials": 2, "rr1": None, "rr2": None}
+    from types import SimpleNamespace
 
-    rates = survey_rates(Cleaned())
+    none = SimpleNamespace(summary={"completes": 10, "partials": 2, "rr1": None, "rr2": None})
+    rates = survey_rates(none)
     assert rates["rr1"] != rates["rr1"] and "not computable" in rates["note"]
-    Cleaned.summary = {"completes": 10, "partials": 2, "rr1": 0.1, "rr2": 0.12, "invited": 100}
-    assert survey_rates(Cleaned())["rr2"] == 0.12
+    given = {"completes": 10, "partials": 2, "rr1": 0.1, "rr2": 0.12, "invited": 100}
+    assert survey_rates(SimpleNamespace(summary=given))["rr2"] == 0.12
 
 
 def test_a_failing_notebook_names_its_section_and_keeps_the_executed_copy(tmp_path):

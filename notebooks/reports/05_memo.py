@@ -38,10 +38,16 @@ seed = 2026
 import survey_tools as st
 from survey_tools.report import evidence as ev
 from survey_tools.report import fig_likert, fig_pay, fig_prevalence, fig_weighting
-from survey_tools.report.findings import field_dates, listing, partials_note
+from survey_tools.report.findings import field_dates, listing, option_columns, partials_note
 from survey_tools.report.notebook import memo_figure
 from survey_tools.report.run import prepare_survey
-from survey_tools.report.tables import Captioned, pct, question_wording, representation_table
+from survey_tools.report.tables import (
+    Captioned,
+    pct,
+    question_wording,
+    representation_table,
+    share_table,
+)
 from survey_tools.report.text import cap, safe, say
 
 st.setup_notebook(seed=seed)
@@ -97,39 +103,77 @@ say(
 # %%
 who = safe(p.population)
 bullets = [f"**{lead.pct}** of {who} {safe(head.wording)} ({lead.basis})."]
-suspect = [k for k, m in p.indicators.items() if m.variable == head.variable and k != head.id]
+same_question = [k for k, m in p.indicators.items() if m.variable == head.variable and k != head.id]
+others = [k for k in p.indicators if k != head.id and k not in same_question]
 bullets += [
     f"A further {found.shares[k].pct} {safe(p.indicators[k].wording)} ({found.shares[k].basis})."
-    for k in suspect
+    for k in same_question
+]
+bullets += [
+    f"{found.shares[k].pct} {safe(p.indicators[k].wording)} ({found.shares[k].basis})."
+    for k in others
 ]
 if focus:
     fs = found.shares[focus.measure.id]
-    timing = "; ".join(f"{found.shares[k].pct} {safe(m.wording)}" for k, m in focus.timing.items())
+    timing = "; ".join(
+        f"{found.shares[k].short} {safe(m.wording)}" for k, m in focus.timing.items()
+    )
     bullets.append(
         f"**{fs.pct}** of {who} {safe(focus.measure.wording)} ({fs.basis})"
-        + (f": {timing}." if timing else ".")
+        + (f". Of all {who}, {timing} (n = {fs.n:,})." if timing else ".")
     )
     if focus.measure.id in found.rankings:
-        bullets.append(f"By {safe(group_word)}: {safe(found.rankings[focus.measure.id].text)}.")
+        bullets.append(
+            f"{safe(cap(focus.name))} by {safe(group_word)}: "
+            f"{safe(found.rankings[focus.measure.id].text)} (Table 2)."
+        )
     if found.link:
         bullets.append(f"{safe(found.link.sentence(focus.name))}.")
-    worst = sorted(
-        ((k, s) for k, s in found.conditions.items() if not s.withheld),
-        key=lambda ks: -ks[1].estimate,
-    )[:4]
-    if worst:
+    for d in found.drivers.values():
+        bullets.append(f"{safe(d.sentence(focus.name))}.")
+    pay = found.pay
+    conditions = dict(found.conditions)
+    pay_line = ""
+    if "pay_below" in conditions and pay.get("benchmark"):
+        below = conditions.pop("pay_below")
+        no_rate = pay["no_rate"]
+        pay_line = (
+            f"{below.short} of those whose pay could be read (n = {below.n:,}) "
+            f"{safe(focus.conditions['pay_below'].wording)} ({safe(pay['benchmark'].text)})"
+            + (
+                f"; {no_rate:,} of the {pay['focus_n']:,} gave no pay answer that could be read "
+                "as an hourly rate"
+                if no_rate >= p.min_count
+                else ""
+            )
+            + "; "
+        )
+    listed = "; ".join(
+        f"{s.short} {safe(focus.conditions[k].wording)}"
+        for k, s in conditions.items()
+        if not s.withheld
+    )
+    bases = sorted({s.n for s in conditions.values()})
+    base = f"n = {bases[0]:,}" if len(bases) == 1 else f"n = {bases[0]:,} to {bases[-1]:,}"
+    if pay_line or listed:
         bullets.append(
-            f"Conditions among {safe(focus.name)}: "
-            + "; ".join(f"{s.pct} {safe(focus.conditions[k].wording)}" for k, s in worst)
-            + " (Table 2)."
+            f"Conditions among {safe(focus.name)}: {pay_line}{listed} ({base}; Table 3, Figure 2)."
+        )
+    if found.numbers:
+        bullets.append(
+            f"They reported {'; '.join(safe(n['text']) for n in found.numbers.values())}."
         )
 if p.options:
-    best = found.support[found.support["group"] == "all"]
-    best = best.loc[best["share"].map(lambda s: -s.estimate).sort_values().index[0]]
+    table = found.support
+    names = list(dict.fromkeys(table["name"]))
+    per_option = []
+    for option, part in table.groupby("option", sort=False):
+        cells = " / ".join(s.short for s in part["share"])
+        per_option.append(f"{safe(p.options[option].wording)}: {cells}")
     bullets.append(
-        f"Members' support for {len(p.options)} options ranges up to {best['share'].pct} "
-        f"({safe(best['wording'])}); Table 3 sets each option's support among all {who} "
-        "beside the groups the question is about."
+        f"Support for each option ({' / '.join(safe(n[:1].lower() + n[1:]) for n in names)}): "
+        + "; ".join(per_option)
+        + " (Table 4, with bases)."
     )
 recommendation = p.fill(p.recommendation, found.values) if p.recommendation else ""
 say(
@@ -154,22 +198,27 @@ say(
 
 **{safe(cap(head.wording))}.** {lead.text}; unweighted the share was
 {pct(run.unweighted.proportion(head.id).set_index("level").loc[True, "estimate"])}.
-{fig_no} shows it by {safe(group_word)}."""
-    + (
-        f" {safe(rank.text)} (Table 1: intervals there hold for all groups at once)."
-        if rank
-        else ""
-    )
+{fig_no} and Table 1 show it by {safe(group_word)}, with intervals that allow for comparing
+all groups at once."""
+    + (f" {safe(rank.text)}." if rank else "")
 )
 
 # %%
+by_group = design.proportion(head.id, by=group)
+if rank:  # the intervals drawn are the ranking's: they hold for all groups together
+    simultaneous = rank.table.set_index(rank.table[group].astype(str))
+    keys = by_group[group].astype(str)
+    for col in ("ci_low", "ci_high"):
+        picked = keys.map(simultaneous[col])
+        by_group[col] = picked.where(picked.notna() & (by_group["level"] == True), by_group[col])  # noqa: E712
 memo_figure(
     fig_prevalence(
-        design.proportion(head.id, by=group),
+        by_group,
         by=group,
         level=True,
         overall=lead.estimate,
-        title=f"{fig_no}. Members who {head.wording}, by {group_word}",
+        title=f"{fig_no}. Members who {head.wording}, by {group_word} (intervals allow for "
+        "comparing all groups)",
         **limits,
     ),
     "headline_by_group",
@@ -179,27 +228,38 @@ memo_figure(
 
 # %%
 if rank:
-    display_table = Captioned(
+    table_one = Captioned(
         ev.ranking_table(rank),
-        f"{number('table')}. {cap(head.wording)}, by {group_word}: groups ranked, "
-        "intervals holding for all groups together (Bonferroni), tests against the top group "
-        "(Holm)",
+        f"{number('table')}. {cap(head.wording)}, by {group_word}: intervals allow for "
+        "comparing all groups together (Bonferroni); tests against the top group (Holm)",
     )
 else:
     number("table")
-    display_table = None
-display_table
+    table_one = None
+table_one
+
+# %%
+focus_rank = found.rankings.get(focus.measure.id) if focus else None
+if focus_rank:
+    table_two = Captioned(
+        ev.ranking_table(focus_rank),
+        f"{number('table')}. {cap(focus.name)} by {group_word}: share of {p.population} "
+        f"who {focus.measure.wording}",
+    )
+else:
+    number("table")
+    table_two = None
+table_two
 
 # %%
 if focus:
-    pay = found.pay
     bench = pay.get("benchmark")
     pay_text = ""
     if pay.get("median") is not None:
         unread = pay.get("unreadable_share")
         pay_text = (
-            f" The weighted median pay was ${pay['median']:,.2f} an hour (95% CI "
-            f"${pay['median_ci'][0]:,.2f} to ${pay['median_ci'][1]:,.2f}; n = "
+            f" Figure 2 shows their hourly pay: the weighted median was ${pay['median']:,.2f} "
+            f"an hour (95% CI ${pay['median_ci'][0]:,.2f} to ${pay['median_ci'][1]:,.2f}; n = "
             f"{pay['median_n']:,})"
             + (
                 f" against the {safe(bench.id.replace('_', ' '))} of {safe(bench.text)}"
@@ -208,19 +268,19 @@ if focus:
             )
             + "."
             + (
-                f" {unread.pct} of pay answers could not be read as a rate ({unread.basis}; "
-                "for example pay per task with no hours stated); "
+                f" {unread.pct} of the pay answers given could not be read as a rate "
+                f"({unread.basis}; for example pay per task with no hours stated), and "
+                f"{pay['statuses'].get('blank', 0):,} members left the question blank; "
                 f"{pay['converted_total']:,} totals for a stated number of hours were divided "
                 f"by the hours and {pay['ranges']:,} ranges count at their midpoint."
                 if unread
                 else ""
             )
         )
-    numbers = "".join(f" They reported {safe(n['text'])}." for n in found.numbers.values())
     say(
         f"**{safe(cap(focus.name))}.** {found.shares[focus.measure.id].pct} of {who} "
-        f"{safe(focus.measure.wording)} ({found.shares[focus.measure.id].basis}). Table 2 gives the conditions they reported.{pay_text}"
-        f"{numbers}"
+        f"{safe(focus.measure.wording)} ({found.shares[focus.measure.id].basis}); Table 2 gives "
+        f"the share by {safe(group_word)} and Table 3 the conditions they reported.{pay_text}"
     )
 
 # %%
@@ -252,24 +312,46 @@ Captioned(
     f"{number('table')}. Conditions reported by {focus.name} (weighted shares among them)",
 ) if focus and found.conditions else None
 
+# %%
+if focus and focus.platforms:
+    platforms = share_table(
+        design,
+        option_columns(run.cleaned, focus.platforms),
+        True,
+        **limits,
+    )
+    platform_table = Captioned(
+        platforms,
+        f"{number('table')}. Platforms or companies {focus.name} worked through (weighted "
+        "shares among them; more than one could be named)",
+    )
+else:
+    platform_table = None
+platform_table
+
 # %% [markdown]
 # ## The options: support among all members and the groups the question is about
 
 # %%
+option_scale = design.data[next(iter(p.options.values())).variable] if p.options else None
 if p.options:
     say(
-        "Share who agree (the positive side of each statement's answer scale) with each "
-        "statement that measures an option, among all members and among the groups compared; "
-        "the last column lists what each option would address among the conditions found. "
+        f"Table {numbered['table'] + 1} gives the share who agree (the positive side of each "
+        f"statement's answer scale) with the statement behind each option, among all {who} and "
+        "among the groups the question is about, side by side; the last column lists what each "
+        f"option would address among the conditions found. Figure {numbered['figure'] + 1} "
+        "shows every answer."
         + (
-            f"The statements' answers were scored on the scale "
-            f"\u201c{safe(' / '.join(design.data[p.options[next(iter(p.options))].variable].cat.categories))}\u201d."
-            if hasattr(design.data[p.options[next(iter(p.options))].variable], "cat")
+            " The statements were answered on the scale \u201c"
+            + safe(" / ".join(map(str, option_scale.cat.categories)))
+            + "\u201d."
+            if hasattr(option_scale, "cat")
             else ""
         )
         + (
             f" {run.grid_excluded:,} respondents who gave one answer to the whole grid or failed "
-            "its attention check are left out of these shares, and the rest raked again."
+            "its attention check are left out of these shares only (they count everywhere "
+            "else), and the rest are re-weighted to the roll."
             if run.grid_excluded
             else ""
         )
@@ -323,15 +405,15 @@ quality = run.cleaned.codebook.get("quality", {}) or {}
 rules = []
 if quality.get("duration"):
     rules.append(
-        f"speeders: completed in under {quality.get('speeder_ratio', 0.5):.0%} of the median time"
+        f"Speeders: completed in under {quality.get('speeder_ratio', 0.5):.0%} of the median time"
     )
 if quality.get("grids"):
-    rules.append("straightliners: one answer to every item of a grid of three or more")
+    rules.append("Straightliners: one answer to every item of a grid of three or more")
 if quality.get("attention"):
-    rules.append("attention check: the instructed answer not given")
+    rules.append("Attention check: the instructed answer not given")
 if quality.get("complete_share"):
     rules.append(
-        f"complete: at least {quality['complete_share']:.0%} of applicable questions answered, "
+        f"Complete: at least {quality['complete_share']:.0%} of applicable questions answered, "
         f"partial from {quality.get('partial_share', 0):.0%}"
     )
 response = (
@@ -352,10 +434,11 @@ if run.weighted:
         f"effective sample size {weights.effective_n:,.0f} of {weights.n:,}, weighting design "
         f"effect {weights.deff_weighting:.2f}. **Likely direction of nonresponse bias.** "
         f"Weighting {moved} the headline from {pct(raw)} unweighted to {lead.pct}: the members "
-        f"who answered were not like the roll on these margins (Table {numbered['table'] + 1}). "
-        "Weighting corrects only what the margins capture; if the members who did not answer "
-        f"differ the same way within the weighting cells, the weighted figures still {runs} "
-        "the true share."
+        f"who answered were not like the roll on these margins (Table {numbered['table'] + 1}, "
+        f"Figure {numbered['figure'] + 1}). Weighting corrects only what the margins capture; "
+        "if the members who did not answer differ the same way within craft, region, age and "
+        f"status, the weighted figures may still {runs} the true share, and the survey alone "
+        "cannot tell."
     )
     if run.imputed:
         weighting += (
@@ -383,11 +466,14 @@ completion = (
     else "(the export records no completion status, so every response is kept)"
 )
 assumption = (
-    "The 95% intervals assume respondents are a random sample of members within weighting "
-    "cells, so every margin of error rests on the weighting model."
+    "Members chose whether to answer, so the survey has no sampling error in the strict "
+    "sense: the 95% intervals assume that, within each weighting cell ("
+    + safe(", ".join(m.replace("_", " ") for m in run.margins))
+    + "), those who answered resemble those who did not. Every margin of error rests on that."
     if run.weighted
-    else "The 95% intervals treat respondents as a simple random sample: they describe the "
-    "respondents, and say nothing of those who did not answer."
+    else "Respondents chose whether to answer, so the survey has no sampling error in the "
+    "strict sense: the 95% intervals treat them as a simple random sample, so they describe "
+    "the respondents and say nothing of those who did not answer."
 )
 dropped = (
     " **Not asked in this survey** (sections left out): " + "; ".join(map(safe, p.dropped)) + "."
@@ -406,8 +492,7 @@ say(
 {p.min_base} are withheld ("—"), with complementary suppression so they cannot be recovered.
 **Rankings.** Intervals in rankings hold for all groups together (Bonferroni), and a group is
 called highest only when it is above every other after Holm's adjustment.
-**Caveat.** Respondents selected themselves: the survey has no sampling error in the strict
-sense. {assumption}{dropped}"""
+**Caveat.** {assumption}{dropped}"""
 )
 
 # %%
@@ -438,8 +523,9 @@ if run.weighted:
 
 # %%
 asked = list(dict.fromkeys(m.variable for m in p.measures().values()))
-if focus and focus.platforms:
-    asked.append(focus.platforms)
+if focus:
+    asked += [focus.platforms] if focus.platforms else []
+    asked += [n["variable"] for n in (*focus.numbers.values(), *focus.drivers.values())]
 wording = question_wording(run.cleaned, asked)
 say(
     "\n".join(

@@ -50,14 +50,40 @@ class Link:
         )
         return (
             f"{held}{pct(self.inside)} of {group} {self.indicator}, against "
-            f"{pct(self.outside)} of other members: {100 * self.difference:+.1f} percentage "
-            f"points (95% CI {100 * self.ci_low:+.1f} to {100 * self.ci_high:+.1f}; n = "
-            f"{self.n:,}), {verdict}"
+            f"{pct(self.outside)} of other members: a difference of about "
+            f"{100 * self.difference:+.0f} percentage point"
+            f"{'' if round(abs(100 * self.difference)) == 1 else 's'} (95% CI {100 * self.ci_low:+.1f} "
+            f"to {100 * self.ci_high:+.1f}; n = {self.n:,}), {verdict}"
         )
 
     @property
     def clear(self) -> bool:
         """True when the interval of the difference excludes zero."""
+        return self.ci_low > 0 or self.ci_high < 0
+
+
+@dataclass(frozen=True)
+class Driver:
+    """How the focus group's share moves with one unit more of a number (an average marginal
+    effect from a survey-weighted logistic model, other groups held fixed)."""
+
+    wording: str
+    estimate: float
+    ci_low: float
+    ci_high: float
+    n: int
+    held: tuple
+
+    def sentence(self, group: str) -> str:
+        held = f"Holding {' and '.join(self.held)} fixed, each" if self.held else "Each"
+        return (
+            f"{held} {self.wording} goes with {100 * self.estimate:+.1f} percentage points "
+            f"in the share of {group} (95% CI {100 * self.ci_low:+.1f} to "
+            f"{100 * self.ci_high:+.1f}; n = {self.n:,})"
+        )
+
+    @property
+    def clear(self) -> bool:
         return self.ci_low > 0 or self.ci_high < 0
 
 
@@ -71,6 +97,7 @@ class Evidence:
     support: pd.DataFrame = field(repr=False)
     rankings: dict = field(repr=False)
     link: Link | None = None
+    drivers: dict = field(default_factory=dict)
     pay: dict = field(default_factory=dict)
     values: dict = field(default_factory=dict, repr=False)
 
@@ -102,11 +129,7 @@ def _link(run) -> Link | None:
     plan, focus = run.plan, run.plan.focus
     if focus is None or focus.linked_to is None:
         return None
-    held = [g for g in plan.groups if g in run.design.data] + [
-        c for c in plan.adjust_for if c not in plan.groups
-    ]
-    data = run.design.data
-    held = [c for c in dict.fromkeys(held) if data[c].nunique(dropna=True) > 1]
+    held = _held(run)
     model = role_model(
         run.design,
         focus.linked_to,
@@ -131,6 +154,41 @@ def _link(run) -> Link | None:
         held=tuple(c.replace("_", " ") for c in held),
         n=int(model.fit.n_used),
     )
+
+
+def _held(run) -> list:
+    plan, data = run.plan, run.design.data
+    held = [g for g in plan.groups if g in data] + list(plan.adjust_for)
+    return [c for c in dict.fromkeys(held) if data[c].nunique(dropna=True) > 1]
+
+
+def _drivers(run) -> dict:
+    plan, focus = run.plan, run.plan.focus
+    if focus is None or not focus.drivers:
+        return {}
+    from ..models import predict_margins
+
+    held = _held(run)
+    out = {}
+    for key, spec in focus.drivers.items():
+        model = role_model(
+            run.design,
+            focus.measure.id,
+            True,
+            by=held[0],
+            covariates=tuple(held[1:]),
+            numeric=[spec["variable"]],
+        )
+        ame = predict_margins(model.fit, spec["variable"]).iloc[0]
+        out[key] = Driver(
+            wording=spec["wording"],
+            estimate=float(ame["estimate"]),
+            ci_low=float(ame["ci_low"]),
+            ci_high=float(ame["ci_high"]),
+            n=int(model.fit.n_used),
+            held=tuple(c.replace("_", " ") for c in held),
+        )
+    return out
 
 
 def _support(run) -> pd.DataFrame:
@@ -212,6 +270,8 @@ def _pay(run) -> dict:
     bench = plan.benchmarks.get(focus.pay.get("benchmark")) if focus.pay.get("benchmark") else None
     out = {
         "variable": col,
+        "focus_n": int(inside.sum()),
+        "no_rate": int(answered.get("unparseable", 0) + statuses.get("blank", 0)),
         "benchmark": bench,
         "statuses": statuses,
         "answered": int(sum(answered.values())),
@@ -273,6 +333,7 @@ def gather(run) -> Evidence:
         support=support,
         rankings=rankings,
         link=_link(run),
+        drivers=_drivers(run),
         pay=_pay(run),
     )
     return _with_values(evidence, run)
@@ -319,7 +380,7 @@ def support_table(evidence: Evidence, plan) -> pd.DataFrame:
             for c in m.addresses
             if c in evidence.conditions and not evidence.conditions[c].withheld
         ]
-        row["Would address"] = "; ".join(found) or "—"
+        row["Would address"] = "; ".join(found) or "general: not tied to one condition"
         rows.append(row)
     return pd.DataFrame(rows, columns=["Option", *names, "Would address"]).set_index("Option")
 

@@ -101,6 +101,13 @@ class Share:
         return "—" if self.withheld else f"{pct(self.ci_low)} to {pct(self.ci_high)}"
 
     @property
+    def short(self) -> str:
+        """``'11.7% (10.6–13.0%)'``: the share and its 95% interval, for lists."""
+        if self.withheld:
+            return f"— (withheld: {self.withheld})"
+        return f"{self.pct} ({pct(self.ci_low)[:-1]}–{pct(self.ci_high)})"
+
+    @property
     def basis(self) -> str:
         """``'95% CI 10.6% to 13.0%; n = 3,215'`` (the interval and base without the share)."""
         if self.withheld:

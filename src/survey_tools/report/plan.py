@@ -66,7 +66,8 @@ _KEYS = {
          "options", "compare", "recommendation", "next_steps"},
     "measure": {"variable", "answers", "wording", "below", "above", "headline", "addresses"},
     "focus": {"id", "name", "variable", "answers", "wording", "timing", "linked_to", "pay",
-              "platforms", "conditions", "numbers"},
+              "platforms", "conditions", "numbers", "drivers"},
+    "driver": {"variable", "wording"},
     "number": {"variable", "stat", "unit", "wording"},
     "benchmark": {"value", "unit", "definition", "source"},
     "thresholds": {"min_count", "min_base"},
@@ -122,6 +123,7 @@ class Focus:
     pay: dict = field(default_factory=dict)
     platforms: str | None = None
     numbers: dict = field(default_factory=dict)  # id -> {variable, stat, unit, wording}
+    drivers: dict = field(default_factory=dict)  # id -> {variable, wording}: numeric links
 
 
 @dataclass(frozen=True)
@@ -519,7 +521,21 @@ def _focus(body, problems: list) -> Focus | None:
         pay=pay,
         platforms=_text(body.get("platforms"), "focus.platforms", problems) or None,
         numbers=_numbers(body.get("numbers"), problems),
+        drivers=_drivers(body.get("drivers"), problems),
     )
+
+
+def _drivers(body, problems: list) -> dict:
+    out = {}
+    for key, spec in _mapping(body, "focus.drivers", problems).items():
+        where = f"focus.drivers.{key}"
+        spec = _mapping(spec, where, problems)
+        _unknown(spec, "driver", f"{where}.", problems)
+        out[str(key)] = {
+            "variable": _text(spec.get("variable"), f"{where}.variable", problems, required=True),
+            "wording": _text(spec.get("wording"), f"{where}.wording", problems) or str(key),
+        }
+    return out
 
 
 def _numbers(body, problems: list) -> dict:

@@ -108,6 +108,12 @@ def _check(plan, variables: dict):
             pay = focus.pay if focus.pay.get("variable") in variables else {}
             if focus.pay and not pay:
                 dropped.append(f"pay ({focus.pay.get('variable')} was not asked)")
+            drivers = {k: v for k, v in focus.drivers.items() if v["variable"] in variables}
+            dropped += [
+                f"{v['wording']} ({v['variable']} was not asked)"
+                for k, v in focus.drivers.items()
+                if k not in drivers
+            ]
             numbers = {k: v for k, v in focus.numbers.items() if v["variable"] in variables}
             dropped += [
                 f"{v['wording']} ({v['variable']} was not asked)"
@@ -119,7 +125,8 @@ def _check(plan, variables: dict):
                 dropped.append(f"platforms ({focus.platforms} was not asked)")
             linked = focus.linked_to if focus.linked_to in indicators else None
             focus = replace(focus, measure=own, conditions=conditions, timing=timing, pay=pay,
-                            platforms=platforms, linked_to=linked, numbers=numbers)  # fmt: skip
+                            platforms=platforms, linked_to=linked, numbers=numbers,
+                            drivers=drivers)  # fmt: skip
     options = {k: m for k, m in ((k, fit(m)) for k, m in plan.options.items()) if m}
     for i, group in enumerate(plan.groups):
         if group not in variables:

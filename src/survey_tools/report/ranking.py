@@ -74,33 +74,36 @@ class Ranking:
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
 
+    def _figure(self, row) -> str:
+        k = len(self.table)
+        return (
+            f"{pct(row['estimate'])}; interval allowing for comparing {k} groups "
+            f"{pct(row['ci_low'])} to {pct(row['ci_high'])}; n = {int(row['n']):,}"
+        )
+
     @property
     def text(self) -> str:
-        """The sentence a memo may print about the top group."""
-        row = self.table.iloc[0]
+        """The sentences a memo may print about the top group (and any it cannot be told
+        apart from), each figure with its simultaneous interval and base."""
         k = len(self.table)
         held = f", holding {' and '.join(self.adjusted_for)} fixed" if self.adjusted_for else ""
-        figure = (
-            f"{pct(row['estimate'])}; interval over all {k} groups {pct(row['ci_low'])} to "
-            f"{pct(row['ci_high'])}"
-        )
+        rows = self.table.set_index(self.table[self.by].astype(str))
         left = (
-            f"; {len(self.withheld)} small group(s) withheld by disclosure control take no part"
+            f" ({' and '.join(self.withheld)} withheld by disclosure control, so not compared)"
             if self.withheld
             else ""
         )
         if self.clear:
             return (
-                f"{self.top} stand out ({figure}): above every other {self.group_name}"
-                f"{held}, after allowing for {k - 1} comparison{'s' if k > 2 else ''}; the "
-                "highest of several estimates tends to run high, so read it with its interval{left}"
+                f"{self.top} stand out ({self._figure(rows.loc[self.top])}): above each of the "
+                f"{k - 1} other {self.group_name}s shown{held}{left}. The highest of several "
+                "estimates tends to run high, so read it with its interval"
             )
-        others = list(self.tied)
-        named = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        tied = [self.top, *self.tied]
+        figures = "; ".join(f"{g} {self._figure(rows.loc[g])}" for g in tied)
         return (
-            f"{self.top} have the highest estimate ({figure}), but the data do not single them "
-            f"out{held}: {named} cannot be told apart from them once all {k} groups are "
-            f"compared{left}"
+            f"{len(tied)} {self.group_name}s lead ({figures}), and the data cannot rank them "
+            f"against each other{held}{left}"
         )
 
 

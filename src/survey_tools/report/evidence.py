@@ -52,8 +52,8 @@ class Link:
             f"{held}{pct(self.inside)} of {group} {self.indicator}, against "
             f"{pct(self.outside)} of other members: a difference of about "
             f"{100 * self.difference:+.0f} percentage point"
-            f"{'' if round(abs(100 * self.difference)) == 1 else 's'} (95% CI {100 * self.ci_low:+.1f} "
-            f"to {100 * self.ci_high:+.1f}; n = {self.n:,}), {verdict}"
+            f"{'' if round(abs(100 * self.difference)) == 1 else 's'} (95% CI "
+            f"{100 * self.ci_low:+.1f} to {100 * self.ci_high:+.1f}; n = {self.n:,}), {verdict}"
         )
 
     @property

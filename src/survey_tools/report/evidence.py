@@ -163,7 +163,7 @@ def _held(run) -> list:
 
 
 def _drivers(run) -> dict:
-    plan, focus = run.plan, run.plan.focus
+    focus = run.plan.focus
     if focus is None or not focus.drivers:
         return {}
     from ..models import predict_margins

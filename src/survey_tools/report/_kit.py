@@ -495,8 +495,8 @@ def reference_line(
     shown = np.flatnonzero(~rows["hidden"].to_numpy(bool))
     bottom = float(shown.max()) + 0.5 if shown.size else -0.7
     top = ax.get_ylim()[1]  # the inverted categorical axis: the top is the smaller value
-    ax.vlines(x, top, min(bottom, ax.get_ylim()[0]), color=color, lw=1, ls=(0, (3, 2)),
-              zorder=1)  # fmt: skip
+    lw = SIZES[size]["font"] / 8.5
+    ax.vlines(x, top, min(bottom, ax.get_ylim()[0]), color=color, lw=lw, ls=(0, (3, 2)), zorder=1)
     line_labels(ax, [(x, label, color, "normal")], fontsize=SIZES[size]["font"] * 0.85)
 
 

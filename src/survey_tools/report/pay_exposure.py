@@ -206,7 +206,7 @@ def fig_pay(
             n = int(counts["n"].iloc[i])
             if by is not None:  # beside the panel: the room above it holds the line labels
                 ax_i.set_ylabel(
-                    wrap_label(f"{g} (n = {n:,})", int(spec["label_chars"])),
+                    f"{wrap_label(g, int(spec['label_chars']))}\n(n = {n:,})",
                     rotation=0,
                     ha="right",
                     va="center",
@@ -253,11 +253,12 @@ def fig_pay(
                 ax_i.grid(axis="y")
                 ax_i.set_axisbelow(True)
             med = float(counts["estimate"].iloc[i])
-            ax_i.axvline(med, color=PALETTE["black"], lw=1.4)
+            thick = spec["font"] / 8.5  # lines as heavy, to the eye, on a slide as on paper
+            ax_i.axvline(med, color=PALETTE["black"], lw=1.4 * thick)
             median = f"Median ${med:,.2f}".replace(".00", "")
             marks[i].append((med, median, PALETTE["black"], "bold"))
             for name, rate in sorted(reference.items(), key=lambda kv: kv[1]):
-                ax_i.axvline(rate, color=PALETTE["vermillion"], lw=1.1, ls=(0, (4, 2)))
+                ax_i.axvline(rate, color=PALETTE["vermillion"], lw=1.1 * thick, ls=(0, (4, 2)))
                 if i == first:  # the top panel shown
                     marks[i].append((rate, name, PALETTE["vermillion"], "normal"))
         dollar_axis(axes[-1].xaxis)
@@ -269,6 +270,8 @@ def fig_pay(
             if pooled
             else f"Every {band} shown holds at least {min_count} respondents."
         )
+        if by is not None:  # the panels have no y axis: say what the bars' heights are
+            pooling = f"Bar heights: each group's {ylabel[0].lower()}{ylabel[1:]}. {pooling}"
         finish(
             fig,
             size=size,

@@ -13,7 +13,14 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from survey_tools import SurveyDesign, fig_likert, fig_pay, fig_prevalence, fig_weighting
+from survey_tools import (
+    SurveyDesign,
+    fig_likert,
+    fig_odds_ratios,
+    fig_pay,
+    fig_prevalence,
+    fig_weighting,
+)
 from survey_tools.report.theme import OKABE_ITO, house_theme
 
 GROUPS = {  # group: (share answering yes, unweighted base); the last two are withheld
@@ -307,3 +314,26 @@ def test_an_analyst_draws_a_memo_chart_into_their_own_axes_and_extends_it_with_s
     note = fig.texts[0].get_window_extent(renderer)
     for ax in (left, right):
         assert note.y1 <= ax.get_tightbbox(renderer).y0 + 1
+
+
+def test_odds_ratio_line_of_no_difference_leaves_the_withheld_terms_marks_clear():
+    term = "C(role, Treatment('TV writer'))[T.{}]"
+    tidy = pd.DataFrame(
+        {
+            "term": [term.format(r) for r in ("Voice actor", "Music editor", "Animator")],
+            "estimate": [2.9, 1.4, 1.2],
+            "ci_low": [1.9, 0.9, 1.02],
+            "ci_high": [4.4, 2.3, 1.5],
+            "n": [422, 8, 242],  # Music editor: a count under 10, withheld mid-figure
+        }
+    )
+    fig = fig_odds_ratios(tidy)
+    renderer = _drawn(fig)
+    ax = fig.axes[0]
+    mark = next(t for t in ax.texts if t.get_text().startswith("suppressed"))
+    lines = _vertical_lines(ax, renderer)
+    one = ax.transData.transform((1, 0))[0]
+    assert lines and all(abs(line.x0 - one) < 1 for line in lines)  # the line at 1 is drawn
+    assert _box(mark, renderer).x0 < one < _box(mark, renderer).x1  # where the mark is
+    for line in lines:
+        assert not _box(mark, renderer).overlaps(line)

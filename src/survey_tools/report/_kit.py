@@ -480,24 +480,31 @@ def reference_line(
     ax: Axes,
     x: float,
     rows: pd.DataFrame,
-    label: str,
+    label: str | None,
     *,
     size: str,
     color: str = "#4D4D4D",
+    dashed: bool = True,
 ) -> None:
-    """A dashed vertical line at ``x`` over the rows with a dot, labelled above the plot.
+    """A vertical line at ``x`` past the rows with a dot, labelled above the plot.
 
-    The line runs from the top of the plot to just below the last shown row, so it never runs
-    through the "suppressed" marks of the withheld rows under them; its label sits above the
-    plot with a leader (:func:`line_labels`), clear of the dots and the group labels. Call it
-    once the rest of the figure (notes included) is drawn.
+    The line leaves a gap at every withheld row, so it never runs through their "suppressed"
+    marks; its label (if any) sits above the plot with a leader (:func:`line_labels`), clear of
+    the dots and the group labels. Call it once the rest of the figure (notes included) is
+    drawn.
     """
-    shown = np.flatnonzero(~rows["hidden"].to_numpy(bool))
-    bottom = float(shown.max()) + 0.5 if shown.size else -0.7
-    top = ax.get_ylim()[1]  # the inverted categorical axis: the top is the smaller value
+    withheld = rows["hidden"].to_numpy(bool)
+    if "header" in rows.columns:
+        withheld = withheld & ~rows["header"].fillna(False).to_numpy(bool)
+    bottom, top = ax.get_ylim()  # the inverted categorical axis: the top is the smaller value
+    cuts = np.flatnonzero(withheld).astype(float)
+    ends = np.r_[top, np.c_[cuts - 0.45, cuts + 0.45].ravel(), bottom].reshape(-1, 2)
+    ends = ends[ends[:, 1] > ends[:, 0] + 1e-9]
     lw = SIZES[size]["font"] / 8.5
-    ax.vlines(x, top, min(bottom, ax.get_ylim()[0]), color=color, lw=lw, ls=(0, (3, 2)), zorder=1)
-    line_labels(ax, [(x, label, color, "normal")], fontsize=SIZES[size]["font"] * 0.85)
+    ax.vlines(np.full(len(ends), x), ends[:, 0], ends[:, 1], color=color, lw=lw,
+              ls=(0, (3, 2)) if dashed else "-", zorder=1)  # fmt: skip
+    if label:
+        line_labels(ax, [(x, label, color, "normal")], fontsize=SIZES[size]["font"] * 0.85)
 
 
 def rows_height(size: str, rows: pd.Series | Sequence[str], extra: float) -> float:

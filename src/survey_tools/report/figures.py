@@ -465,7 +465,8 @@ def fig_odds_ratios(
         ticks = [t for t in (0.1, 0.25, 0.5, 1, 2, 4, 10, 25) if lo / 1.25 <= t <= hi * 1.25]
         ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
         ax.minorticks_off()
-        ax.axvline(1, color="#4D4D4D", lw=0.8, zorder=1)
+        # the line of no difference, with a gap at each withheld term's mark
+        reference_line(ax, 1.0, rows, None, size=size, dashed=False)
         ax.set_xlabel(xlabel)
         reference = f"Reference: {', '.join(refs)}." if refs else None
         return finish(

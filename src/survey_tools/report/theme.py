@@ -166,7 +166,7 @@ def _apply(size: Size) -> None:
     import seaborn as sns
 
     rc = house_rc(size)  # checks size first
-    sns.set_theme(style="ticks", palette=OKABE_ITO, font="sans-serif", rc=rc)
+    sns.set_theme(style="ticks", palette=OKABE_ITO, font="sans-serif", color_codes=False, rc=rc)
 
 
 def use_theme(size: Size = "memo") -> None:

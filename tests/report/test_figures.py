@@ -48,6 +48,17 @@ def _ticks(fig):
     return [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
 
 
+def _dot_lines(ax):
+    """The lines of markers seaborn's pointplot drew (not its interval lines)."""
+    return [line for line in ax.lines if line.get_marker() not in (None, "", "None")]
+
+
+def _xs(line):
+    """A line's x values where it draws something (pointplot leaves NaN at empty rows)."""
+    x = np.asarray(line.get_xdata(), dtype=float)
+    return x[np.isfinite(x)]
+
+
 def test_prevalence_sorts_shows_bases_and_marks_small_groups_instead_of_dropping_them():
     fig = fig_prevalence(_table(), source="Demo")
     ticks = _ticks(fig)
@@ -65,7 +76,7 @@ def test_prevalence_sorts_shows_bases_and_marks_small_groups_instead_of_dropping
     estimates = {"Voice actor": 0.2, "TV writer": 0.08, "Animator/2D-3D artist": 0.3}
     shown = [t for t in ticks if t not in (hidden, "Music editor")]
     assert shown == sorted(shown, key=estimates.get, reverse=True)
-    dots = np.concatenate([line.get_xdata() for line in fig.axes[0].lines])
+    dots = np.concatenate([_xs(line) for line in _dot_lines(fig.axes[0])])
     assert sorted(np.round(dots, 2)) == sorted(estimates[t] for t in shown)
     assert "Source: Demo" in _notes(fig)
 
@@ -119,7 +130,7 @@ def test_weighting_dumbbell_shows_both_estimates_for_shown_groups():
     raw = _table()
     new = raw.assign(estimate=raw["estimate"] * 0.8)
     fig = fig_weighting(raw, new, by="role")
-    xs = {round(float(x), 3) for line in fig.axes[0].lines for x in line.get_xdata()}
+    xs = {round(float(x), 3) for line in _dot_lines(fig.axes[0]) for x in _xs(line)}
     assert {0.2, 0.16} <= xs or {0.08, 0.064} <= xs
     assert "Music editor" in _notes(fig)
 
@@ -169,10 +180,10 @@ def test_likert_withholds_only_the_small_segment_of_an_item_not_its_row():
     fig = fig_likert(table)
     ax = fig.axes[0]
     assert _ticks(fig) == ["Consent and pay", "Rate floor"]  # both drawn, by net agreement
-    rows = {0: [], 1: []}
+    rows = {0: [], 1: []}  # by tick position: seaborn puts the first row on top at y = 0
     for bar in ax.patches:
         rows[round(bar.get_y() + bar.get_height() / 2)].append(bar)
-    consent, floor = rows[1], rows[0]
+    consent, floor = rows[0], rows[1]
     assert len(floor) == 5
     assert sorted(round(b.get_width() * 900) for b in consent) == [99, 180, 544]  # row drawn
     disagree = {tuple(floor[i].get_facecolor()) for i in (0, 1)}
@@ -182,7 +193,7 @@ def test_likert_withholds_only_the_small_segment_of_an_item_not_its_row():
     assert "8%" not in labels  # the withheld share is not printed (72 / 900)
     assert {"11%", "20%", "60%"} <= set(labels)  # the shown ones are
     mark = next(t for t in ax.texts if t.get_text() == "withheld")  # said in the row itself
-    assert mark.xy[1] == 1 and mark.xy[0] == pytest.approx(-99 / 1800)
+    assert mark.xy[1] == 0 and mark.xy[0] == pytest.approx(-99 / 1800)
     note = _notes(fig)
     hidden = note[note.index("Not shown") :]
     assert "Consent and pay" in hidden and "Rate floor" not in hidden
@@ -301,9 +312,9 @@ def test_reliability_uses_the_disclosure_stage_rule_hollow_for_caution_withheld_
     flags = st.flag_reliability(rows)["reliability"].tolist()
     assert flags == ["", "interpret with caution", "too unreliable to publish"]
     fig = fig_predicted(rows)
-    lines = [line for line in fig.axes[0].lines if len(line.get_xdata())]
+    lines = [line for line in _dot_lines(fig.axes[0]) if len(_xs(line))]
     hollow = [line for line in lines if line.get_markerfacecolor() == "white"]
-    assert [list(line.get_xdata()) for line in hollow] == [[0.30]]
+    assert [list(_xs(line)) for line in hollow] == [[0.30]]
     assert _ticks(fig)[-1] == "Story analyst"
     assert "withheld: too unreliable" in [t.get_text() for t in fig.axes[0].texts]
     assert "Story analyst: too unreliable to publish" in _notes(fig)
@@ -354,7 +365,9 @@ def test_exposure_reads_role_exposure_table_and_spreads_roles_sharing_an_index(d
     assert ax.yaxis.get_major_formatter()(0.2, 0) == "20%"
     labels = [t.get_text().replace("\n", "") for t in ax.texts]
     assert "TV writer" in labels and "Feature writer" in labels  # same SOC, same index
-    dots = np.concatenate([line.get_xdata() for line in ax.lines[:2]])
+    dots = np.concatenate([c.get_offsets()[:, 0] for c in ax.collections if c.get_offsets().size])
+    dots = dots[np.isfinite(dots)]
+    assert len(dots) >= 2
     assert len(set(np.round(dots, 6))) == len(dots)  # none drawn on top of another
     assert "spread slightly sideways" in _notes(fig)
     assert "Music editor (base under 30" in _notes(fig)
@@ -403,8 +416,10 @@ def test_likert_title_legend_and_bars_do_not_collide(size, n_levels):
     assert not legend_box.overlaps(bars_box)
     assert not title_box.overlaps(bars_box)
     assert title_box.y0 >= legend_box.y1 - 1 >= bars_box.y1  # title, then legend, then bars
-    labels = [t.get_text() for t in legends[0].get_texts()]
-    assert labels == scale
+    texts = legends[0].get_texts()  # read as a reader does: row by row, left to right
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    order = sorted(range(len(texts)), key=lambda i: (-round(boxes[i].y0), boxes[i].x0))
+    assert [texts[i].get_text() for i in order] == scale
 
 
 def _drawn(fig):

@@ -2,15 +2,18 @@
 
 import matplotlib as mpl
 import pytest
+import seaborn as sns
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from survey_tools import ReportError, use_theme
 from survey_tools.report.theme import (
+    OKABE_ITO,
     PALETTE,
     SAVEFIG_METADATA,
     add_notes,
     house_rc,
+    house_theme,
     mark_unsuppressed,
     wrap_label,
 )
@@ -69,3 +72,25 @@ def test_draft_stamp_is_added_without_covering_the_plot():
     stamp = fig.texts[-1].get_window_extent(renderer)
     assert "NOT DISCLOSURE-CHECKED" in fig.texts[-1].get_text()
     assert stamp.y0 >= ax.get_tightbbox(renderer).y1 - 1
+
+
+def test_the_theme_is_applied_through_seaborn_and_restored_after_the_block():
+    before = dict(mpl.rcParams)
+    with house_theme("slide"):
+        # seaborn's own palette is the house palette, so sns.* plots match the memo figures
+        assert [mpl.colors.to_hex(c) for c in sns.color_palette()][:3] == [
+            c.lower() for c in OKABE_ITO[:3]
+        ]
+        assert mpl.rcParams["font.size"] == 15.0
+        assert mpl.rcParams["svg.hashsalt"] == "survey_tools"
+        assert not mpl.rcParams["axes.spines.right"]
+        fig = Figure()
+        ax = sns.lineplot(x=[0, 1], y=[0, 1], ax=fig.add_subplot())
+        assert mpl.colors.to_hex(ax.lines[0].get_color()) == OKABE_ITO[0].lower()
+    assert dict(mpl.rcParams) == before
+    with mpl.rc_context():
+        use_theme("memo")
+        assert mpl.colors.to_hex(sns.color_palette()[1]) == PALETTE["vermillion"].lower()
+        assert mpl.rcParams["font.size"] == 8.5
+    with pytest.raises(ReportError, match="poster"), house_theme("poster"):
+        pass

@@ -7,18 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..disclosure import CAUTION, UNRELIABLE, flag_reliability
 from ..disclosure import suppress as suppress_table
 from ..errors import ReportError
-from .theme import PALETTE, SIZES, add_notes, house_rc, mark_unsuppressed, wrap_label
+from .theme import PALETTE, SIZES, add_notes, house_rc, house_theme, mark_unsuppressed, wrap_label
 
 ESTIMATE_COLUMNS = ("level", "estimate", "se", "ci_low", "ci_high", "n", "deff")
 #: ``reason`` of a row withheld by :func:`survey_tools.disclosure.flag_reliability` (not privacy)
@@ -194,10 +195,79 @@ def mark_text(reason: str, *, min_count: int, min_base: int) -> str:
     return text.format(min_count=min_count, min_base=min_base)
 
 
-def new_figure(size: str, height: float) -> Figure:
-    """A constrained-layout figure of the house width for ``size`` and the given height."""
+def wrap_to_width(text: str, width_pt: float, *, fontsize: float, weight: str = "normal") -> str:
+    """Break ``text`` into lines no wider than ``width_pt`` points (measured, DejaVu Sans)."""
+    renderer = RendererAgg(10, 10, 72)
+    font = FontProperties(family=house_rc()["font.sans-serif"], size=fontsize, weight=weight)
+
+    def wide(s: str) -> float:
+        return renderer.get_text_width_height_descent(s, font, ismath=False)[0]
+
+    lines: list[str] = []
+    for paragraph in str(text).split("\n"):
+        line = ""
+        for word in paragraph.split():
+            trial = f"{line} {word}" if line else word
+            if line and wide(trial) > width_pt:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def title_font(size: str) -> float:
+    return float(house_rc(size)["figure.titlesize"])
+
+
+def wrapped_title(title: str, size: str) -> str:
+    """The title broken into lines that fit the figure's width at the title font."""
+    width = SIZES[size]["width"] * 72 * 0.97  # the title starts at x = 0.01 of the width
+    return wrap_to_width(title, width, fontsize=title_font(size), weight="bold")
+
+
+def title_height(title: str | None, size: str) -> float:
+    """Inches a (wrapped) title takes above the plot, so the plot keeps its own height."""
+    if not title:
+        return 0.0
+    lines = wrapped_title(title, size).count("\n") + 1
+    return (lines * 1.25 + 0.6) * title_font(size) / 72
+
+
+def new_figure(size: str, height: float, *, title: str | None = None) -> Figure:
+    """A constrained-layout figure of the house width for ``size``, with its title.
+
+    ``height`` is the plot's; the figure grows by the wrapped title's lines. The title is a
+    figure title (``suptitle``), wrapped to the figure's width, so constrained layout stacks
+    it above the axes, their legend and the labels over them, and nothing overlaps.
+    """
     spec = SIZES[size]
-    return Figure(figsize=(spec["width"], height), layout="constrained")
+    fig = Figure(figsize=(spec["width"], height + title_height(title, size)), layout="constrained")
+    FigureCanvasAgg(fig)
+    if title:
+        fig.suptitle(wrapped_title(title, size), x=0.01, ha="left", linespacing=1.25)
+    return fig
+
+
+def canvas(size: str, height: float, *, title: str | None, ax: Axes | None) -> tuple[Figure, Axes]:
+    """The figure and axes a ``fig_*`` helper draws on: new ones, or the analyst's ``ax``.
+
+    On an analyst's axes the title goes over the axes (wrapped to their figure's width) and
+    the figure gets constrained layout if it has no layout engine, so the notes fit under it.
+    """
+    if ax is None:
+        fig = new_figure(size, height, title=title)
+        return fig, fig.add_subplot()
+    fig = ax.get_figure(root=True)
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    if fig.get_layout_engine() is None:
+        fig.set_layout_engine("constrained")
+    if title:
+        width = ax.get_position().width * fig.get_figwidth() * 72
+        ax.set_title(wrap_to_width(title, width, fontsize=title_font(size), weight="bold"))
+    return fig, ax
 
 
 def percent_axis(axis, *, decimals: int | None = 0) -> None:
@@ -260,6 +330,11 @@ def finish(
     return fig
 
 
+def row_keys(k: int) -> list[str]:
+    """The categories of the rows of a dot figure on seaborn's categorical axis, top first."""
+    return [f"row {i}" for i in range(k)]
+
+
 def draw_rows(
     ax: Axes,
     rows: pd.DataFrame,
@@ -271,25 +346,60 @@ def draw_rows(
     show_base: bool = True,
     params: dict[str, int] | None = None,
 ) -> None:
-    """Dot-and-whisker rows, first row at the top; hidden rows say so instead of a dot.
+    """Dot-and-whisker rows drawn with ``sns.pointplot``, first row at the top.
 
     ``rows`` has ``label``, ``estimate``, ``ci_low``, ``ci_high``, ``hidden``, ``caution`` and,
     when ``show_base``, ``n``; rows with a true ``header`` are headings (bold label, no dot).
+    Hidden rows keep their place and label and say why instead of a dot.
+
+    Each shown row becomes three tidy rows (its interval's ends and its estimate) in a
+    ``value`` column; ``sns.pointplot(estimator="median", errorbar=("pi", 100))`` then draws
+    the estimate (the middle value) as the dot and the interval's ends as the whisker. Row
+    ``i`` sits at ``y = i`` on seaborn's categorical axis (inverted, so row 0 is on top).
     """
     spec = SIZES[size]
     k = len(rows)
-    y = np.arange(k)[::-1].astype(float)
+    y = np.arange(k, dtype=float)
     shown = ~rows["hidden"].to_numpy(dtype=bool)
     caution = rows["caution"].to_numpy(dtype=bool)
     est = rows["estimate"].to_numpy(dtype=float)
     lo = rows["ci_low"].to_numpy(dtype=float)
     hi = rows["ci_high"].to_numpy(dtype=float)
+    keys = row_keys(k)
+    tidy = pd.DataFrame(
+        {
+            "row": np.repeat(keys, 3),
+            "value": np.column_stack([np.where(np.isnan(lo), est, lo), est,
+                                      np.where(np.isnan(hi), est, hi)]).ravel(),
+            "kind": np.repeat(np.where(caution, "caution", "solid"), 3),
+            "shown": np.repeat(shown, 3),
+        }
+    )  # fmt: skip
+    tidy = tidy[tidy["shown"] & np.isfinite(tidy["value"])]
     marker = spec["font"] * 0.7
-    ax.hlines(y[shown], lo[shown], hi[shown], color=color, lw=spec["font"] / 5, zorder=2)
-    solid = shown & ~caution
-    hollow = shown & caution
-    ax.plot(est[solid], y[solid], "o", ms=marker, color=color, zorder=3)
-    ax.plot(est[hollow], y[hollow], "o", ms=marker, mfc="white", mec=color, mew=1.2, zorder=3)
+    for kind, face in (("solid", color), ("caution", "white")):
+        part = tidy[tidy["kind"] == kind]
+        if part.empty:
+            continue
+        sns.pointplot(
+            data=part,
+            x="value",
+            y="row",
+            order=keys,
+            orient="y",
+            estimator="median",
+            errorbar=("pi", 100),
+            color=color,
+            linestyle="none",
+            marker="o",
+            markersize=marker,
+            markerfacecolor=face,
+            markeredgecolor=color,
+            markeredgewidth=1.2,
+            err_kws={"linewidth": spec["font"] / 5},
+            log_scale=log or None,
+            ax=ax,
+        )
     header = (
         rows["header"].fillna(False).to_numpy(dtype=bool)
         if "header" in rows.columns
@@ -301,8 +411,10 @@ def draw_rows(
             tick.set_color(PALETTE["grey"])
         if head:
             tick.set_fontweight("bold")
-    ax.set_ylim(-0.7, k - 0.3)
+    ax.set_ylim(k - 0.3, -0.7)
+    ax.set_ylabel("")
     ax.grid(axis="x")
+    ax.grid(axis="y", visible=False)
     ax.set_axisbelow(True)
     ax.spines["left"].set_visible(False)
     if log:
@@ -322,7 +434,8 @@ def draw_rows(
     if percent:
         percent_axis(ax.xaxis)
     params = params or {"min_count": 10, "min_base": 30}
-    for yy, reason in zip(y[~shown], rows["reason"].to_numpy()[~shown], strict=True):
+    for yy, reason in zip(y[~shown & ~header], rows["reason"].to_numpy()[~shown & ~header],
+                          strict=True):  # fmt: skip
         ax.annotate(
             mark_text(reason, **params),
             xy=(0, yy),
@@ -351,8 +464,8 @@ def draw_rows(
             )
         ax.annotate(
             "n",
-            xy=(1, k - 0.3),
-            xycoords=("axes fraction", "data"),
+            xy=(1, 1),
+            xycoords=("axes fraction", "axes fraction"),
             xytext=(6, 2),
             textcoords="offset points",
             va="bottom",
@@ -361,6 +474,37 @@ def draw_rows(
             fontstyle="italic",
             color="#4D4D4D",
         )
+
+
+def reference_line(
+    ax: Axes,
+    x: float,
+    rows: pd.DataFrame,
+    label: str | None,
+    *,
+    size: str,
+    color: str = "#4D4D4D",
+    dashed: bool = True,
+) -> None:
+    """A vertical line at ``x`` past the rows with a dot, labelled above the plot.
+
+    The line leaves a gap at every withheld row, so it never runs through their "suppressed"
+    marks; its label (if any) sits above the plot with a leader (:func:`line_labels`), clear of
+    the dots and the group labels. Call it once the rest of the figure (notes included) is
+    drawn.
+    """
+    withheld = rows["hidden"].to_numpy(bool)
+    if "header" in rows.columns:
+        withheld = withheld & ~rows["header"].fillna(False).to_numpy(bool)
+    bottom, top = ax.get_ylim()  # the inverted categorical axis: the top is the smaller value
+    cuts = np.flatnonzero(withheld).astype(float)
+    ends = np.r_[top, np.c_[cuts - 0.45, cuts + 0.45].ravel(), bottom].reshape(-1, 2)
+    ends = ends[ends[:, 1] > ends[:, 0] + 1e-9]
+    lw = SIZES[size]["font"] / 8.5
+    ax.vlines(np.full(len(ends), x), ends[:, 0], ends[:, 1], color=color, lw=lw,
+              ls=(0, (3, 2)) if dashed else "-", zorder=1)  # fmt: skip
+    if label:
+        line_labels(ax, [(x, label, color, "normal")], fontsize=SIZES[size]["font"] * 0.85)
 
 
 def rows_height(size: str, rows: pd.Series | Sequence[str], extra: float) -> float:
@@ -372,8 +516,9 @@ def rows_height(size: str, rows: pd.Series | Sequence[str], extra: float) -> flo
 
 
 def themed(size: str):
-    """The house rcParams as a context manager (checks ``size`` first)."""
-    return mpl.rc_context(house_rc(size))
+    """The house theme, applied through seaborn, as a context manager (checks ``size`` first)."""
+    house_rc(size)
+    return house_theme(size)
 
 
 def line_labels(
@@ -406,7 +551,7 @@ def line_labels(
         probe = ax.text(0, 0, text, fontsize=fontsize, fontweight=weight)
         width = probe.get_window_extent(renderer).width
         probe.remove()
-        rightward = anchor + nudge * px + width <= box.x1 + gap
+        rightward = anchor + nudge * px + width <= box.x1  # clear of the bases' column
         left = anchor + nudge * px if rightward else anchor - nudge * px - width
         right = left + width
 

@@ -7,6 +7,12 @@ unweighted base is below ``min_base`` is withheld, *marked* on the figure and na
 under it, never dropped silently. ``suppress=False`` turns that off for internal drafts only; the
 figure then carries a red "NOT DISCLOSURE-CHECKED" stamp and a note.
 
+The charts are drawn with seaborn (``sns.pointplot`` over tidy frames) inside the house theme
+(:func:`~survey_tools.report.theme.house_theme`, seaborn's theming with the house rcParams), so
+an analyst can restyle or extend them with seaborn: pass ``ax=`` to draw a memo chart into one's
+own figure, or add seaborn layers to ``fig.axes[0]``. Titles wrap to the figure's width above
+the plot; reference lines are labelled above the plot with leaders, never across a label.
+
 Each returns a :class:`matplotlib.figure.Figure` (not attached to pyplot, so a notebook shows it
 once); :func:`save_figure` writes it as PNG, SVG and PDF plus an alt-text file, with SVG and PDF
 byte-identical from run to run.
@@ -19,19 +25,24 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.transforms import blended_transform_factory
 
 from ..errors import ReportError
 from ._kit import (
     by_column,
+    canvas,
     collapse,
     draw_rows,
     finish,
-    new_figure,
     ordered,
     pick_level,
+    reference_line,
     require,
+    row_keys,
     rows_height,
     screen,
     themed,
@@ -46,6 +57,13 @@ __all__ = [
 ]
 
 _CI = ["estimate", "ci_low", "ci_high"]
+
+
+def _share_label(level: object) -> str:
+    """'Share answering "Agree"', or 'Share answering yes' for a boolean measure's True."""
+    if isinstance(level, (bool, np.bool_)):
+        return f"Share answering {'yes' if level else 'no'}"
+    return f"Share answering \u201c{level}\u201d"
 
 
 def _is_share(table: pd.DataFrame) -> bool:
@@ -70,6 +88,7 @@ def _dot_figure(
     min_count: int,
     min_base: int,
     sort: bool,
+    ax: Axes | None = None,
 ) -> Figure:
     require(table, _CI, what)
     group = by_column(table, by, what)
@@ -80,29 +99,11 @@ def _dot_figure(
     rows = part = pick_level(screened, level, what)
     rows = ordered(rows.assign(label=rows[group].astype(str)), sort)
     with themed(size):
-        extra = 1.0 + (0.3 if title else 0)
-        fig = new_figure(size, rows_height(size, rows["label"], extra))
-        ax = fig.add_subplot()
+        fig, ax = canvas(size, rows_height(size, rows["label"], 1.0), title=title, ax=ax)
         percent = _is_share(part)
         draw_rows(ax, rows, size=size, percent=percent, params=params)
-        if overall is not None:
-            ax.axvline(overall, color=PALETTE["grey"], lw=1, ls=(0, (3, 2)), zorder=1)
-            shown = f"{overall:.0%}" if percent else f"{overall:,.3g}"
-            ax.annotate(
-                f"All: {shown}",
-                xy=(overall, 1),
-                xycoords=("data", "axes fraction"),
-                xytext=(3, 0),
-                textcoords="offset points",
-                ha="left",
-                va="bottom",
-                fontsize=SIZES[size]["font"] * 0.85,
-                color="#4D4D4D",
-            )
         ax.set_xlabel(xlabel)
-        if title:
-            fig.suptitle(title, x=0.01, ha="left")
-        return finish(
+        finish(
             fig,
             size=size,
             suppress=suppress,
@@ -112,6 +113,10 @@ def _dot_figure(
             base=base,
             caution=bool(rows["caution"].any()),
         )
+        if overall is not None:  # after the notes: the plot's final width places the label
+            shown = f"{overall:.0%}" if percent else f"{overall:,.3g}"
+            reference_line(ax, overall, rows, f"All: {shown}", size=size)
+        return fig
 
 
 def fig_prevalence(
@@ -129,6 +134,7 @@ def fig_prevalence(
     suppress: bool = True,
     min_count: int = 10,
     min_base: int = 30,
+    ax: Axes | None = None,
 ) -> Figure:
     """Prevalence by group with 95% intervals: dot and whisker, sorted, bases shown.
 
@@ -150,13 +156,17 @@ def fig_prevalence(
     title, xlabel, source, base
         Text; ``source`` and ``base`` go in the notes under the plot.
     overall
-        Draw a dotted reference line at this value (e.g. the all-member estimate).
+        Draw a dashed reference line at this value (e.g. the all-member estimate), labelled
+        "All: 12%" above the plot with a leader; it stops above the withheld rows' marks.
     sort
         Sort the groups by their estimate (largest on top).
     size
         ``"memo"`` or ``"slide"``.
     suppress, min_count, min_base
         Disclosure control (on by default). ``suppress=False`` stamps the figure as a draft.
+    ax
+        Draw into this matplotlib/seaborn axes (its figure gets the notes) instead of a new
+        figure.
 
     Returns
     -------
@@ -178,9 +188,7 @@ def fig_prevalence(
     what = "fig_prevalence"
     if xlabel is None:
         xlabel = (
-            f"Share answering \u201c{level}\u201d (95% CI)"
-            if "level" in table.columns
-            else "Estimate (95% CI)"
+            f"{_share_label(level)} (95% CI)" if "level" in table.columns else "Estimate (95% CI)"
         )
     return _dot_figure(
         table,
@@ -197,6 +205,7 @@ def fig_prevalence(
         min_count=min_count,
         min_base=min_base,
         sort=sort,
+        ax=ax,
     )
 
 
@@ -215,6 +224,7 @@ def fig_predicted(
     min_count: int = 10,
     min_base: int = 30,
     kind: str = "margin",
+    ax: Axes | None = None,
 ) -> Figure:
     """Predicted probabilities by group from a model's predicted margins, with intervals.
 
@@ -289,6 +299,7 @@ def fig_predicted(
         min_count=min_count,
         min_base=min_base,
         sort=sort,
+        ax=ax,
     )
 
 
@@ -360,6 +371,7 @@ def fig_odds_ratios(
     min_count: int = 10,
     min_base: int = 30,
     fit=None,
+    ax: Axes | None = None,
 ) -> Figure:
     """Odds ratios with 95% intervals on a log scale, with a line at 1 (no difference).
 
@@ -444,8 +456,7 @@ def fig_odds_ratios(
         rows["hidden"] = rows["hidden"].astype(bool)
         refs = []
     with themed(size):
-        fig = new_figure(size, rows_height(size, rows["label"], 1.0 + (0.3 if title else 0)))
-        ax = fig.add_subplot()
+        fig, ax = canvas(size, rows_height(size, rows["label"], 1.0), title=title, ax=ax)
         draw_rows(ax, rows, size=size, percent=False, log=True, params=params)
         shown = rows[~rows["hidden"]]
         lo = float(np.nanmin(np.r_[shown["ci_low"].to_numpy(float), 1.0]))
@@ -454,10 +465,9 @@ def fig_odds_ratios(
         ticks = [t for t in (0.1, 0.25, 0.5, 1, 2, 4, 10, 25) if lo / 1.25 <= t <= hi * 1.25]
         ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
         ax.minorticks_off()
-        ax.axvline(1, color="#4D4D4D", lw=0.8, zorder=1)
+        # the line of no difference, with a gap at each withheld term's mark
+        reference_line(ax, 1.0, rows, None, size=size, dashed=False)
         ax.set_xlabel(xlabel)
-        if title:
-            fig.suptitle(title, x=0.01, ha="left")
         reference = f"Reference: {', '.join(refs)}." if refs else None
         return finish(
             fig,
@@ -486,11 +496,13 @@ def fig_weighting(
     suppress: bool = True,
     min_count: int = 10,
     min_base: int = 30,
+    ax: Axes | None = None,
 ) -> Figure:
     """What weighting changed: unweighted against weighted estimates by group (a dumbbell).
 
-    An open circle marks the respondents' raw share, a filled dot the estimate weighted to the
-    membership roll with its 95% interval; groups are sorted by the weighted estimate.
+    An open circle marks the respondents' raw (unweighted) share, a filled dot the estimate
+    weighted to the membership roll with its 95% interval, a grey line joins them; groups are
+    sorted by the weighted estimate. The legend above the plot names both.
 
     Parameters
     ----------
@@ -523,51 +535,70 @@ def fig_weighting(
     rows = ordered(rows, True)
     with themed(size):
         spec = SIZES[size]
-        fig = new_figure(size, rows_height(size, rows["label"], 1.4 + (0.3 if title else 0)))
-        ax = fig.add_subplot()
+        fig, ax = canvas(size, rows_height(size, rows["label"], 1.4), title=title, ax=ax)
         percent = _is_share(part)
         draw_rows(ax, rows, size=size, percent=percent, params=params)
-        y = np.arange(len(rows))[::-1]
         shown = ~rows["hidden"].to_numpy(bool)
+        y = np.arange(len(rows), dtype=float)
         est, old = rows["estimate"].to_numpy(float), rows["raw"].to_numpy(float)
         ax.hlines(y[shown], old[shown], est[shown], color=PALETTE["grey"], lw=0.8, zorder=1)
-        ax.plot(
-            old[shown],
-            y[shown],
-            "o",
-            ms=spec["font"] * 0.7,
-            mfc="white",
-            mec=PALETTE["vermillion"],
-            mew=1.3,
-            zorder=4,
-        )
+        unweighted_rows = pd.DataFrame({"row": row_keys(len(rows)), "value": old})[shown]
+        if len(unweighted_rows):
+            sns.pointplot(
+                data=unweighted_rows,
+                x="value",
+                y="row",
+                order=row_keys(len(rows)),
+                orient="y",
+                errorbar=None,
+                linestyle="none",
+                marker="o",
+                markersize=spec["font"] * 0.7,
+                color=PALETTE["vermillion"],
+                markerfacecolor="white",
+                markeredgewidth=1.3,
+                zorder=4,
+                ax=ax,
+            )
+            ax.set_ylabel("")
         if percent:
             ends = np.r_[rows.loc[shown, "ci_high"].to_numpy(float), old[shown]]
             ax.set_xlim(0, min(1.0, float(np.nanmax(ends)) * 1.08 + 0.01))
-        ax.set_xlabel(xlabel or (f"Share answering \u201c{level}\u201d" if percent else "Estimate"))
-        if title:
-            fig.suptitle(title, x=0.01, ha="left")
+        ax.set_xlabel(xlabel or (_share_label(level) if percent else "Estimate"))
         handles = [
             Line2D(
                 [],
                 [],
                 ls="",
                 marker="o",
+                ms=spec["font"] * 0.7,
                 mfc="white",
                 mec=PALETTE["vermillion"],
                 mew=1.3,
-                label="Respondents, unweighted",
+                label="Unweighted: respondents as they answered",
             ),
             Line2D(
                 [],
                 [],
                 ls="-",
+                lw=spec["font"] / 5,
                 marker="o",
+                ms=spec["font"] * 0.7,
                 color=PALETTE["blue"],
-                label="Weighted to the membership (95% CI)",
+                label="Weighted to the membership roll (95% CI)",
             ),
         ]
-        fig.legend(handles=handles, loc="outside upper left", ncols=2)
+        # the legend belongs to the axes, just above it, so constrained layout stacks the
+        # title, the legend and the plot (a figure legend "outside" ignores the title)
+        ax.legend(
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0.01, 1.0),
+            bbox_transform=blended_transform_factory(fig.transFigure, ax.transAxes),
+            borderaxespad=0.4,
+            ncols=1 if size == "memo" else 2,
+            frameon=False,
+        )
         return finish(
             fig,
             size=size,

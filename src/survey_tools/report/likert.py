@@ -5,16 +5,19 @@ from __future__ import annotations
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..errors import ReportError
 from ._kit import (
     by_column,
+    canvas,
     finish,
     mark_text,
-    new_figure,
     ordered,
     require,
+    row_keys,
     rows_height,
     screen,
     themed,
@@ -40,11 +43,15 @@ def fig_likert(
     suppress: bool = True,
     min_count: int = 10,
     min_base: int = 30,
+    ax: Axes | None = None,
 ) -> Figure:
     """Diverging stacked bars for agreement (Likert) items or one item by group.
 
     Disagreement extends left of the centre line, agreement right, the neutral answer straddles
-    it; shares of 6% or more are printed on the bars. Rows are sorted by net agreement.
+    it; shares of 6% or more are printed on the bars where they fit. Rows are sorted by net
+    agreement. Drawn with ``sns.barplot`` (one call per answer, each segment from its start)
+    over a tidy frame of segments; the centre line runs only in the gaps between the bars,
+    never through a printed share.
 
     Disclosure control (:func:`survey_tools.disclosure.suppress`) withholds only what it must:
     an answer with a small count, and the answer withheld with it so that it cannot be worked
@@ -70,6 +77,8 @@ def fig_likert(
         are never totalled across rows) rather than on the whole table (right for one question
         by group, whose all-member total is published). Default: separate when the group
         column is named ``item``.
+    ax
+        Draw into this axes (its figure gets the notes) instead of a new figure.
 
     Examples
     --------
@@ -159,44 +168,62 @@ def fig_likert(
     rows["estimate"] = rows["net"]
     rows = ordered(rows.assign(label=rows[group]), sort)
     colours = list(DIVERGING) if k == 5 else _diverging(k)
+    # one tidy row per drawn segment: where it starts on the diverging axis and its share
+    keys = row_keys(len(rows))
+    segs = []
+    for pos, (key, row) in enumerate(rows.iterrows()):
+        if row["hidden"]:
+            continue
+        shares = wide.loc[key]
+        left = -shares[neg].sum() - (shares[mid] / 2 if mid else 0.0)
+        for lvl in levels:
+            share = float(shares[lvl])
+            if not cut.loc[key, lvl]:
+                segs.append((pos, keys[pos], lvl, float(left), share))
+            left += share
+    segs = pd.DataFrame(segs, columns=["pos", "row", "level", "start", "share"])
     with themed(size):
         spec = SIZES[size]
-        fig = new_figure(size, rows_height(size, rows["label"], 1.5 + (0.3 if title else 0)))
-        ax = fig.add_subplot()
-        y = np.arange(len(rows))[::-1]
-        for yy, (key, row) in zip(y, rows.iterrows(), strict=True):
-            if row["hidden"]:
+        fig, ax = canvas(size, rows_height(size, rows["label"], 1.5), title=title, ax=ax)
+        y = np.arange(len(rows), dtype=float)
+        share_labels = []
+        for lvl, colour in zip(levels, colours, strict=True):
+            part = segs[segs["level"] == lvl].sort_values("pos")  # seaborn's bar order
+            if part.empty:
                 continue
-            shares = wide.loc[key]
-            left = -shares[neg].sum() - (shares[mid] / 2 if mid else 0.0)
-            for lvl, colour in zip(levels, colours, strict=True):
-                share = float(shares[lvl])
-                if cut.loc[key, lvl]:
-                    continue
-                ax.barh(
-                    yy,
-                    share,
-                    left=left,
-                    height=0.7,
-                    color=colour,
-                    edgecolor="white",
-                    linewidth=0.5,
-                    label=lvl if yy == y[0] else None,
-                )
+            sns.barplot(
+                data=part,
+                x="share",
+                y="row",
+                order=keys,
+                orient="y",
+                errorbar=None,
+                left=part["start"].to_numpy(),  # diverging: each segment from its start
+                width=0.7,
+                color=colour,
+                edgecolor="white",
+                linewidth=0.5,
+                saturation=1,
+                ax=ax,
+            )
+            dark = colour in (DIVERGING[0], DIVERGING[-1])
+            for start, share, pos in part[["start", "share", "pos"]].itertuples(index=False):
                 if share >= 0.06:
-                    dark = colour in (DIVERGING[0], DIVERGING[-1])
-                    ax.text(
-                        left + share / 2,
-                        yy,
-                        f"{share:.0%}",
-                        ha="center",
-                        va="center",
-                        fontsize=spec["font"] * 0.8,
-                        color="white" if dark else "#1A1A1A",
+                    share_labels.append(
+                        ax.text(
+                            start + share / 2,
+                            pos,
+                            f"{share:.0%}",
+                            ha="center",
+                            va="center",
+                            fontsize=spec["font"] * 0.8,
+                            color="white" if dark else "#1A1A1A",
+                        )
                     )
-                left += share
-            if cut.loc[key].any():
-                _mark_cut(ax, yy, shares, cut.loc[key], neg, mid, size=size)
+        for pos, (key, row) in enumerate(rows.iterrows()):
+            if not row["hidden"] and cut.loc[key].any():
+                _mark_cut(ax, pos, wide.loc[key], cut.loc[key], neg, mid, size=size)
+        ax.set_ylabel("")
         # the centre line only in the gaps between bars, so it never runs through a label
         bars = y[~rows["hidden"].to_numpy(bool)]
         cuts = np.sort(np.r_[bars - 0.35, bars + 0.35])
@@ -204,7 +231,7 @@ def fig_likert(
         ends = ends[ends[:, 1] > ends[:, 0]]
         ax.vlines(np.zeros(len(ends)), ends[:, 0], ends[:, 1], color="#4D4D4D", lw=0.8, zorder=0.5)
         ax.set_yticks(y, [wrap_label(v, int(spec["label_chars"])) for v in rows["label"]])
-        ax.set_ylim(-0.7, len(rows) - 0.3)
+        ax.set_ylim(len(rows) - 0.3, -0.7)  # seaborn's categorical axis: the first row on top
         ax.spines["left"].set_visible(False)
         ax.set_xlim(-1, 1)
         ax.set_xticks(np.linspace(-1, 1, 5))
@@ -225,11 +252,15 @@ def fig_likert(
                 fontstyle="italic",
                 color=PALETTE["grey"],
             )
-        if title:
-            fig.suptitle(title, x=0.01, ha="left")
         lines = 2
         handles = [
             mpl.patches.Patch(color=c, label=lvl) for lvl, c in zip(levels, colours, strict=True)
+        ]
+        # matplotlib fills a legend column by column: order the handles so that its rows read
+        # from left to right in the scale's order, most negative first
+        cols = int(np.ceil(k / lines))
+        handles = [
+            handles[r * cols + c] for c in range(cols) for r in range(lines) if r * cols + c < k
         ]
         # the legend belongs to the axes, just above it, so constrained layout stacks the
         # title, the legend and the bars (a figure legend "outside" ignores the suptitle);
@@ -240,14 +271,14 @@ def fig_likert(
             bbox_to_anchor=(0.5, 1.0),
             bbox_transform=mpl.transforms.blended_transform_factory(fig.transFigure, ax.transAxes),
             borderaxespad=0.4,
-            ncols=int(np.ceil(k / lines)),
+            ncols=cols,
             handlelength=1,
             columnspacing=1,
             frameon=False,
         )
         left_out = sorted(set(table["level"].astype(str)) - set(levels))
         other = f"Not shown: {', '.join(left_out)}." if left_out else None
-        return finish(
+        finish(
             fig,
             size=size,
             suppress=suppress,
@@ -263,6 +294,26 @@ def fig_likert(
             caution=False,
             other=other,
         )
+        _fit_share_labels(fig, ax, share_labels)
+        return fig
+
+
+def _fit_share_labels(fig: Figure, ax, labels: list) -> None:
+    """Remove the printed shares that would spill out of their bar at the final layout."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    for text in labels:
+        x, y = text.get_position()
+        box = text.get_window_extent(renderer)
+        bars = [
+            b
+            for b in ax.patches
+            if b.get_x() <= x <= b.get_x() + b.get_width()
+            and b.get_y() <= y <= b.get_y() + b.get_height()
+        ]
+        room = bars[0].get_window_extent(renderer).width if bars else 0.0
+        if box.width + 4 > room:
+            text.remove()
 
 
 def _segment_note(label: str, cut: pd.Series, reasons: pd.Series, params: dict) -> str:

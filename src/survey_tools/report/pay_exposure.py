@@ -6,14 +6,16 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from adjustText import adjust_text
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..errors import ReportError
 from ._kit import (
     ESTIMATE_COLUMNS,
     by_column,
+    canvas,
     collapse,
     dollar_axis,
     finish,
@@ -29,12 +31,32 @@ from .theme import PALETTE, SIZES, Size, wrap_label
 
 __all__ = ["fig_exposure", "fig_pay"]
 
+#: Band widths a reader takes in at a glance (US$): the pay histogram uses one of them.
+ROUND_WIDTHS = (1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0)
+
+
+def band_width(values: np.ndarray) -> float:
+    """A round band width for a pay histogram: the Freedman-Diaconis width, rounded.
+
+    Examples
+    --------
+    >>> band_width(np.linspace(15, 90, 300))
+    10.0
+    """
+    values = values[np.isfinite(values)]
+    q1, q3 = np.percentile(values, [25, 75]) if values.size else (0.0, 0.0)
+    raw = 2 * (q3 - q1) / max(values.size, 1) ** (1 / 3)
+    if not raw > 0:
+        return 5.0
+    return min(ROUND_WIDTHS, key=lambda w: abs(np.log(w / raw)))  # the nearest, on a log scale
+
 
 def _bins(values: np.ndarray, binwidth: float, min_count: int) -> np.ndarray:
     """Bin edges on a ``binwidth`` grid, merged so that every bin holds ``min_count`` people.
 
-    Merging keeps a lone extreme rate (a named member, in a small craft) from standing out:
-    the tails are pooled into wide bins whose height is a density, so the picture stays honest.
+    Every edge is a multiple of ``binwidth`` (round dollars). Merging keeps a lone extreme rate
+    (a named member, in a small craft) from standing out: the tails are pooled into wide bins
+    whose height is their average share per ``binwidth`` band, so the picture stays honest.
     """
     lo = np.floor(values.min() / binwidth) * binwidth
     hi = np.ceil(values.max() / binwidth) * binwidth + binwidth
@@ -65,23 +87,30 @@ def fig_pay(
     *,
     by: str | None = None,
     reference: Mapping[str, float] | None = None,
-    binwidth: float = 5.0,
+    binwidth: float | None = None,
     title: str | None = None,
     xlabel: str = "Hourly pay for AI-training work (US$)",
+    ylabel: str | None = None,
     source: str | None = None,
     base: str | None = None,
     size: Size = "memo",
     suppress: bool = True,
     min_count: int = 10,
     min_base: int = 30,
+    ax: Axes | None = None,
 ) -> Figure:
     """Distribution of AI-training hourly pay, weighted to the membership, against reference rates.
 
-    A weighted histogram (share of paid respondents per ``binwidth`` dollars) with the weighted
-    median, and a dashed line for each reference rate (a guild scale, a platform's advertised
-    rate, a minimum wage). Bins are pooled so each holds at least ``min_count`` respondents,
-    so no single member's rate shows. With ``by=``, one panel per group on a shared axis;
-    groups with fewer than ``min_base`` respondents reporting pay are withheld and marked.
+    A weighted histogram (``sns.histplot`` with the survey weights): each bar's height is the
+    weighted share of paid respondents in a band of ``binwidth`` dollars, and the y axis says
+    so ("Share of paid members per $10 band (weighted)"). Bands start on round dollar values
+    (multiples of ``binwidth``) and are pooled so each holds at least ``min_count``
+    respondents, so no single member's rate shows; a pooled band's bar is its average share
+    per ``binwidth`` band (the note says so). A solid line marks the weighted median and a
+    dashed one each reference rate (a guild scale, a platform's advertised rate, a minimum
+    wage); their labels sit above the plot, joined to their lines by leaders, clear of the bars
+    and of each other. With ``by=``, one panel per group on a shared axis; groups with fewer
+    than ``min_base`` respondents reporting pay are withheld and marked.
 
     Parameters
     ----------
@@ -93,15 +122,24 @@ def fig_pay(
         Optional group column: one panel per group.
     reference
         ``{label: rate}`` reference lines, e.g. ``{"Platform ad, low end": 25}``.
+    binwidth
+        The band width in dollars; by default a round width (1, 2, 5, 10, 20, 25, 50, ...)
+        from the Freedman-Diaconis rule.
+    ylabel
+        Default: "Share of paid members per $<binwidth> band (weighted)".
+    ax
+        Draw into this axes (without ``by=``) instead of a new figure.
 
     Examples
     --------
     >>> import numpy as np, pandas as pd
     >>> from survey_tools import SurveyDesign
     >>> pay = pd.DataFrame({"pay": np.linspace(15, 90, 120)})
-    >>> fig = fig_pay(SurveyDesign(pay), "pay", reference={"Guild floor": 50})
+    >>> fig = fig_pay(SurveyDesign(pay), "pay", reference={"Guild floor": 50}, binwidth=10)
     >>> fig.axes[0].get_xlabel()
     'Hourly pay for AI-training work (US$)'
+    >>> fig.axes[0].get_ylabel().replace("\\n", " ")
+    'Share of paid members per $10 band (weighted)'
     """
     what = "fig_pay"
     data = design.data
@@ -130,34 +168,55 @@ def fig_pay(
     params = {"min_count": min_count, "min_base": min_base}
     counts = screen(counts, ["label"], suppress=suppress, what=what, min_base_always=True, **params)
     hidden = counts["hidden"].to_numpy(bool)
+    if binwidth is None:
+        binwidth = band_width(values[ok])
+    if not (np.isfinite(binwidth) and binwidth > 0):
+        raise ReportError(
+            f"{what}: binwidth must be a positive number of dollars, got {binwidth!r}.",
+            hint="leave binwidth=None for a round width, or pass e.g. binwidth=10",
+        )
     edges = _bins(values[ok], binwidth, min_count)
+    band = f"${binwidth:,g} band"
+    ylabel = ylabel or f"Share of paid members per {band} (weighted)"
     reference = dict(reference or {})
+    if by is not None and ax is not None:
+        raise ReportError(
+            f"{what}: ax= draws one panel, but by={by!r} asks for one panel per group.",
+            hint="leave ax=None with by=, or draw one group's design into your ax",
+        )
+    pooled = False
     with themed(size):
         spec = SIZES[size]
         panel = spec["panel"] if by is None else spec["panel"] * 0.42
         ratios = np.where(hidden, 0.4, 1.0)
-        fig = new_figure(size, panel * ratios.sum() + (0.3 if title else 0) + 0.2)
-        axes = fig.subplots(len(groups), 1, sharex=True, squeeze=False, height_ratios=ratios)[:, 0]
+        if by is None:
+            fig, one = canvas(size, panel + 0.2, title=title, ax=ax)
+            axes = np.array([one])
+        else:
+            fig = new_figure(size, panel * ratios.sum() + 0.2, title=title)
+            axes = fig.subplots(len(groups), 1, sharex=True, squeeze=False, height_ratios=ratios)[
+                :, 0
+            ]
         marks: list[list[tuple[float, str, str, str]]] = [[] for _ in groups]
         first = int(np.argmin(hidden))
-        for i, (ax, g) in enumerate(zip(axes, groups, strict=True)):
+        for i, (ax_i, g) in enumerate(zip(axes, groups, strict=True)):
             if by is not None or hidden[i]:
-                ax.set_yticks([])
-                ax.spines["left"].set_visible(False)
+                ax_i.set_yticks([])
+                ax_i.spines["left"].set_visible(False)
             n = int(counts["n"].iloc[i])
             if by is not None:  # beside the panel: the room above it holds the line labels
-                ax.set_ylabel(
-                    wrap_label(f"{g} (n = {n:,})", int(spec["label_chars"])),
+                ax_i.set_ylabel(
+                    f"{wrap_label(g, int(spec['label_chars']))}\n(n = {n:,})",
                     rotation=0,
                     ha="right",
                     va="center",
                 )
             if hidden[i]:
-                ax.text(
+                ax_i.text(
                     0.5,
                     0.5,
                     f"suppressed: fewer than {min_base} respondents",
-                    transform=ax.transAxes,
+                    transform=ax_i.transAxes,
                     ha="center",
                     va="center",
                     fontstyle="italic",
@@ -166,31 +225,53 @@ def fig_pay(
                 continue
             mask = ok & (labels == g)
             group_edges = edges if by is None else _bins(values[mask], binwidth, min_count)
-            share, _ = np.histogram(values[mask], group_edges, weights=weights[mask])
-            height = share / share.sum() / np.diff(group_edges) * binwidth
-            ax.stairs(height, group_edges, fill=True, color=PALETTE["sky_blue"], alpha=0.85)
-            ax.stairs(height, group_edges, color=PALETTE["blue"], lw=0.8)
-            ax.set_ylim(0, height.max() * 1.25)
+            pooled = pooled or bool(np.any(np.diff(group_edges) > binwidth * 1.001))
+            # each respondent's weight as a share of the group's, times the band width:
+            # stat="frequency" divides a bin's total by its width, so a bar's height is the
+            # weighted share per band (the average per band, for a pooled bin)
+            w = weights[mask]
+            tidy = pd.DataFrame({"pay": values[mask], "share": w / w.sum() * binwidth})
+            sns.histplot(
+                data=tidy,
+                x="pay",
+                weights="share",
+                bins=group_edges.tolist(),  # a list: seaborn 0.13 compares bins to "auto"
+                stat="frequency",
+                color=PALETTE["sky_blue"],
+                alpha=0.85,
+                edgecolor=PALETTE["blue"],
+                linewidth=0.6,
+                ax=ax_i,
+            )
+            height = np.array([bar.get_height() for bar in ax_i.patches])
+            ax_i.set_ylim(0, height.max() * 1.15)
+            ax_i.set_xlabel("")
             if by is None:
-                ax.set_yticks(ax.get_yticks()[:-1])
-                percent_axis(ax.yaxis, decimals=None)
-                ax.set_ylabel(f"Share of respondents per ${binwidth:g}")
-                ax.spines["left"].set_visible(True)
-                ax.grid(axis="y")
-                ax.set_axisbelow(True)
+                percent_axis(ax_i.yaxis, decimals=0 if height.max() >= 0.05 else None)
+                ax_i.set_ylabel(wrap_label(ylabel, 34 if size == "memo" else 40))
+                ax_i.spines["left"].set_visible(True)
+                ax_i.grid(axis="y")
+                ax_i.set_axisbelow(True)
             med = float(counts["estimate"].iloc[i])
-            ax.axvline(med, color=PALETTE["black"], lw=1.4)
+            thick = spec["font"] / 8.5  # lines as heavy, to the eye, on a slide as on paper
+            ax_i.axvline(med, color=PALETTE["black"], lw=1.4 * thick)
             median = f"Median ${med:,.2f}".replace(".00", "")
             marks[i].append((med, median, PALETTE["black"], "bold"))
             for name, rate in sorted(reference.items(), key=lambda kv: kv[1]):
-                ax.axvline(rate, color=PALETTE["vermillion"], lw=1.1, ls=(0, (4, 2)))
+                ax_i.axvline(rate, color=PALETTE["vermillion"], lw=1.1 * thick, ls=(0, (4, 2)))
                 if i == first:  # the top panel shown
                     marks[i].append((rate, name, PALETTE["vermillion"], "normal"))
         dollar_axis(axes[-1].xaxis)
         axes[-1].set_xlabel(xlabel)
-        if title:
-            fig.suptitle(title, x=0.01, ha="left")
         n_all = int(ok.sum())
+        pooling = (
+            f"Bands pooled so each holds at least {min_count} respondents; a pooled band "
+            f"shows its average share per {band}."
+            if pooled
+            else f"Every {band} shown holds at least {min_count} respondents."
+        )
+        if by is not None:  # the panels have no y axis: say what the bars' heights are
+            pooling = f"Bar heights: each group's {ylabel[0].lower()}{ylabel[1:]}. {pooling}"
         finish(
             fig,
             size=size,
@@ -200,11 +281,11 @@ def fig_pay(
             source=source,
             base=base or f"{n_all:,} respondents who reported an hourly rate; weighted.",
             caution=False,
-            other=f"Bins pooled so each holds at least {min_count} respondents.",
+            other=pooling,
         )
-        for ax, items in zip(axes, marks, strict=True):
+        for ax_i, items in zip(axes, marks, strict=True):
             if items:  # after the notes: the plot's final width places the labels
-                line_labels(ax, items, fontsize=spec["font"] * 0.85)
+                line_labels(ax_i, items, fontsize=spec["font"] * 0.85)
         return fig
 
 
@@ -243,13 +324,14 @@ def fig_exposure(
     suppress: bool = True,
     min_count: int = 10,
     min_base: int = 30,
+    ax: Axes | None = None,
 ) -> Figure:
     """Self-reported loss by role against an occupational AI-exposure index (a labelled scatter).
 
-    Each role is a dot at its occupation's index value and its weighted share with a 95%
-    interval. Roles withheld by disclosure control are marked with a grey cross on the axis at
-    their index value (no estimate shown) and named in the note; roles without an index value are
-    named in the note too.
+    Each role is a dot (``sns.scatterplot``) at its occupation's index value and its weighted
+    share with a 95% interval. Roles withheld by disclosure control are marked with a grey
+    cross on the axis at their index value (no estimate shown) and named in the note; roles
+    without an index value are named in the note too.
 
     Parameters
     ----------
@@ -315,15 +397,25 @@ def fig_exposure(
         shown = shown.assign(x=_spread(shown["x"], shown["estimate"]))
     with themed(size):
         spec = SIZES[size]
-        fig = new_figure(size, spec["panel"] * 1.25 + (0.3 if title else 0))
-        FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
+        fig, ax = canvas(size, spec["panel"] * 1.25, title=title, ax=ax)
         colour = PALETTE["blue"]
         ax.vlines(shown["x"], shown["ci_low"], shown["ci_high"], color=colour, lw=1, alpha=0.6)
-        solid, hollow = shown[~shown["caution"]], shown[shown["caution"]]
         ms = spec["font"] * 0.65
-        ax.plot(solid["x"], solid["estimate"], "o", ms=ms, color=colour, zorder=3)
-        ax.plot(hollow["x"], hollow["estimate"], "o", ms=ms, mfc="white", mec=colour, zorder=3)
+        for caution, face in ((False, colour), (True, "white")):
+            dots = shown[shown["caution"] == caution]
+            if len(dots):
+                sns.scatterplot(
+                    data=dots,
+                    x="x",
+                    y="estimate",
+                    s=ms**2,
+                    color=face,
+                    edgecolor=colour,
+                    linewidth=1.2 if caution else 0,
+                    zorder=3,
+                    legend=False,
+                    ax=ax,
+                )
         ax.plot(
             withheld["x"],
             np.zeros(len(withheld)),
@@ -346,8 +438,6 @@ def fig_exposure(
         ax.set_ylabel(
             ylabel or (f"Share answering \u201c{level}\u201d (95% CI)" if percent else "Estimate")
         )
-        if title:
-            fig.suptitle(title, x=0.01, ha="left")
         other = f"No index value: {', '.join(missing)}." if missing else None
         if len(withheld):
             other = ((other + " ") if other else "") + "Grey crosses: roles withheld."

@@ -13,24 +13,34 @@ One look for every figure a guild memo or slide deck carries:
   fixed ``svg.hashsalt`` (stable SVG ids) and no dates in SVG or PDF metadata
   (:data:`SAVEFIG_METADATA`), so saving a figure twice gives the same bytes.
 
-The figure helpers apply the theme themselves (through :func:`house_rc` in a ``rc_context``);
-:func:`use_theme` applies it globally, for a notebook's own plots.
+The figures are drawn with seaborn (``sns.pointplot``, ``sns.barplot``, ``sns.histplot``) over
+tidy frames, and the theme is applied through seaborn's theming: :func:`house_theme` is a context
+manager running ``sns.set_theme`` with the house rcParams (:func:`house_rc`) and the Okabe-Ito
+palette, restored on exit; :func:`use_theme` applies the same globally, for a notebook's own
+plots. So an analyst restyles or extends a memo figure with seaborn as usual::
+
+    with house_theme("slide"):
+        ax = sns.barplot(data=table, x="estimate", y="role_group")
 """
 
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Literal
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
 __all__ = [
+    "OKABE_ITO",
     "PALETTE",
     "SAVEFIG_METADATA",
     "SIZES",
     "add_notes",
     "house_rc",
+    "house_theme",
     "mark_unsuppressed",
     "use_theme",
     "wrap_label",
@@ -51,6 +61,12 @@ PALETTE: dict[str, str] = {
     "grey": "#8C8C8C",
     "light_grey": "#D9D9D9",
 }
+
+#: The palette's colours in the order seaborn cycles them (``sns.set_theme(palette=OKABE_ITO)``).
+OKABE_ITO: list[str] = [
+    PALETTE[k]
+    for k in ("blue", "vermillion", "bluish_green", "orange", "sky_blue", "reddish_purple")
+]
 
 #: Diverging scale (ColorBrewer RdBu ends, a neutral grey centre): colour-blind safe.
 DIVERGING: tuple[str, ...] = ("#B2182B", "#EF8A62", "#D9D9D9", "#67A9CF", "#2166AC")
@@ -138,9 +154,7 @@ def house_rc(size: Size = "memo") -> dict[str, object]:
         "xtick.major.size": 3,
         "ytick.major.size": 0,
         "legend.frameon": False,
-        "axes.prop_cycle": mpl.cycler(
-            color=[PALETTE[k] for k in ("blue", "vermillion", "bluish_green", "orange", "sky_blue")]
-        ),
+        "axes.prop_cycle": mpl.cycler(color=OKABE_ITO),
         "lines.solid_capstyle": "butt",
         "figure.facecolor": "white",
         "axes.facecolor": "white",
@@ -148,12 +162,21 @@ def house_rc(size: Size = "memo") -> dict[str, object]:
     }
 
 
-def use_theme(size: Size = "memo") -> None:
-    """Apply the house theme and the determinism settings to matplotlib globally.
+def _apply(size: Size) -> None:
+    import seaborn as sns
 
-    ``setup_notebook(seed=...)`` calls this once, so a notebook's own plots look like the memo
-    figures and its inline SVG repeats byte for byte (together with
-    ``InlineBackend.print_figure_kwargs = {"metadata": SAVEFIG_METADATA["svg"]}``).
+    rc = house_rc(size)  # checks size first
+    sns.set_theme(style="ticks", palette=OKABE_ITO, font="sans-serif", color_codes=False, rc=rc)
+
+
+def use_theme(size: Size = "memo") -> None:
+    """Apply the house theme and the determinism settings globally, through seaborn.
+
+    Runs ``sns.set_theme(style="ticks", palette=OKABE_ITO, rc=house_rc(size))``, so seaborn's
+    and matplotlib's own plots in a notebook look like the memo figures.
+    ``setup_notebook(seed=...)`` calls this once, so a notebook's inline SVG also repeats byte
+    for byte (together with ``InlineBackend.print_figure_kwargs = {"metadata":
+    SAVEFIG_METADATA["svg"]}``).
 
     Parameters
     ----------
@@ -168,7 +191,36 @@ def use_theme(size: Size = "memo") -> None:
     ...     mpl.rcParams["svg.hashsalt"], mpl.rcParams["axes.spines.top"]
     ('survey_tools', False)
     """
-    mpl.rcParams.update(house_rc(size))
+    _apply(size)
+
+
+@contextmanager
+def house_theme(size: Size = "memo") -> Iterator[None]:
+    """The house theme for the plots drawn inside a ``with`` block, through seaborn's theming.
+
+    Inside the block seaborn's theme is the house theme (``sns.set_theme`` with
+    :func:`house_rc` and :data:`OKABE_ITO`); on exit every rcParam is restored. The ``fig_*``
+    helpers draw inside it; an analyst uses it to draw more in the same style.
+
+    Parameters
+    ----------
+    size
+        ``"memo"`` or ``"slide"``.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> import seaborn as sns
+    >>> before = dict(mpl.rcParams)
+    >>> with house_theme("slide"):
+    ...     mpl.rcParams["font.size"], sns.color_palette()[0] == mpl.colors.to_rgb("#0072B2")
+    (15.0, True)
+    >>> dict(mpl.rcParams) == before  # restored after the block
+    True
+    """
+    with mpl.rc_context():
+        _apply(size)
+        yield
 
 
 def wrap_label(text: object, width: int) -> str:

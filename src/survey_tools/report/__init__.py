@@ -13,7 +13,7 @@ from .memo import render_memo
 from .notebook import setup_notebook
 from .pay_exposure import fig_exposure, fig_pay
 from .save import save_figure
-from .theme import use_theme
+from .theme import house_theme, use_theme
 
 __all__ = [
     "fig_exposure",
@@ -23,6 +23,7 @@ __all__ = [
     "fig_predicted",
     "fig_prevalence",
     "fig_weighting",
+    "house_theme",
     "render_memo",
     "save_figure",
     "setup_notebook",

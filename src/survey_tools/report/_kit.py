@@ -55,7 +55,7 @@ def by_column(table: pd.DataFrame, by: str | None, what: str) -> str:
     if len(others) != 1:
         raise ReportError(
             f"{what}: cannot tell which column holds the groups (candidates: {others}).",
-            hint="name it with by=, e.g. by='role_primary'",
+            hint="name the grouping column with by=",
         )
     return others[0]
 

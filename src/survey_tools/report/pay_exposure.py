@@ -83,7 +83,7 @@ def _median(medians: pd.DataFrame, by: str | None, group: str) -> float:
 
 def fig_pay(
     design,
-    column: str = "rlhf_pay_usd_hr",
+    column: str,
     *,
     by: str | None = None,
     reference: Mapping[str, float] | None = None,
@@ -150,7 +150,7 @@ def fig_pay(
     if not ok.any():
         raise ReportError(
             f"{what}: column {column!r} has no numeric values.",
-            hint="pass the cleaned pay column in US$ per hour (e.g. 'rlhf_pay_usd_hr')",
+            hint="pass the cleaned pay column in US$ per hour",
         )
     groups = ["All respondents"] if by is None else [str(g) for g in pd.unique(data[by].dropna())]
     if by is not None and isinstance(data[by].dtype, pd.CategoricalDtype):

@@ -520,38 +520,27 @@ def _focus(body, problems: list) -> Focus | None:
         linked_to=_text(body.get("linked_to"), "focus.linked_to", problems) or None,
         pay=pay,
         platforms=_text(body.get("platforms"), "focus.platforms", problems) or None,
-        numbers=_numbers(body.get("numbers"), problems),
-        drivers=_drivers(body.get("drivers"), problems),
+        numbers=_specs(body.get("numbers"), "number", problems, stat="mean", unit=""),
+        drivers=_specs(body.get("drivers"), "driver", problems),
     )
 
 
-def _drivers(body, problems: list) -> dict:
+def _specs(body, kind: str, problems: list, **defaults) -> dict:
+    """``focus.numbers`` and ``focus.drivers``: ``{id: {variable, wording, ...}}``."""
     out = {}
-    for key, spec in _mapping(body, "focus.drivers", problems).items():
-        where = f"focus.drivers.{key}"
+    section = "numbers" if kind == "number" else "drivers"
+    for key, spec in _mapping(body, f"focus.{section}", problems).items():
+        where = f"focus.{section}.{key}"
         spec = _mapping(spec, where, problems)
-        _unknown(spec, "driver", f"{where}.", problems)
-        out[str(key)] = {
-            "variable": _text(spec.get("variable"), f"{where}.variable", problems, required=True),
-            "wording": _text(spec.get("wording"), f"{where}.wording", problems) or str(key),
-        }
-    return out
-
-
-def _numbers(body, problems: list) -> dict:
-    out = {}
-    for key, spec in _mapping(body, "focus.numbers", problems).items():
-        where = f"focus.numbers.{key}"
-        spec = _mapping(spec, where, problems)
-        _unknown(spec, "number", f"{where}.", problems)
+        _unknown(spec, kind, f"{where}.", problems)
         if spec.get("stat", "mean") not in ("mean", "median"):
             problems.append(f"{where}.stat: write mean or median")
-        out[str(key)] = {
-            "variable": _text(spec.get("variable"), f"{where}.variable", problems, required=True),
-            "stat": spec.get("stat", "mean"),
-            "unit": _text(spec.get("unit"), f"{where}.unit", problems),
-            "wording": _text(spec.get("wording"), f"{where}.wording", problems) or str(key),
+        out[str(key)] = defaults | {
+            k: _text(spec.get(k, defaults.get(k)), f"{where}.{k}", problems) for k in _KEYS[kind]
         }
+        out[str(key)]["wording"] = out[str(key)]["wording"] or str(key)
+        if not out[str(key)]["variable"]:
+            problems.append(f"{where}.variable: missing")
     return out
 
 

@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..errors import PrivacyError
 from . import redact_patterns as rp
-from .redact_names import RollNames, gazetteer, other_names
+from .redact_names import OtherNames, RollNames, tokens
 
 __all__ = ["Redactor", "hash_values", "read_salt", "redact"]
 
@@ -70,6 +70,14 @@ def _prefixes(roll: pd.DataFrame | None) -> str:
     return "|".join(sorted(found)) or "M"
 
 
+def _numbers(roll: pd.DataFrame | None) -> frozenset:
+    """The numbers of the roll's member IDs (``M0481236`` -> 481236), five digits or more."""
+    cols = {str(c).casefold(): c for c in roll.columns} if roll is not None else {}
+    ids = roll[cols["member_id"]].dropna().astype(str) if "member_id" in cols else []
+    found = (re.sub(r"\D", "", v) for v in ids)
+    return frozenset(int(d) for d in found if 5 <= len(d) <= 10 and int(d) >= 10000)
+
+
 class Redactor:
     """Redacts free text; detectors are built once and reused for every answer.
 
@@ -100,19 +108,20 @@ class Redactor:
     ) -> None:
         pairs = _roll_pairs(roll) + [_split(n) for n in names if str(n).strip()]
         self.roll_names = RollNames(pairs)
-        gazetteer()  # load the name lists now, once
+        self.other_names = OtherNames(pairs)  # loads the name lists now, once
         self.detectors = [
             *(rp.pattern(kind, rx) for kind, rx in (patterns or {}).items()),
             *rp.DETECTORS,
-            rp.member_ids(_prefixes(roll)),
+            rp.member_ids(_prefixes(roll), _numbers(roll)),
         ]
         self.order = {kind: i for i, kind in enumerate([*(patterns or {}), *ORDER])}
 
     def spans(self, value: str) -> list[tuple[int, int, str]]:
         """Non-overlapping ``(start, end, kind)`` of the personal data in ``value``, in order."""
         found = [s for detect in self.detectors for s in detect(value)]
-        found += [(a, b, "name") for a, b in self.roll_names.find(value)]
-        found += [(a, b, "name") for a, b in other_names(value)]
+        toks = tokens(value)
+        found += [(a, b, "name") for a, b in self.roll_names.find(value, toks)]
+        found += [(a, b, "name") for a, b in self.other_names.find(value, toks)]
         found.sort(key=lambda s: (self.order.get(s[2], len(self.order)), s[0] - s[1]))
         taken: list[tuple[int, int, str]] = []
         for a, b, kind in found:
@@ -159,7 +168,10 @@ def redact(
     roll : DataFrame, optional
         The membership roll, as ``clean(roll=...)`` takes: its members' full names are removed
         in every everyday form (either order, ``Last, First``, possessive, any case, accents
-        or curly apostrophes, hyphenated or double surnames), but never a first name alone.
+        or curly apostrophes, hyphenated or double surnames, an initial and the surname), and
+        a first name alone where it names a person ("Renee said", "ask Renee"); its names
+        also help find other people's names, and its member ID numbers are removed with or
+        without their letters.
     names : iterable, optional
         More names to remove (``"First Last"`` or ``(first, last)``).
     patterns : dict, optional
@@ -177,7 +189,7 @@ def redact(
     >>> out = redact(
     ...     [
     ...         "Okay, O’Connell, Renee: my agent Dana Whitfield has it",
-    ...         "Renee said Outlier paid $40/hr; invoice INV-88213",
+    ...         "Renee said Outlier paid $40/hr; invoice INV-88213; June was slow",
     ...         "I live at 27 Maple Street, Burbank, CA 91505, born 03/14/1988",
     ...     ],
     ...     roll=roll,
@@ -185,7 +197,7 @@ def redact(
     >>> for line in out:
     ...     print(line)
     Okay, [name]: my agent [name] has it
-    Renee said Outlier paid $40/hr; invoice INV-88213
+    [name] said Outlier paid $40/hr; invoice INV-88213; June was slow
     I live at [address], born [dob]
     """
     series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype="string")

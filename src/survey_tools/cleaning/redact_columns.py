@@ -145,19 +145,34 @@ def identifier_content(values: pd.Series) -> bool:
     (False, False)
     """
     present = values.dropna()
-    if not len(present):
+    if not len(present) or pd.api.types.is_bool_dtype(present):
         return False
     uniques = pd.unique(present)[:SAMPLE]
-    if pd.api.types.is_bool_dtype(present):
-        return False
     if pd.api.types.is_numeric_dtype(present):
-        hits = sum(_phone_digits(v) for v in uniques)
+        numbers = pd.to_numeric(pd.Series(uniques), errors="coerce")
+        plausible = numbers.between(1e9, 1e13) & (numbers % 1 == 0)
+        if plausible.mean() < IDENTIFIER_SHARE:  # ages, hours, pay, codes: no phones
+            return False
+        texts = [str(int(v)) for v in numbers[plausible]]
+        check = _phone_digits
     else:
         texts = [str(v).strip() for v in uniques if str(v).strip()]
         if not texts or len(texts) < min(3, len(present)):
             return False
-        hits = sum(_phone_digits(t) or _covered(t) >= 0.8 for t in texts if len(t) < 200)
-    return hits >= max(2, IDENTIFIER_SHARE * len(uniques))
+
+        def check(text: str) -> bool:
+            return len(text) < 200 and (_phone_digits(text) or _covered(text) >= 0.8)
+
+    needed = max(2, IDENTIFIER_SHARE * len(uniques))
+    hits = misses = 0
+    for text in texts:  # stop as soon as the answer is known
+        if check(text):
+            hits += 1
+        else:
+            misses += 1
+        if hits >= needed or len(uniques) - misses < needed:
+            break
+    return hits >= needed
 
 
 def personal_text(counts: dict, *headers) -> bool:

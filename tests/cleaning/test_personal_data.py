@@ -165,3 +165,36 @@ def test_numbers_and_short_labels_are_not_identifiers(tmp_path):
     book = Codebook.draft(_export(tmp_path, frame))
     kinds = [v.type for v in book.variables.values()]
     assert kinds == ["numeric", "numeric", "single", "single"]
+
+
+def test_open_answers_written_the_ways_members_write_leave_no_personal_data(tmp_path):
+    comments = [
+        "i asked maria lopez and she said the dub was done by a machine",
+        "The contract was signed by Nguyen, Sam for the vendor.",
+        "Our supervisor Ana R. Silva told us the storyboards would be generated.",
+        "Ask Bethany, she kept the rejected scripts. J. Tanaka saw them too.",
+        "My reel is at samnguyen.com/reel and the clone copied it.",
+        "Mail me at PO Box 4471, Burbank, CA 91503 or jane at gmail dot com.",
+        "IG: carlos_draws_stuff has the sketches; member number 850663.",
+        "No",
+    ] * 5
+    frame = pd.DataFrame({"ResponseId": [f"R_{i:03d}" for i in range(40)], "Comments": comments})
+    export = _export(tmp_path, frame)
+    roll = pd.DataFrame(
+        {
+            "member_id": ["M-850663", "M-734512", "M-126950"],
+            "first_name": ["Dev", "Bethany", "Hiroshi"],
+            "last_name": ["Iyer", "Cole", "Tanaka"],
+        }
+    )
+    book = Codebook.draft(export)
+    assert book.variables["comments"].type == "text"
+    out = tmp_path / "out"
+    clean(export, book, roll=roll).write(out)
+    written = "\n".join(p.read_bytes().decode("utf-8", "replace") for p in out.iterdir())
+    data = pd.read_parquet(out / "member_survey.parquet")
+    written += "\n".join(data["comments"].dropna())
+    planted = ["maria", "lopez", "Nguyen", "Silva", "Bethany", "Tanaka", "samnguyen", "4471"]
+    planted += ["gmail", "carlos_draws", "850663"]
+    assert not [p for p in planted if p.casefold() in written.casefold()]
+    assert "the storyboards would be generated" in written  # the answers themselves stay

@@ -35,7 +35,10 @@ ROLE_WORDS = {
     "editor", "coordinator", "coworker", "co-worker", "colleague", "named", "called", "boss",
     "ceo", "steward", "rep", "representative", "lawyer", "attorney", "assistant", "teammate",
 }  # fmt: skip
-PARTICLES = {"de", "del", "della", "der", "di", "da", "du", "la", "le", "van", "von", "bin", "al"}
+PARTICLES = {
+    "de", "del", "della", "der", "di", "da", "du", "la", "le", "van", "von", "bin", "al", "ni",
+    "o", "mac", "nic", "ua", "ibn", "bint", "ap", "dos", "das", "ter", "ten", "y",
+}  # fmt: skip
 # Capitalised words that are organisations, products, places or calendar words, not people.
 _NOT_PEOPLE = """
     mercor outlier turing scale surge remotasks alignerr appen telus dataannotation upwork fiverr
@@ -127,6 +130,11 @@ SIGN_OFFS = {"thanks", "thank", "cheers", "regards", "best", "love", "sincerely"
 SIGN_GAP = re.compile(r"\s*,?\s*|\s*[-–—]+\s*")
 SIGNATURE = re.compile(r"[\s.!,;]*(?:[-–—~]+|\n)\s*[.!]?\s*")  # "... — Adaeze" at the end
 BEFORE_ROLL = {"with", "and", "for", "from", "by", "like", "to", "cc", "via", "me"}
+THINGS = {  # "a project called Atlas" names no person
+    "project", "projects", "app", "tool", "company", "platform", "show", "series", "film",
+    "movie", "game", "model", "product", "program", "programme", "startup", "feature", "bot",
+    "software", "service", "site", "website", "podcast", "book", "album", "song", "task",
+}  # fmt: skip
 OWNERS = {"my", "our", "his", "her", "their", "your"}
 LIST_GAP = re.compile(r"\s*(?:,|&|and\b)")
 # Personal frames around a first name alone: "ask Adaeze", "Adaeze said", "Adaeze and I".
@@ -380,8 +388,11 @@ class OtherNames:
         def gap(k: int) -> str:  # the text between token k-1 and token k
             return text[toks[k - 1][1] : toks[k][0]] if 0 < k < len(toks) else ""
 
-        def surname(k: int) -> bool:
-            return k < len(toks) and any(part in lasts for part in keys[k].split("-"))
+        def surname(k: int) -> bool:  # "Mensah-Boateng", "O'Neill" (or "Neill"), "N'Diaye"
+            if k >= len(toks):
+                return False
+            parts = keys[k].split("-")
+            return any(p in lasts or p.rpartition("'")[2] in lasts for p in parts)
 
         def given(k: int) -> bool:
             return k < len(toks) and (keys[k] in firsts or keys[k].split("-")[0] in firsts)
@@ -389,9 +400,10 @@ class OtherNames:
         def usable(k: int) -> bool:
             return k < len(can) and can[k]
 
-        def initial(k: int) -> bool:  # "R." of "Ana R. Silva", "P." of "P. Costa"
+        def initial(k: int, dot: bool = True) -> bool:  # "R." of "Ana R. Silva", "P. Costa"
             word = text[toks[k][0] : toks[k][1]] if k < len(toks) else ""
-            return len(word) == 1 and word.isupper() and bool(INITIAL_GAP.match(gap(k + 1)))
+            gap_after = INITIAL_GAP if dot else TITLE_GAP
+            return len(word) == 1 and word.isupper() and bool(gap_after.fullmatch(gap(k + 1)))
 
         def framed(k: int, roll: bool) -> bool:  # "ask Adaeze", "Adaeze said", "Adaeze and I"
             before = " ".join(keys[max(0, k - 2) : k])
@@ -427,9 +439,10 @@ class OtherNames:
                 start = i  # "Ms. Patterson", "dr okafor"
                 if pair and keys[i + 1] not in common:
                     end = i + 2
-            elif usable(i) and initial(i + 1) and usable(i + 2) and key not in common:
-                if given(i) or surname(i + 2):
-                    start, end = i, i + 3  # "Ana R. Silva"
+            elif usable(i) and initial(i + 1, dot=False) and usable(i + 2) and key not in common:
+                bare = given(i) and keys[i + 1] not in "ia" and keys[i + 2] not in common
+                if (given(i) or surname(i + 2)) and (initial(i + 1) or bare):
+                    start, end = i, i + 3  # "Ana R. Silva", "Ana R Silva"
             elif initial(i) and usable(i + 1) and surname(i + 1) and keys[i + 1] not in common:
                 if not (i and text[toks[i][0] - 1 : toks[i][0]] in ".-"):  # not "U.S. Army"
                     start, end = i, i + 2  # "P. Costa"
@@ -456,13 +469,15 @@ class OtherNames:
                 after_name = i >= 2 and prev in {"and", "or"} and out
                 after_name = after_name and out[-1][1] == toks[i - 2][1]
                 owned = i > 1 and keys[i - 2] in OWNERS and key not in self.words
-                if prev in ROLE_WORDS and (given(i) or surname(i) or owned):
+                thing = prev in ("called", "named") and THINGS & set(keys[max(0, i - 4) : i - 1])
+                if prev in ROLE_WORDS and (given(i) or surname(i) or owned) and not thing:
                     start, end = i, i + 1  # "my agent Dana", "recruiter Wong"
                     if pair:
                         end = i + 2  # "my coworker Mei-Ling Chou"
                 elif pair and after_name:
                     start, end = i, i + 2  # "Ann Lee and Mei-Ling Chou"
-            if start is None and usable(i) and not (pair and surname(i + 1)):
+            thing = prev in ("called", "named") and THINGS & set(keys[max(0, i - 4) : i - 1])
+            if start is None and usable(i) and not (pair and surname(i + 1)) and not thing:
                 roll = key in self.roll_firsts
                 alone = roll or (given(i) and key not in self.words)
                 if alone and framed(i, roll):
@@ -470,6 +485,8 @@ class OtherNames:
             if start is None:
                 i += 1
                 continue
+            while keys[end - 1] in PARTICLES and usable(end) and keys[end] not in common:
+                end += 1  # "Gráinne Ní Bhriain", "Ines van Berg"
             while True:  # more surnames: "Ana Silva Costa", "Marcus de la Cruz"
                 more = next(
                     (

@@ -187,7 +187,10 @@ def test_hashing_identifiers_needs_a_salt(demo_files, book, monkeypatch):
     export = read_export(demo_files["spss"])
     with pytest.raises(PrivacyError, match="no salt"):
         clean(export, hashed, roll=demo_files["roll"])
-    out = clean(export, hashed, roll=demo_files["roll"], salt="pepper").data["member_id"]
+    with pytest.raises(PrivacyError, match=r"6 characters long.*at least 16 random bytes"):
+        clean(export, hashed, roll=demo_files["roll"], salt="pepper")
+    salt = "3c9e1a7f5b2d4086e1f3a5c7b9d0e2f4"
+    out = clean(export, hashed, roll=demo_files["roll"], salt=salt).data["member_id"]
     assert out.str.fullmatch(r"[0-9a-f]{16}").all()
     assert not out.isin(export.data["member_id"]).any()
 

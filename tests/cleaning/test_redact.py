@@ -100,7 +100,7 @@ def test_corpus_items_are_removed_and_clean_words_kept(redactor):
             total[item[2]] += 1
             removed[item[2]] += corpus.covered(item, text, spans)
     assert sum(total.values()) >= 100 and len(total) == 12
-    assert sum(removed.values()) / sum(total.values()) >= 0.95, removed
+    assert sum(removed.values()) / sum(total.values()) >= 0.98, removed
     assert all(removed[k] / total[k] >= 0.8 for k in total), (removed, total)
     hit = words = 0
     for text in corpus.clean():
@@ -141,6 +141,9 @@ def test_runs_offline_and_fast(monkeypatch):
     assert time.perf_counter() - start < 30 and out.str.contains(r"\[name\]").sum() > 1000
 
 
+SALT = "9f2c4e7a1b3d5f60718293a4b5c6d7e8"  # 32 hex characters, as secrets.token_hex(16)
+
+
 def test_hashing_needs_a_salt_and_refuses_one_inside_a_repository(tmp_path, monkeypatch):
     monkeypatch.delenv("SURVEY_TOOLS_SALT", raising=False)
     monkeypatch.delenv("SURVEY_TOOLS_SALT_FILE", raising=False)
@@ -149,15 +152,41 @@ def test_hashing_needs_a_salt_and_refuses_one_inside_a_repository(tmp_path, monk
     repo = tmp_path / "project"
     repo.mkdir()
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    (repo / "salt.txt").write_text("s3cret")
+    (repo / "salt.txt").write_text(SALT)
     monkeypatch.setenv("SURVEY_TOOLS_SALT_FILE", str(repo / "salt.txt"))
     with pytest.raises(PrivacyError, match="inside the git repository"):
         read_salt()
-    (tmp_path / "salt.txt").write_text("s3cret\n")
+    (tmp_path / "salt.txt").write_text(SALT + "\n")
     monkeypatch.setenv("SURVEY_TOOLS_SALT_FILE", str(tmp_path / "salt.txt"))
-    assert read_salt() == b"s3cret"
+    assert read_salt() == SALT.encode()
     ids = pd.Series(["M-1", "M-2", None, "M-1"])
     hashed = hash_values(ids, read_salt())
     assert hashed[0] == hashed[3] != hashed[1] and pd.isna(hashed[2])
     assert "M-1" not in "".join(hashed.dropna()) and len(hashed[0]) == 16
-    assert hash_values(ids, b"other")[0] != hashed[0]
+    assert hash_values(ids, SALT[::-1].encode())[0] != hashed[0]
+
+
+@pytest.mark.parametrize("salt", ["s", "pepper", "0123456789abcdef", "ab" * 20, b"short-bytes"])
+def test_salts_too_short_or_patterned_to_resist_a_search_are_refused(salt, monkeypatch):
+    monkeypatch.delenv("SURVEY_TOOLS_SALT_FILE", raising=False)
+    with pytest.raises(PrivacyError, match=r"at least 16 random bytes.*32 hex characters"):
+        read_salt(salt)
+    monkeypatch.setenv("SURVEY_TOOLS_SALT", salt if isinstance(salt, str) else salt.decode())
+    with pytest.raises(PrivacyError, match=r"SURVEY_TOOLS_SALT.*re-identify"):
+        read_salt()
+    assert read_salt(bytes(range(16))) == bytes(range(16))  # 16 random bytes as bytes
+
+
+def test_a_salt_from_the_environment_is_refused_while_the_salt_file_sits_in_a_repo(
+    tmp_path, monkeypatch
+):
+    repo = tmp_path / "project"
+    (repo / "secrets").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "secrets" / "salt").write_text(SALT)
+    monkeypatch.setenv("SURVEY_TOOLS_SALT_FILE", str(repo / "secrets" / "salt"))
+    monkeypatch.setenv("SURVEY_TOOLS_SALT", SALT)
+    with pytest.raises(PrivacyError, match="inside the git repository"):
+        read_salt()
+    monkeypatch.setenv("SURVEY_TOOLS_SALT_FILE", str(tmp_path / "elsewhere"))  # not in a repo
+    assert read_salt() == SALT.encode()

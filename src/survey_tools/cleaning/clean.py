@@ -43,6 +43,7 @@ from .quality import (
     test_responses,
 )
 from .redact import Redactor, hash_values, read_salt
+from .redact_columns import identifier_header
 
 __all__ = ["FLAGS", "CleanSurvey", "clean", "read_clean"]
 
@@ -232,11 +233,11 @@ def clean(
             hint=f"use {', '.join(FLAGS)}",
         )
     raw = export.data
-    c = ColumnCleaner(raw, export.meta, book.not_asked)
     path = export.meta.source_path
-    sources = _sources(c, book, path, export.meta.identifiers)
     roll_frame = _roll(roll)
     redactor = Redactor(roll=roll_frame, patterns=book.redact_patterns)
+    c = ColumnCleaner(raw, export.meta, book.not_asked, redactor=redactor)
+    sources = _sources(c, book, path, export.meta.identifiers)
     if any(v.type == "identifier" and v.action == "hash" for v in book.variables.values()):
         key = read_salt(salt)
     rows: list[tuple] = [
@@ -402,7 +403,8 @@ def _sources(c: ColumnCleaner, book: Codebook, path: Path, identifiers) -> dict[
         if col is None:
             lacking.append(f"{var.name} (tried {', '.join(var.source)})")
             continue
-        if var.type != "identifier" and (col in ids or looks_like_identifier(col)):
+        named = col in ids or looks_like_identifier(col) or identifier_header(col)
+        if var.type != "identifier" and named:
             raise CodebookError(
                 f"Column {col!r} of {path.name} holds personal data but the codebook maps it to "
                 f"{var.name!r} as {var.type}.",

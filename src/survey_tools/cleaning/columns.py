@@ -107,10 +107,23 @@ class ColumnCleaner:
         The export's metadata (declared missing codes).
     not_asked
         The codebook's "not asked" codes.
+    redactor
+        A :class:`~survey_tools.cleaning.redact.Redactor`: text that is no code (free text typed
+        into a choice or number column) is redacted before it becomes a level or a log entry.
     """
 
-    def __init__(self, raw: pd.DataFrame, meta: ExportMeta, not_asked: tuple = ()) -> None:
+    def __init__(
+        self, raw: pd.DataFrame, meta: ExportMeta, not_asked: tuple = (), *, redactor=None
+    ) -> None:
         self.raw, self.meta, self.not_asked = raw, meta, tuple(not_asked)
+        self.redactor = redactor
+
+    def shown(self, value) -> str:
+        """A value as it may be written out: :func:`show`, with personal data redacted."""
+        text = show(value)
+        if self.redactor is None or not isinstance(value, str):
+            return text
+        return self.redactor.text(text)[0]
 
     def source(self, sources: tuple[str, ...]) -> str | None:
         """The first of a variable's source columns that the export has."""
@@ -182,7 +195,7 @@ class ColumnCleaner:
                 rows.append(("recode", var.name, rule, f"{col}: set missing", n))
         unknown = cls.kinds[:-1] == KINDS.index("unknown")
         if unknown.any():
-            shown = ", ".join([show(v) for v, bad in zip(cls.uniques, unknown) if bad][:5])
+            shown = ", ".join([self.shown(v) for v, bad in zip(cls.uniques, unknown) if bad][:5])
             if kept_unknown:
                 rule, detail = "unknown code", "kept as a level; add it to codes or missing"
             else:
@@ -205,7 +218,7 @@ class ColumnCleaner:
         cls = self._classify(var, col)
         categories = list(dict.fromkeys(str(v) for v in var.codes.values()))
         kinds = [cls.kind(u) for u in range(len(cls.codes))]
-        extra = [show(v) for v, k in zip(cls.uniques, kinds) if k == "unknown"]
+        extra = [self.shown(v) for v, k in zip(cls.uniques, kinds) if k == "unknown"]
         categories += [e for e in dict.fromkeys(extra) if e not in categories]
         position = {label: i for i, label in enumerate(categories)}
         cat, number = [], []
@@ -214,7 +227,7 @@ class ColumnCleaner:
                 cat.append(position[str(var.codes[code])])
                 number.append(num(code))
             elif kind == "unknown":
-                cat.append(position[show(value)])
+                cat.append(position[self.shown(value)])
                 number.append(num(code) if code is not None else np.nan)
             else:
                 cat.append(-1)

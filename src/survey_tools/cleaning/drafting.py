@@ -11,6 +11,7 @@ import re
 import pandas as pd
 
 from ..ingest.platforms import iana_zone
+from .redact_columns import identifier_content, identifier_header, personal_text, redactor
 
 __all__ = [
     "NON_ANSWERS",
@@ -127,7 +128,7 @@ def draft_column(values: pd.Series, col, meta) -> tuple[str, dict, dict, bool]:
             declared[f"{code_of(item[0])}..{code_of(item[1])}"] = "Missing (declared range)"
         else:
             declared[code_of(item)] = "Missing (declared)"
-    labels = {code_of(k): str(v).strip() for k, v in meta.value_labels.get(col, {}).items()}
+    labels = {code_of(k): _safe(v) for k, v in meta.value_labels.get(col, {}).items()}
     answers, missing = {}, {}
     for code, label in labels.items():
         if code in declared or in_range(code, declared) or is_non_answer(label):
@@ -135,10 +136,13 @@ def draft_column(values: pd.Series, col, meta) -> tuple[str, dict, dict, bool]:
         else:
             answers[code] = label
     missing.update({k: v for k, v in declared.items() if k not in missing})
-    if col in meta.identifiers:
+    headers = (col, meta.variable_labels.get(col), meta.questions.get(col))
+    if col in meta.identifiers or identifier_header(*headers):
         return "identifier", {}, {}, False
     if _dates(values):
         return "date", {}, missing, False
+    if not labels and identifier_content(values):
+        return "identifier", {}, {}, False
     present = values.dropna()
     if len(present) and isinstance(present.iloc[0], str):
         present = present[present.str.strip() != ""]
@@ -160,13 +164,25 @@ def draft_column(values: pd.Series, col, meta) -> tuple[str, dict, dict, bool]:
     if col not in meta.other_text:
         distinct = list(dict.fromkeys(str(v).strip() for v in answered.astype(str).unique()))
         answers = [v for v in distinct if not is_non_answer(v)]
-        if 0 < len(distinct) <= 12 and n_answered >= 2 * len(distinct):
+        given: dict = {}  # each answer as written, and how many gave it
+        for v in kept:
+            given[str(v).strip()] = given.get(str(v).strip(), 0) + int(counts[v])
+        if (
+            0 < len(distinct) <= 12
+            and n_answered >= 2 * len(distinct)
+            and not personal_text(given, *headers)
+        ):
             non = {90 + i: v for i, v in enumerate(v for v in distinct if is_non_answer(v))}
             codes = scale_codes(answers)
             if codes:
                 return "single", codes, {**missing, **non}, True
             return "single", {i + 1: v for i, v in enumerate(answers)}, {**missing, **non}, False
     return "text", {}, missing, False
+
+
+def _safe(label) -> str:
+    """A label as drafted: stripped, any personal data in it replaced by ``[kind]`` tags."""
+    return redactor().text(str(label).strip())[0]
 
 
 def _key(name) -> str:

@@ -8,8 +8,8 @@ gazetteer and context), ``[email]``, ``[phone]``, ``[address]``, ``[url]``, ``[h
 
 Identifiers kept for linking waves are replaced by ``HMAC-SHA256(salt, value)``. The salt is
 read from ``salt=``, the environment variable ``SURVEY_TOOLS_SALT``, or the file named by
-``SURVEY_TOOLS_SALT_FILE``; a salt file inside a git repository is refused, so that it never
-travels with the project.
+``SURVEY_TOOLS_SALT_FILE``; a salt shorter than 16 random bytes (32 hex characters) is refused,
+and so is any salt while the salt file lies inside a git repository (see :func:`read_salt`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..errors import PrivacyError
 from . import redact_patterns as rp
-from .redact_names import RollNames, gazetteer, other_names
+from .redact_names import OtherNames, RollNames, tokens
 
 __all__ = ["Redactor", "hash_values", "read_salt", "redact"]
 
@@ -70,6 +70,14 @@ def _prefixes(roll: pd.DataFrame | None) -> str:
     return "|".join(sorted(found)) or "M"
 
 
+def _numbers(roll: pd.DataFrame | None) -> frozenset:
+    """The numbers of the roll's member IDs (``M0481236`` -> 481236), five digits or more."""
+    cols = {str(c).casefold(): c for c in roll.columns} if roll is not None else {}
+    ids = roll[cols["member_id"]].dropna().astype(str) if "member_id" in cols else []
+    found = (re.sub(r"\D", "", v) for v in ids)
+    return frozenset(int(d) for d in found if 5 <= len(d) <= 10 and int(d) >= 10000)
+
+
 class Redactor:
     """Redacts free text; detectors are built once and reused for every answer.
 
@@ -100,19 +108,20 @@ class Redactor:
     ) -> None:
         pairs = _roll_pairs(roll) + [_split(n) for n in names if str(n).strip()]
         self.roll_names = RollNames(pairs)
-        gazetteer()  # load the name lists now, once
+        self.other_names = OtherNames(pairs)  # loads the name lists now, once
         self.detectors = [
             *(rp.pattern(kind, rx) for kind, rx in (patterns or {}).items()),
             *rp.DETECTORS,
-            rp.member_ids(_prefixes(roll)),
+            rp.member_ids(_prefixes(roll), _numbers(roll)),
         ]
         self.order = {kind: i for i, kind in enumerate([*(patterns or {}), *ORDER])}
 
     def spans(self, value: str) -> list[tuple[int, int, str]]:
         """Non-overlapping ``(start, end, kind)`` of the personal data in ``value``, in order."""
         found = [s for detect in self.detectors for s in detect(value)]
-        found += [(a, b, "name") for a, b in self.roll_names.find(value)]
-        found += [(a, b, "name") for a, b in other_names(value)]
+        toks = tokens(value)
+        found += [(a, b, "name") for a, b in self.roll_names.find(value, toks)]
+        found += [(a, b, "name") for a, b in self.other_names.find(value, toks)]
         found.sort(key=lambda s: (self.order.get(s[2], len(self.order)), s[0] - s[1]))
         taken: list[tuple[int, int, str]] = []
         for a, b, kind in found:
@@ -159,7 +168,10 @@ def redact(
     roll : DataFrame, optional
         The membership roll, as ``clean(roll=...)`` takes: its members' full names are removed
         in every everyday form (either order, ``Last, First``, possessive, any case, accents
-        or curly apostrophes, hyphenated or double surnames), but never a first name alone.
+        or curly apostrophes, hyphenated or double surnames, an initial and the surname), and
+        a first name alone where it names a person ("Renee said", "ask Renee"); its names
+        also help find other people's names, and its member ID numbers are removed with or
+        without their letters.
     names : iterable, optional
         More names to remove (``"First Last"`` or ``(first, last)``).
     patterns : dict, optional
@@ -177,7 +189,7 @@ def redact(
     >>> out = redact(
     ...     [
     ...         "Okay, O’Connell, Renee: my agent Dana Whitfield has it",
-    ...         "Renee said Outlier paid $40/hr; invoice INV-88213",
+    ...         "Renee said Outlier paid $40/hr; invoice INV-88213; June was slow",
     ...         "I live at 27 Maple Street, Burbank, CA 91505, born 03/14/1988",
     ...     ],
     ...     roll=roll,
@@ -185,39 +197,83 @@ def redact(
     >>> for line in out:
     ...     print(line)
     Okay, [name]: my agent [name] has it
-    Renee said Outlier paid $40/hr; invoice INV-88213
+    [name] said Outlier paid $40/hr; invoice INV-88213; June was slow
     I live at [address], born [dob]
     """
     series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype="string")
     return Redactor(roll=roll, names=names, patterns=patterns).series(series.astype("string"))[0]
 
 
+MIN_SALT_BYTES = 16  # 128 bits: 32 hex characters
+MIN_SALT_DISTINCT = 8  # "aaaa..." or "abab..." is no random salt, however long
+
+
 def read_salt(salt: str | bytes | None = None) -> bytes:
-    """The salt for hashing identifiers (see the module docstring for where it is read)."""
-    if salt:
-        return salt.encode() if isinstance(salt, str) else salt
-    if os.environ.get("SURVEY_TOOLS_SALT"):
-        return os.environ["SURVEY_TOOLS_SALT"].encode()
+    """The salt for hashing identifiers, checked to protect them.
+
+    Read from ``salt=``, else ``SURVEY_TOOLS_SALT``, else the file named by
+    ``SURVEY_TOOLS_SALT_FILE``. Refused (:class:`PrivacyError`):
+
+    - a salt shorter than 16 bytes (a text salt: 32 characters, e.g. 32 hex digits) or with
+      fewer than 8 distinct characters: anyone holding the roll can try every short salt
+      against every member ID and re-identify the hashes (with a one-character salt, all
+      3,215 IDs of a roll were recovered in under two seconds);
+    - any salt while ``SURVEY_TOOLS_SALT_FILE`` names a file inside a git repository, even
+      when the salt itself comes from ``salt=`` or the environment: that file would travel
+      with the project.
+
+    Examples
+    --------
+    >>> import secrets
+    >>> len(read_salt(secrets.token_hex(16)))
+    32
+    >>> read_salt("pepper")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    survey_tools.errors.PrivacyError: The salt (salt=) is 6 characters long ...
+    """
     file = os.environ.get("SURVEY_TOOLS_SALT_FILE")
-    if file:
-        path = Path(file).expanduser().resolve()
-        inside = next((p for p in path.parents if (p / ".git").exists()), None)
-        if inside is not None:
-            raise PrivacyError(
-                f"The salt file {path} lies inside the git repository {inside}.",
-                hint="keep the salt outside any project folder, e.g. ~/.config/survey_tools/salt",
-            )
+    path = Path(file).expanduser().resolve() if file else None
+    inside = path and next((p for p in path.parents if (p / ".git").exists()), None)
+    if inside:
+        raise PrivacyError(
+            f"The salt file {path} (SURVEY_TOOLS_SALT_FILE) lies inside the git repository "
+            f"{inside}; no salt is used while it is configured there, whatever its source.",
+            hint="move the salt outside any project folder, e.g. ~/.config/survey_tools/salt, "
+            "and point SURVEY_TOOLS_SALT_FILE there",
+        )
+    where = "salt="
+    if salt:
+        value = salt.encode() if isinstance(salt, str) else bytes(salt)
+    elif os.environ.get("SURVEY_TOOLS_SALT"):
+        value, where = os.environ["SURVEY_TOOLS_SALT"].strip().encode(), "SURVEY_TOOLS_SALT"
+    elif path:
         try:
-            value = path.read_bytes().strip()
+            value, where = path.read_bytes().strip(), str(path)
         except OSError as exc:
             raise PrivacyError(f"Cannot read the salt file {path}: {exc.strerror}.") from None
-        if value:
-            return value
-    raise PrivacyError(
-        "The codebook asks to hash identifiers, but no salt is set.",
-        hint="set SURVEY_TOOLS_SALT, or SURVEY_TOOLS_SALT_FILE to a file outside the project, "
-        "or pass salt= to clean()",
-    )
+    else:
+        value = b""
+    if not value:
+        raise PrivacyError(
+            "The codebook asks to hash identifiers, but no salt is set.",
+            hint="set SURVEY_TOOLS_SALT, or SURVEY_TOOLS_SALT_FILE to a file outside the project, "
+            "or pass salt= to clean(); make one with "
+            "python -c 'import secrets; print(secrets.token_hex(16))'",
+        )
+    raw = isinstance(salt, bytes)  # random bytes as given; else text such as hex digits
+    needed, unit = (MIN_SALT_BYTES, "bytes") if raw else (2 * MIN_SALT_BYTES, "characters")
+    if len(value) < needed or len(set(value)) < MIN_SALT_DISTINCT:
+        raise PrivacyError(
+            f"The salt ({where}) is {len(value)} {unit} long with {len(set(value))} distinct; "
+            f"at least {MIN_SALT_BYTES} random bytes are needed (as text: {2 * MIN_SALT_BYTES} "
+            f"hex characters, {MIN_SALT_DISTINCT} or more distinct). Hashed member IDs are only "
+            "as safe as the salt: anyone holding the roll can try every short or patterned "
+            "salt against every member ID and re-identify them all in seconds.",
+            hint="make one with python -c 'import secrets; print(secrets.token_hex(16))' and keep "
+            "it outside the project (SURVEY_TOOLS_SALT_FILE)",
+        )
+    return value
 
 
 def hash_values(values: pd.Series, salt: bytes) -> pd.Series:

@@ -325,8 +325,9 @@ def nonresponse(
         Optional: the weighted design of the respondents (a :class:`SurveyDesign` whose data has
         the ``key`` column) for weighted shares with design-based standard errors, or a Series of
         weights indexed by member key (weighted shares only). Rows with ``in_weighting`` True
-        were fixed by a weighting step, so their weighted gap is zero by construction; the
-        others are the holdout check.
+        were fixed by a weighting step (a raking margin or post-stratification cells of the
+        same column name), so their weighted gap is zero by construction; the others are the
+        holdout check: variables (or cross-classes) the weights did not use.
     pairs
         Also compare every two-way cross-classification of the variables.
     level

@@ -339,3 +339,19 @@ def test_errors_name_the_column_and_the_fix():
     none_write = roll[(roll["craft"] != "writer") & (roll.index % 2 == 0)]
     with pytest.raises(WeightingError, match=r"Propensity class 1 of \d .* no respondents"):
         SurveyDesign(none_write).adjust_for_nonresponse(roll, model="C(craft)", classes=3)
+
+
+def test_weights_by_key_and_personal_columns():
+    roll = _balanced_roll(10).assign(first_name=lambda d: np.where(d.index % 2, "Ann", "Bo"))
+    answered = roll[roll["craft"] != "editor"].iloc[::3]
+    w = pd.Series(np.where(answered["city"] == "LA", 3.0, 1.0), index=answered["member_id"])
+    rep = nonresponse(roll, answered["member_id"], weights=w)
+    assert "first_name" not in rep.variables  # personal data never becomes a report row
+    city = rep.to_frame().query("variable == 'city'").set_index("level")
+    la = (answered["city"] == "LA").to_numpy()
+    assert city.loc["LA", "weighted_share"] == pytest.approx(
+        3 * la.sum() / (3 * la.sum() + (~la).sum())
+    )
+    assert city["weighted_se"].isna().all() and not city["in_weighting"].any()
+    with pytest.raises(DesignError, match="not marked as responding"):
+        nonresponse(roll, answered["member_id"][1:], weights=w)

@@ -52,17 +52,25 @@ __all__ = [
 ]
 
 MAX_LEVELS = 30
+_PERSONAL = re.compile(
+    r"(^|_)(first_?|last_?|full_?|given_?|family_?|sur)?name$|e[-_]?mail|phone|address|street|"
+    r"post_?code|zip",
+    re.IGNORECASE,
+)
 _STATEFUL = ("center(", "standardize(", "scale(", "bs(", "cr(", "cc(", "te(")
 
 
 def categorical_columns(roll: pd.DataFrame, key: str | None) -> list[str]:
-    """The roll's categorical columns: text, category or boolean, 2 to 30 levels, not the key
-    and not an identifier (a column with a level for nearly every member)."""
+    """The roll's categorical columns: text, category or boolean, 2 to 30 levels, not the key,
+    not an identifier (a column with a level for nearly every member) and not personal data by
+    its name (names, email, phone, address, postcode), which never becomes a report row."""
     out = []
     for col in roll.columns:
         values = roll[col]
-        if col == key or (
-            pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+        if (
+            col == key
+            or _PERSONAL.search(str(col))
+            or (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values))
         ):
             continue
         k = values.nunique(dropna=True)

@@ -277,6 +277,10 @@ def test_r_is_one_when_every_level_responds_alike():
     assert table["difference"].abs().max() < 1e-12
     assert (table["response_rate"] == 0.25).all() and (table["p_value"] > 0.999).all()
     assert set(rep.variables) == {"craft", "city", "age"}  # the key is not a variable
+    # At R = 1 the delta method collapses; the bootstrap still sees the sampling noise.
+    assert rep.r_indicator_se < 1e-6
+    boot = nonresponse(roll, responded, pairs=False, se="bootstrap", replicates=100, seed=1)
+    assert boot.r_indicator_se > 0.01
     # the same respondents as keys give the same report
     keys = nonresponse(roll, roll.loc[responded, "member_id"].tolist())
     pd.testing.assert_frame_equal(keys.to_frame(), table)
@@ -307,6 +311,13 @@ def test_standard_errors_match_the_spread_over_repeated_response():
     assert np.mean(r_se) == pytest.approx(np.std(r_values), rel=0.25)
     assert np.mean(cv_se) == pytest.approx(np.std(cv_values), rel=0.25)
     assert np.mean(d_se) == pytest.approx(np.std(diffs), rel=0.25)
+    # The bootstrap over the roll agrees, and repeats with its seed.
+    responded = pd.Series(rng.random(len(roll)) < truth)
+    boot = nonresponse(roll, responded, pairs=False, se="bootstrap", replicates=300, seed=7)
+    assert boot.r_indicator_se == pytest.approx(np.std(r_values), rel=0.3)
+    assert boot.cv_se == pytest.approx(np.std(cv_values), rel=0.3)
+    again = nonresponse(roll, responded, pairs=False, se="bootstrap", replicates=300, seed=7)
+    assert again.r_indicator_se == boot.r_indicator_se and "bootstrap" in repr(boot)
 
 
 # --- Errors ----------------------------------------------------------------------------------

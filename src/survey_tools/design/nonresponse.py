@@ -75,6 +75,7 @@ class NonresponseReport:
     r_indicator_se: float
     cv: float
     cv_se: float
+    se_method: str = "delta"
     notes: tuple[str, ...] = ()
 
     @property
@@ -98,7 +99,8 @@ class NonresponseReport:
             f"NonresponseReport: {self.n_respondents:,} of {self.n_roll:,} roll members responded "
             f"({self.response_rate:.1%}); variables: {', '.join(self.variables)}",
             f"  R-indicator {self.r_indicator:.3f} (SE {self.r_indicator_se:.3f}); "
-            f"CV of the response propensities {self.cv:.3f} (SE {self.cv_se:.3f})",
+            f"CV of the response propensities {self.cv:.3f} (SE {self.cv_se:.3f}; "
+            f"{self.se_method} SEs)",
             "  largest gaps, respondents' share minus the roll's (percentage points):",
         ]
         for _, row in top.iterrows():
@@ -304,6 +306,9 @@ def nonresponse(
     weights=None,
     pairs: bool = True,
     level: float = 0.95,
+    se: str = "delta",
+    replicates: int = 500,
+    seed=None,
 ) -> NonresponseReport:
     """Compare the respondents with the whole membership roll.
 
@@ -332,6 +337,11 @@ def nonresponse(
         Also compare every two-way cross-classification of the variables.
     level
         Confidence level of the intervals.
+    se, replicates, seed
+        Standard errors of the R-indicator and CV: ``"delta"`` (default; the delta method over
+        the model's coefficients, near zero when R is near 1) or ``"bootstrap"`` (members
+        resampled with replacement over the roll ``replicates`` times, the model refitted on
+        each; ``seed`` makes it repeatable).
 
     Returns
     -------
@@ -376,6 +386,8 @@ def nonresponse(
             "compared across groups.",
             hint="check that responded= holds the respondents' keys and key= the roll's id column",
         )
+    if se not in ("delta", "bootstrap"):
+        raise DesignError(f"Unknown se={se!r}.", hint='use "delta" or "bootstrap"')
     variables = _variables(roll, key, variables)
     codes, levels = _coded(roll, variables)
     frame = pd.DataFrame(
@@ -403,6 +415,8 @@ def nonresponse(
         rows.append(block)
         tests.append(_test(kind, var, members, resp, frame, mask, cols))
     ind = fit.indicators()
+    if se == "bootstrap":
+        ind.update(fit.bootstrap(replicates, seed))
     notes = []
     if repeated:
         notes.append(f"{repeated} respondent key(s) were given more than once and count once")
@@ -429,6 +443,7 @@ def nonresponse(
         r_indicator_se=ind["r_indicator_se"],
         cv=ind["cv"],
         cv_se=ind["cv_se"],
+        se_method=se if se == "delta" else f"bootstrap, {replicates} replicates",
         notes=tuple(notes),
     )
 

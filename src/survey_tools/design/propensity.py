@@ -19,7 +19,9 @@ Indicators (Schouten, Cobben & Bethlehem 2009; Schouten, Shlomo & Skinner 2011):
 Standard errors of R and CV are by the delta method over the estimated coefficients: with the roll
 a census, the response model's estimation error is the only random part (Shlomo, Skinner &
 Schouten 2012, with every design weight equal to 1). The delta method is degenerate where all
-propensities are equal (R = 1); there it gives a standard error near zero.
+propensities are equal (R = 1); there it gives a standard error near zero, and
+``PropensityFit.bootstrap`` (members resampled with replacement over the roll, the model
+refitted on each resample, with a seed) is the better choice.
 
 ``propensity_step`` turns the fit into a weighting step for
 :meth:`~survey_tools.design.SurveyDesign.adjust_for_nonresponse`: the roll is cut into quantile
@@ -179,6 +181,52 @@ class PropensityFit:
             "sd": sd,
             "mean": float(mean),
         }
+
+    def bootstrap(self, replicates: int = 500, seed=None) -> dict[str, float]:
+        """Bootstrap standard errors of R and CV: the roll's members (with their response) are
+        resampled with replacement ``replicates`` times, the model refitted on each resample and
+        R and CV recomputed over it; the SEs are the replicates' standard deviations.
+
+        Resampling members is drawing multinomial counts of (covariate pattern, responded), so
+        each replicate costs one fit on the patterns. Unlike the delta method, it stays
+        informative where R is near 1. ``seed`` makes it repeatable.
+        """
+        rng = np.random.default_rng(seed)
+        x = self.exog.to_numpy(float)
+        counts = np.concatenate([self.responses, self.members - self.responses])
+        r_values, cv_values = [], []
+        for _ in range(int(replicates)):
+            draw = rng.multinomial(int(self.members.sum()), counts / counts.sum()).astype(float)
+            succ, n = draw[: len(x)], draw[: len(x)] + draw[len(x) :]
+            rho = _irls(x, succ, n)
+            mean = n @ rho / n.sum()
+            sd = np.sqrt(n @ (rho - mean) ** 2 / n.sum())
+            r_values.append(1 - 2 * sd)
+            cv_values.append(sd / mean)
+        return {
+            "r_indicator_se": float(np.std(r_values, ddof=1)),
+            "cv_se": float(np.std(cv_values, ddof=1)),
+        }
+
+
+def _irls(x: np.ndarray, succ: np.ndarray, n: np.ndarray, iterations: int = 50) -> np.ndarray:
+    """Fitted probabilities of a binomial logit on patterns (zero-count patterns carry no
+    weight), by iteratively reweighted least squares on the normal equations; a ridge of 1e-10
+    keeps columns without members (or separated levels) solvable without moving the fit."""
+    beta = np.zeros(x.shape[1])
+    y = np.divide(succ, n, out=np.zeros_like(succ), where=n > 0)
+    for _ in range(iterations):
+        eta = np.clip(x @ beta, -30, 30)
+        mu = 1 / (1 + np.exp(-eta))
+        w = n * mu * (1 - mu)
+        z = eta + np.divide(y - mu, mu * (1 - mu))
+        xtw = x.T * w
+        new = np.linalg.solve(xtw @ x + 1e-10 * np.eye(x.shape[1]), xtw @ z)
+        done = np.max(np.abs(new - beta)) < 1e-10
+        beta = new
+        if done:
+            break
+    return 1 / (1 + np.exp(-np.clip(x @ beta, -30, 30)))
 
 
 def _pattern_columns(roll: pd.DataFrame, rhs: str) -> list:

@@ -193,7 +193,10 @@ def _coded(roll: pd.DataFrame, variables: list[str]) -> tuple[dict, dict]:
             present = set(values.dropna().unique())
             order = [str(c) for c in values.cat.categories if c in present]
         else:
-            order = sorted(map(str, values.dropna().unique()))
+            try:  # numbers in numeric order, text alphabetically
+                order = [str(v) for v in sorted(values.dropna().unique())]
+            except TypeError:
+                order = sorted(map(str, values.dropna().unique()))
         text = values.astype(object).where(values.notna(), MISSING).map(str)
         if values.isna().any():
             order.append(MISSING)

@@ -43,6 +43,7 @@ PUBLIC = {
     "flag_reliability",
     "join_exposure",
     "k_anonymity",
+    "nonresponse",
     "predict_margins",
     "read_clean",
     "read_export",

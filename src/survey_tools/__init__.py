@@ -8,7 +8,7 @@ The synthetic demo survey lives in :mod:`survey_tools.synth`.
 """
 
 from .cleaning import CleanSurvey, Codebook, clean, read_clean, redact
-from .design import SurveyDesign, read_margins
+from .design import SurveyDesign, nonresponse, read_margins
 from .disclosure import (
     KAnonymity,
     Suppressed,
@@ -113,6 +113,7 @@ __all__ = [
     "flag_reliability",
     "join_exposure",
     "k_anonymity",
+    "nonresponse",
     "predict_margins",
     "read_clean",
     "read_export",

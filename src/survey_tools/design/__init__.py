@@ -6,13 +6,23 @@
 ``intervals.py`` confidence intervals for proportions, ``columns.py`` category codes and
 the quantile rule, ``weighting.py`` raking, post-
 stratification and calibration as frozen steps, ``crosstab.py`` weighted tables with the
-Rao-Scott tests, ``margins.py`` the membership roll's published margins.
+Rao-Scott tests, ``margins.py`` the membership roll's published margins, ``nonresponse.py``
+the respondents against the whole roll and ``propensity.py`` the roll's response-propensity
+model, R-indicators and propensity classes (``SurveyDesign.adjust_for_nonresponse``).
 
 May import: ``survey_tools.errors``. It never reads files of earlier stages' formats.
 """
 
 from .crosstab import Crosstab
 from .margins import read_margins, representation
+from .nonresponse import NonresponseReport, nonresponse
 from .survey_design import SurveyDesign
 
-__all__ = ["Crosstab", "SurveyDesign", "read_margins", "representation"]
+__all__ = [
+    "Crosstab",
+    "NonresponseReport",
+    "SurveyDesign",
+    "nonresponse",
+    "read_margins",
+    "representation",
+]

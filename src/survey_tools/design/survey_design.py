@@ -582,3 +582,14 @@ class SurveyDesign:
         )
         out = table.reset_index(drop=True).loc[res["_dom"]].reset_index(drop=True)
         return pd.concat([out, res.drop(columns="_dom")], axis=1)
+
+    def adjust_for_nonresponse(self, roll, *, key="member_id", model=None, classes=5):
+        """Nonresponse adjustment: post-stratify to the roll's counts in ``classes`` quantile
+        classes of a logistic response-propensity model fitted on the whole roll (``model``: a
+        patsy right-hand side over roll columns; default: main effects of its categorical
+        columns). Returns a new design, ready to :meth:`rake`; the step is ``weighting[-1]``.
+        Details and errors: :func:`survey_tools.design.propensity.propensity_step`."""
+        from .propensity import propensity_step
+
+        step = propensity_step(self.data, self.weights, roll, key=key, model=model, classes=classes)
+        return self._reweighted(step)

@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+# One BLAS thread: on small shared machines threaded BLAS makes model fits many times slower.
+export OPENBLAS_NUM_THREADS ?= 1
 STAMP  := $(VENV)/.installed-$(shell cat requirements/lock.txt pyproject.toml | cksum | cut -d' ' -f1)
 
 .PHONY: demo test lock bench clean-venv

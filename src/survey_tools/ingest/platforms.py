@@ -256,12 +256,14 @@ def _unique(names: list[str]) -> list[str]:
     names = [str(n) or "unnamed" for n in names]
     taken = set(names)
     seen: set[str] = set()
+    following: dict[str, int] = {}  # the next number to try for each repeated name
     out = []
     for name in names:
         if name in seen:
-            k = 2
+            k = following.get(name, 2)
             while f"{name} ({k})" in taken:
                 k += 1
+            following[name] = k + 1
             name = f"{name} ({k})"
             taken.add(name)
         seen.add(name)
@@ -347,9 +349,9 @@ def _qualtrics(grid: pd.DataFrame, head: list[str], rows, name: str) -> Layout:
             if zone and col in data.columns:
                 layout.time_zones[col] = zone
                 layout.timezone = layout.timezone or zone
-    for col in data.columns:  # Qualtrics' default recode for "seen but not answered"
-        if pd.api.types.is_numeric_dtype(data[col]) and (data[col] == SEEN_UNANSWERED).any():
-            layout.missing_values[col] = [SEEN_UNANSWERED]
+    numbers = data.select_dtypes("number")  # Qualtrics' recode for "seen but not answered"
+    for col in numbers.columns[(numbers == SEEN_UNANSWERED).any().to_numpy()]:
+        layout.missing_values[col] = [SEEN_UNANSWERED]
     groups: dict[str, list[str]] = {}
     for col in data.columns:
         match = TAG.match(col)

@@ -14,7 +14,6 @@ import pytest
 
 from ingest.isolated import read_isolated
 from survey_tools import ExportReadError, read_export
-from survey_tools.ingest import limits
 
 QUALTRICS_HEAD = (
     "StartDate,Finished,ResponseId,Q1\n"
@@ -54,6 +53,8 @@ def test_a_small_workbook_still_reads_and_its_size_claim_is_not_trusted(tmp_path
 
 
 def test_a_zip_that_unpacks_beyond_the_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from survey_tools.ingest import limits
+
     monkeypatch.setattr(limits.LIMITS, "max_file_bytes", 5_000_000)
     path = tmp_path / "bomb.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -65,6 +66,8 @@ def test_a_zip_that_unpacks_beyond_the_limit_is_refused_before_it_is_read(tmp_pa
 
 
 def test_a_file_beyond_the_size_limit_is_refused_and_the_limit_can_be_raised(tmp_path, monkeypatch):
+    from survey_tools.ingest import limits
+
     path = tmp_path / "big.csv"
     path.write_bytes(b"id,q1\n" + b"1,2\n" * 1000)
     monkeypatch.setattr(limits.LIMITS, "max_file_bytes", 1000)
@@ -108,6 +111,8 @@ def test_a_csv_with_20000_columns_reads_in_seconds(tmp_path):
 
 
 def test_too_many_columns_are_refused_with_the_setting_named(tmp_path, monkeypatch):
+    from survey_tools.ingest import limits
+
     monkeypatch.setattr(limits.LIMITS, "max_columns", 100)
     path = tmp_path / "wider.csv"
     path.write_text(",".join(f"q{i}" for i in range(101)) + "\n" + "1," * 100 + "1\n")

@@ -102,12 +102,12 @@ def test_a_csv_with_20000_columns_reads_in_seconds(tmp_path):
     rows += [",".join(["", *(f"t{i}" for i in range(n - 1))])]
     path = tmp_path / "wide.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other work on a shared machine does not count
     export = read_export(path)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert export.data.shape == (41, n)
     assert export.data["q0"].dtype == "Int64" and export.data["q1"].iloc[-1] == "t0"
-    assert elapsed < 5, f"{elapsed:.1f} s for {n:,} columns"
+    assert elapsed < 5, f"{elapsed:.1f} s of CPU for {n:,} columns"
 
 
 def test_too_many_columns_are_refused_with_the_setting_named(tmp_path, monkeypatch):

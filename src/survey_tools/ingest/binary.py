@@ -72,7 +72,7 @@ def _isolated(path: Path, kind: str, kwargs: dict, why: str):
     what = BINARY[kind][1]
     try:
         done = subprocess.run(
-            [sys.executable, "-I", "-c", CHILD],
+            [sys.executable, "-c", CHILD],
             input=pickle.dumps(job),
             capture_output=True,
             timeout=LIMITS.binary_timeout,
@@ -132,7 +132,7 @@ def _readstat_cause(message: str, what: str) -> str:
 def read_binary(path: Path, kind: str, raw: bytes, encoding: str | None):
     """``(data, ExportMeta fields)`` of an SPSS, Stata or SAS file whose bytes are ``raw``."""
     what = BINARY[kind][1]
-    check = check_header(raw, "spss" if raw[:4] == b"$FL3" else kind)
+    check = check_header(raw, kind)
     if check.truncated:
         raise ExportReadError(
             path,

@@ -280,7 +280,7 @@ def _body(grid: np.ndarray, skip: int, names: list[str]) -> pd.DataFrame:
     """
     cells = grid[skip:]
     n_rows = cells.shape[0]
-    stripped = [str(c).strip() for c in cells.reshape(-1)]
+    stripped = [c.strip() for c in cells.reshape(-1).tolist()]
     zero = np.array(
         [
             (s[:1] == "0" and s[1:2].isdigit()) or (s[:2] == "-0" and s[2:3].isdigit())

@@ -43,7 +43,7 @@ def test_a_workbook_whose_one_cell_is_at_XFD1048576_is_refused_without_laying_ou
 def test_a_small_workbook_still_reads_and_its_size_claim_is_not_trusted(tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active
-    for row in (["id", "q1", "when"], [1, 2.5, "2026-01-02"], [2, None, "2026-01-03"]):
+    for row in (["id", "q1", "when"], [1, 2.5, "2026-01-02"], [2, "#N/A", "2026-01-03"]):
         sheet.append(row)
     path = tmp_path / "small.xlsx"
     book.save(path)

@@ -83,8 +83,12 @@ def unzip(path: Path) -> tuple[str, bytes]:
         return members[0].filename, _read_member(path, zf, members[0], LIMITS.max_file_bytes)
 
 
+EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
+
+
 def _cell_text(value) -> str:
-    if value is None or (isinstance(value, float) and value != value):
+    """A cell as text: blank for empty and Excel error cells (``#N/A``), as pandas reads them."""
+    if value is None or (isinstance(value, float) and value != value) or value in EXCEL_ERRORS:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

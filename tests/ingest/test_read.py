@@ -300,6 +300,9 @@ def test_a_garbled_header_is_warned_about_and_kept_in_the_metadata():
     with pytest.warns(UserWarning, match=r"538_StarWars\.csv: the header of column .*garbled"):
         export = read_export(path)
     assert export.meta.encoding_fallback
-    assert len(export.meta.warnings) == 1 and "Expanded Universe?Œæ" in export.meta.warnings[0]
+    garbled = [w for w in export.meta.warnings if "garbled" in w]
+    assert len(garbled) == 1 and "Expanded Universe?Œæ" in garbled[0]
+    # FiveThirtyEight's copy lost the final line break platforms write: reported, not hidden.
+    assert export.meta.possibly_truncated and len(export.meta.warnings) == 2
     steak = _read("surveymonkey/538_steak-risk-survey.csv")  # clean UTF-8 headers
     assert steak.meta.warnings == ()

@@ -18,18 +18,18 @@ a leading zero shows it is an identifier). Blank cells are missing.
 from __future__ import annotations
 
 import ast
-import csv
-import io
-import itertools
 import json
 import re
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ExportReadError
+from .text import decode, text_grid
+from .zipped import excel_grid
 
 __all__ = ["PLATFORMS", "Layout", "iana_zone", "looks_like_identifier", "read_excel", "read_text"]
 
@@ -80,6 +80,7 @@ SEEN_UNANSWERED = -99
 REDCAP_STATUS = {0: "Incomplete", 1: "Unverified", 2: "Complete"}
 TAG = re.compile(r"^(?P<base>.+?)_(?P<choice>-?\d+)$")
 HTML_TAG = re.compile(r"<[^>]+>")
+TEXT = pd.api.types.pandas_dtype("str")  # looked up once: per column it costs as much as a read
 
 
 @dataclass
@@ -100,6 +101,9 @@ class Layout:
     encoding_fallback: bool = False
     timezone: str | None = None
     time_zones: dict = field(default_factory=dict)
+    fallback_lines: tuple = ()
+    possibly_truncated: bool = False
+    warnings: list = field(default_factory=list)
 
 
 def iana_zone(name) -> str | None:
@@ -135,147 +139,37 @@ def _plain(text: str) -> str:
     return " ".join(HTML_TAG.sub(" ", str(text)).split())
 
 
-# --- Decoding -----------------------------------------------------------------------------------
-
-
-def decode(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str, bool]:
-    """Text of ``raw``: (text, encoding used, whether it was a fallback from UTF-8)."""
-    if encoding:
-        try:
-            return raw.decode(encoding), encoding, False
-        except UnicodeDecodeError as exc:
-            raise ExportReadError(
-                path,
-                f"the text is not valid {encoding}: byte 0x{raw[exc.start]:02x} at offset "
-                f"{exc.start} cannot be decoded",
-                hint="leave out encoding= to detect it, or name the encoding the file was saved in",
-            ) from None
-        except LookupError:
-            raise ExportReadError(
-                path, f"unknown encoding {encoding!r}", hint="use e.g. 'utf-8', 'cp1252', 'latin1'"
-            ) from None
-    for bom, name in (
-        (b"\xef\xbb\xbf", "utf-8-sig"),
-        (b"\xff\xfe", "utf-16"),
-        (b"\xfe\xff", "utf-16"),
-    ):
-        if raw.startswith(bom):
-            return _strict(path, raw, name), name, False
-    if len(raw) > 3 and raw[1:2] == b"\x00" and raw[3:4] == b"\x00":
-        return _strict(path, raw, "utf-16-le"), "utf-16-le", False
-    if len(raw) > 3 and raw[0:1] == b"\x00" and raw[2:3] == b"\x00":
-        return _strict(path, raw, "utf-16-be"), "utf-16-be", False
-    try:
-        return raw.decode("utf-8"), "utf-8", False
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "cp1252", True
-    except UnicodeDecodeError:
-        return raw.decode("latin-1"), "latin-1", True
-
-
-def _strict(path: Path, raw: bytes, encoding: str) -> str:
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise ExportReadError(
-            path,
-            f"the text looks like {encoding} (by its first bytes) but byte offset {exc.start} "
-            "is not valid in it",
-            hint="pass encoding= with the encoding the file was saved in",
-        ) from None
-
-
-# --- Reading the grid ---------------------------------------------------------------------------
-
-
-def _delimiter(path: Path, text: str) -> str:
-    """The delimiter that splits the first records into the most fields, consistently."""
-    if path.suffix.lower() in (".tsv", ".tab"):
-        return "\t"
-    sample = text[:65536]
-    best, score = ",", (0, 0)
-    for sep in (",", "\t", ";", "|"):
-        widths = [
-            len(r)
-            for r in itertools.islice(csv.reader(io.StringIO(sample, newline=""), delimiter=sep), 5)
-        ]
-        if widths and widths[0] > 1:
-            candidate = (sum(w == widths[0] for w in widths), widths[0])
-            if candidate > score:
-                best, score = sep, candidate
-    return best
-
-
-def _grid(path: Path, text: str) -> pd.DataFrame:
-    """Every record of a delimited text as strings ("" for blank), header rows included."""
-    sep = _delimiter(path, text)
-    try:
-        return pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=True,
-        )
-    except pd.errors.EmptyDataError:
-        raise ExportReadError(path, "the file holds no rows", hint="export it again") from None
-    except pd.errors.ParserError as exc:
-        raise ExportReadError(
-            path,
-            f"the rows do not line up with the header ({exc})",
-            hint="check that the file was not cut off or edited by hand; re-export it",
-        ) from None
-
-
 def read_text(path: Path, raw: bytes, *, platform: str, encoding: str | None, dictionary) -> Layout:
     """A delimited text export (CSV, TSV, TXT) of any recognised platform."""
-    text, used, fallback = decode(path, raw, encoding)
-    if "\x00" in text:
+    decoded = decode(path, raw, encoding)
+    if "\x00" in decoded.text:
         raise ExportReadError(
             path,
             "it holds binary data, not text",
             hint="check that it is the survey export and that it is not corrupt",
         )
-    layout = _layout(path, _grid(path, text), platform, dictionary, default="csv")
-    layout.encoding, layout.encoding_fallback = used, fallback
+    grid = text_grid(path, decoded.text)
+    layout = _layout(path, grid.cells, platform, dictionary, default="csv")
+    layout.encoding, layout.encoding_fallback = decoded.encoding, decoded.fallback
+    layout.fallback_lines = decoded.fallback_lines
+    layout.possibly_truncated = grid.possibly_truncated
+    layout.warnings = [*decoded.warnings, *grid.warnings]
     return layout
 
 
 def read_excel(path: Path, raw: bytes, *, platform: str, dictionary) -> Layout:
     """The first sheet of an ``.xlsx`` workbook, with the same header layouts as text exports."""
-    try:
-        grid = pd.read_excel(
-            io.BytesIO(raw), sheet_name=0, header=None, dtype=object, keep_default_na=False
-        )
-    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise ExportReadError(
-            path, f"the workbook is corrupt or not an .xlsx file ({type(exc).__name__}: {exc})"
-        ) from None
-    grid = grid.map(_cell_text)
-    layout = _layout(path, grid, platform, dictionary, default="excel")
+    layout = _layout(path, excel_grid(path, raw), platform, dictionary, default="excel")
     layout.encoding = "xlsx"
     return layout
-
-
-def _cell_text(value) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat(sep=" ")
-    return str(value)
 
 
 # --- Layouts ------------------------------------------------------------------------------------
 
 
-def _layout(path: Path, grid: pd.DataFrame, platform: str, dictionary, default: str) -> Layout:
-    rows = [list(grid.iloc[i]) for i in range(min(3, len(grid)))]
-    if not rows:
+def _layout(path: Path, grid: np.ndarray, platform: str, dictionary, default: str) -> Layout:
+    rows = [list(grid[i]) for i in range(min(3, len(grid)))]
+    if not rows or not grid.shape[1]:
         raise ExportReadError(path, "the file holds no rows", hint="export it again")
     head = [str(c).lstrip("\ufeff").strip() for c in rows[0]]
     if head and head[0] == "Variable / Field Name":
@@ -293,6 +187,13 @@ def _layout(path: Path, grid: pd.DataFrame, platform: str, dictionary, default: 
             f"it does not look like a {platform} export (its header looks {name})",
             hint="call read_export with platform='auto', or 'csv' to read it as a plain table",
         )
+    if name == "qualtrics-legacy" and len(rows) < 2:
+        raise ExportReadError(
+            path,
+            "it starts like a legacy Qualtrics export (V1, V2, ...) but has no second header "
+            "row of field names",
+            hint="export the file again, or pass platform='csv' to read it as a plain table",
+        )
     if kind == "qualtrics":
         layout = _qualtrics(grid, head, rows, name)
     elif kind == "surveymonkey":
@@ -306,16 +207,19 @@ def _layout(path: Path, grid: pd.DataFrame, platform: str, dictionary, default: 
     return layout
 
 
+IMPORT_ID_CHARS = 2000  # a Qualtrics ImportId cell is a short dict; a longer cell is not one
+
+
 def _import_id(cell: str) -> dict | None:
     cell = cell.strip()
-    if not cell.startswith("{"):
+    if not cell.startswith("{") or len(cell) > IMPORT_ID_CHARS:
         return None
     try:
         value = json.loads(cell)
     except ValueError:
         try:
             value = ast.literal_eval(cell)
-        except (ValueError, SyntaxError):
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             return None
     return value if isinstance(value, dict) and "ImportId" in value else None
 
@@ -348,43 +252,67 @@ def _detect(head: list[str], rows: list[list[str]], dictionary) -> tuple[str, st
 
 
 def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
+    """Column names made unique: a repeat gets `` (2)``, `` (3)``... unless a column has it."""
+    names = [str(n) or "unnamed" for n in names]
+    taken = set(names)
+    seen: set[str] = set()
+    following: dict[str, int] = {}  # the next number to try for each repeated name
     out = []
     for name in names:
-        name = name or "unnamed"
         if name in seen:
-            seen[name] += 1
-            name = f"{name} ({seen[name]})"
-        else:
-            seen[name] = 1
+            k = following.get(name, 2)
+            while f"{name} ({k})" in taken:
+                k += 1
+            following[name] = k + 1
+            name = f"{name} ({k})"
+            taken.add(name)
+        seen.add(name)
         out.append(name)
     return out
 
 
-def _body(grid: pd.DataFrame, skip: int, names: list[str]) -> pd.DataFrame:
-    """The data rows under ``skip`` header rows, blank trailing columns dropped, types inferred."""
-    body = grid.iloc[skip:].reset_index(drop=True)
-    body.columns = names
-    drop = [
-        c
-        for c, n in zip(body.columns, names)
-        if n.startswith("unnamed") and not (body[c] != "").any()
-    ]
-    body = body.drop(columns=drop)
-    return pd.DataFrame({col: _infer(body[col]) for col in body.columns}, index=body.index)
+def _body(grid: np.ndarray, skip: int, names: list[str]) -> pd.DataFrame:
+    """The data rows under ``skip`` header rows, blank trailing columns dropped, types inferred.
 
-
-def _infer(values: pd.Series) -> pd.Series:
-    """Numbers where every non-blank cell is one (no leading zeros: those are identifiers)."""
-    blank = values.isna() | (values.str.strip() == "")
-    filled = values[~blank]
-    if not filled.empty and not filled.str.match(r"^\s*-?0\d").any():
-        numbers = pd.to_numeric(filled.str.strip(), errors="coerce")
-        if numbers.notna().all():
-            out = pd.to_numeric(values.where(~blank).str.strip(), errors="coerce")
-            whole = (numbers % 1 == 0).all() and numbers.abs().max() < 2**53
-            return out.astype("Int64") if whole else out.astype("float64")
-    return values.where(~blank)
+    Numbers where every non-blank cell of a column is one (no leading zeros: those are
+    identifiers); whole numbers become ``Int64``. The whole grid is inferred at once, so the
+    time grows with the number of cells, not with columns times a per-column cost.
+    """
+    cells = grid[skip:]
+    n_rows = cells.shape[0]
+    stripped = [c.strip() for c in cells.reshape(-1).tolist()]
+    zero = np.array(
+        [
+            (s[:1] == "0" and s[1:2].isdigit()) or (s[:2] == "-0" and s[2:3].isdigit())
+            for s in stripped
+        ],
+        dtype=bool,
+    ).reshape(cells.shape)
+    text = pd.Series(stripped, dtype=object)
+    blank = (text == "").to_numpy().reshape(cells.shape)
+    numbers = pd.to_numeric(text.where(~blank.reshape(-1)), errors="coerce")
+    numbers = numbers.to_numpy(dtype=float).reshape(cells.shape)
+    missing = np.isnan(numbers)
+    numeric = ~blank.all(axis=0) & ~((~blank & missing) | zero).any(axis=0)
+    with np.errstate(invalid="ignore"):
+        whole = ((numbers % 1 == 0) | missing).all(axis=0)
+        whole &= np.nanmax(np.where(missing, 0, np.abs(numbers)), axis=0, initial=0) < 2**53
+    exact = np.where(missing, 0, numbers)
+    exact[~(np.abs(exact) < 2**53)] = 0  # columns holding these are not "whole"
+    ints = np.ascontiguousarray(exact.astype(np.int64).T)
+    floats, masks = np.ascontiguousarray(numbers.T), np.ascontiguousarray(missing.T)
+    texts = np.ascontiguousarray(np.where(blank, None, cells).T)
+    columns = {}
+    for j, name in enumerate(names):
+        if name.startswith("unnamed") and blank[:, j].all():
+            continue
+        if numeric[j] and whole[j]:
+            columns[name] = pd.arrays.IntegerArray(ints[j], masks[j])
+        elif numeric[j]:
+            columns[name] = floats[j]
+        else:
+            columns[name] = pd.array(texts[j], dtype=TEXT)
+    return pd.DataFrame(columns, index=pd.RangeIndex(n_rows))
 
 
 def _one_row(grid: pd.DataFrame, head: list[str], kind: str, name: str) -> Layout:
@@ -421,9 +349,9 @@ def _qualtrics(grid: pd.DataFrame, head: list[str], rows, name: str) -> Layout:
             if zone and col in data.columns:
                 layout.time_zones[col] = zone
                 layout.timezone = layout.timezone or zone
-    for col in data.columns:  # Qualtrics' default recode for "seen but not answered"
-        if pd.api.types.is_numeric_dtype(data[col]) and (data[col] == SEEN_UNANSWERED).any():
-            layout.missing_values[col] = [SEEN_UNANSWERED]
+    numbers = data.select_dtypes("number")  # Qualtrics' recode for "seen but not answered"
+    for col in numbers.columns[(numbers == SEEN_UNANSWERED).any().to_numpy()]:
+        layout.missing_values[col] = [SEEN_UNANSWERED]
     groups: dict[str, list[str]] = {}
     for col in data.columns:
         match = TAG.match(col)
@@ -476,7 +404,8 @@ def _surveymonkey(grid: pd.DataFrame, head: list[str], rows, name: str) -> Layou
     for i in kept:
         if subs[i] not in SM_PLAIN:
             groups.setdefault(questions[i], []).append(names[i])
-    _multi_and_other(layout, groups, lambda col: _plain(subs[names.index(col)]))
+    sub_of = {n: _plain(s) for n, s in zip(names, subs)}
+    _multi_and_other(layout, groups, sub_of.__getitem__)
     for i in kept:  # "Other (please specify)" text of a single choice: under the same header
         col, parent = names[i], questions[i]
         if (

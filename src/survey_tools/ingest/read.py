@@ -19,32 +19,23 @@ import hashlib
 import os
 import re
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import pyreadstat
 
 from ..errors import ExportReadError
+from .binary import BINARY, read_binary
+from .limits import check_regular_file
 from .platforms import PLATFORMS, Layout, looks_like_identifier, read_excel, read_text
+from .zipped import unzip
 
 __all__ = ["Export", "ExportMeta", "read_export"]
 
-BINARY = {  # format -> (extensions, description)
-    "spss": ((".sav", ".zsav"), "an SPSS .sav file"),
-    "spss_por": ((".por",), "an SPSS portable .por file"),
-    "stata": ((".dta",), "a Stata .dta file"),
-    "sas": ((".sas7bdat",), "a SAS .sas7bdat file"),
-    "sas_xpt": ((".xpt",), "a SAS transport .xpt file"),
-}
 TEXT_EXT = (".csv", ".tsv", ".txt", ".tab")
 EXCEL_EXT = (".xlsx", ".xlsm")
 HEAD = 4096  # bytes read to recognise a format
 SAS_MAGIC = bytes.fromhex("000000000000000000000000c2ea8160b31411cfbd92080009c7318c181f1011")
-# Where each format counts its dates from, and in what unit (used only to recover from a date
-# that pyreadstat cannot convert).
-EPOCH = {"spss": ("1582-10-14", "s"), "stata": ("1960-01-01", "D"), "sas": ("1960-01-01", "D")}
 
 
 @dataclass(frozen=True)
@@ -75,6 +66,13 @@ class ExportMeta:
         The platform layout recognised, e.g. ``"qualtrics-legacy"`` or ``"surveymonkey-2row"``.
     encoding, encoding_fallback
         The text encoding used, and whether it was a fallback after UTF-8 failed.
+    fallback_lines
+        Line numbers (1-based, as an editor counts them) of a text export that were not valid
+        UTF-8 while the rest of the file is, and were decoded as Windows-1252 on their own;
+        empty when the file decoded as a whole. A sentence in ``warnings`` says the same.
+    possibly_truncated
+        True when a text export does not end with a line break (survey platforms always end
+        with one), so it may have been cut off; ``warnings`` says what was done about it.
     timezone, file_label, notes
         The declared time zone of timestamps (an IANA name such as ``"America/Denver"``; UTC as
         ``"UTC"``), the file label and notes, where the file has them.
@@ -86,9 +84,11 @@ class ExportMeta:
         ``{column: "nominal" | "ordinal" | "scale"}`` where the file states a measurement level
         (SPSS).
     warnings
-        What looked wrong while reading, one sentence each naming the column (e.g. a header
-        that looks mis-decoded, such as ``"?Œæ"``); each is also issued as a ``UserWarning``
-        and :func:`survey_tools.clean` writes it to its log.
+        What looked wrong while reading, one sentence each naming the column or line (a header
+        that looks mis-decoded, such as ``"?Œæ"``; rows with fewer cells than the header; a
+        file that looks cut off; lines decoded as Windows-1252; a ``.tsv`` separated by
+        commas); each is also issued as a ``UserWarning`` and :func:`survey_tools.clean`
+        writes it to its log.
 
     The fields can also be read as a mapping: ``meta["platform"]``.
     """
@@ -112,6 +112,8 @@ class ExportMeta:
     notes: tuple = ()
     measures: dict = field(default_factory=dict)
     warnings: tuple = ()
+    fallback_lines: tuple = ()
+    possibly_truncated: bool = False
 
     def __getitem__(self, key: str):
         try:
@@ -154,7 +156,8 @@ def read_export(
     encoding
         Text encoding, when the file's own declaration (or UTF-8 for text) is wrong, e.g.
         ``"latin1"``. Without it, text falls back from UTF-8 to Windows-1252 and says so in
-        ``meta.encoding_fallback``.
+        ``meta.encoding_fallback``; a file that is UTF-8 but for a few lines has only those
+        lines decoded as Windows-1252 (``meta.fallback_lines``).
     data_dictionary
         A REDCap data dictionary (CSV) giving labels, choices and identifier flags.
 
@@ -166,7 +169,20 @@ def read_export(
     Raises
     ------
     ExportReadError
-        The file is missing, empty, encrypted, corrupt, misnamed or cannot be decoded.
+        The file is missing, empty, encrypted, corrupt, truncated, misnamed, not an ordinary
+        file (a pipe or a device), cannot be decoded, has rows with more cells than its
+        header, or is beyond a size limit. The limits (file and unzipped bytes, cells,
+        columns, cell length) are settings in :mod:`survey_tools.ingest.limits`; the error
+        names the one passed and how to raise it, e.g.
+        ``survey_tools.ingest.limits.LIMITS.max_cells = 200_000_000``.
+
+    Warns
+    -----
+    UserWarning
+        For what is read but looked wrong (also kept in ``meta.warnings``): rows with fewer
+        cells than the header, a text file whose last line has no line break (possibly cut;
+        a visibly incomplete last row is left out), lines decoded as Windows-1252 in an
+        otherwise UTF-8 file, a ``.tsv`` whose cells are separated by commas, garbled headers.
 
     Examples
     --------
@@ -180,10 +196,10 @@ def read_export(
         raise ExportReadError(
             path, f"unknown platform {platform!r}", hint=f"use 'auto' or one of {PLATFORMS}"
         )
-    head, digest = _fingerprint(path)
-    name, raw = _unzip(path) if path.suffix.lower() == ".zip" else (path.name, None)
-    kind = _sniff(path, name, head if raw is None else raw[:HEAD])
-    if kind in BINARY and raw is not None:
+    content, digest = _content(path)
+    name, raw = unzip(path) if path.suffix.lower() == ".zip" else (path.name, content)
+    kind = _sniff(path, name, raw[:HEAD])
+    if kind in BINARY and raw is not content:
         raise ExportReadError(path, f"the zip holds {BINARY[kind][1]}", hint="unzip it first")
     if kind in BINARY:
         if platform not in ("auto", kind.split("_")[0]):
@@ -198,9 +214,9 @@ def read_export(
                 "a data dictionary only applies to REDCap CSV exports",
                 hint="leave out data_dictionary=",
             )
-        return _read_binary(path, kind, digest, encoding)
+        data, fields = read_binary(path, kind, raw, encoding)
+        return Export(data, ExportMeta(source_path=path, sha256=digest, **fields))
     dictionary = _read_dictionary(Path(data_dictionary)) if data_dictionary is not None else None
-    raw = path.read_bytes() if raw is None else raw
     if kind == "excel":
         layout = read_excel(path, raw, platform=platform, dictionary=dictionary)
     else:
@@ -208,40 +224,17 @@ def read_export(
     return _export(path, digest, layout)
 
 
-def _fingerprint(path: Path) -> tuple[bytes, str]:
-    """The first bytes of the file (to recognise its format) and the SHA-256 of all of it."""
-    if path.is_dir():
-        raise ExportReadError(path, "it is a folder", hint="give the path of the export file")
-    digest = hashlib.sha256()
+def _content(path: Path) -> tuple[bytes, str]:
+    """The bytes of the file (an ordinary file within the size limit) and their SHA-256."""
+    size = check_regular_file(path)
     try:
         with open(path, "rb") as fh:
-            head = fh.read(HEAD)
-            digest.update(head)
-            while chunk := fh.read(1 << 20):
-                digest.update(chunk)
-    except FileNotFoundError:
-        raise ExportReadError(path, "no such file", hint="check the path and name") from None
+            content = fh.read(size + 1)
     except OSError as exc:
         raise ExportReadError(path, exc.strerror or str(exc)) from None
-    if not head:
+    if not content:
         raise ExportReadError(path, "the file is empty", hint="download the export again")
-    return head, digest.hexdigest()
-
-
-def _unzip(path: Path) -> tuple[str, bytes]:
-    """A Qualtrics API download is a zip holding one export; open it without writing anything."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            members = [m for m in zf.namelist() if not m.endswith("/")]
-            if len(members) != 1:
-                raise ExportReadError(
-                    path,
-                    f"the zip holds {len(members)} files, not one export",
-                    hint="unzip it and read the export file itself",
-                )
-            return members[0], zf.read(members[0])
-    except zipfile.BadZipFile:
-        raise ExportReadError(path, "the zip archive is corrupt") from None
+    return content, hashlib.sha256(content).hexdigest()
 
 
 def _magic(raw: bytes) -> str | None:
@@ -320,125 +313,8 @@ def _is_text(raw: bytes) -> bool:
     return sum(b < 9 or 13 < b < 32 for b in sample) < 0.01 * len(sample)
 
 
-READERS = {
-    "spss": pyreadstat.read_sav,
-    "spss_por": pyreadstat.read_por,
-    "stata": pyreadstat.read_dta,
-    "sas": pyreadstat.read_sas7bdat,
-    "sas_xpt": pyreadstat.read_xport,
-}
-
-
-def _pyreadstat(path: Path, kind: str, encoding: str | None, **options):
-    reader = READERS[kind]
-    kwargs = dict(options)
-    if kind in ("spss", "stata", "sas"):
-        kwargs["user_missing"] = True
-    if encoding and kind != "spss_por":
-        kwargs["encoding"] = encoding
-    return reader(os.fspath(path), **kwargs)
-
-
-def _read_binary(path: Path, kind: str, digest: str, encoding: str | None) -> Export:
-    what = BINARY[kind][1]
-    notes: list[str] = []
-    try:
-        try:
-            data, meta = _pyreadstat(path, kind, encoding)
-        except OverflowError:
-            data, meta = _pyreadstat(path, kind, encoding, disable_datetime_conversion=True)
-            notes.append(_convert_dates(data, meta, kind))
-    except UnicodeDecodeError as exc:
-        declared = exc.encoding.upper()
-        raise ExportReadError(
-            path,
-            f"text in the file is not valid {declared} as the file declares "
-            f"(byte 0x{exc.object[exc.start]:02x} at offset {exc.start} of the value "
-            f"{exc.object[:40]!r})",
-            hint="pass encoding='latin1' (or 'cp1252') to read_export",
-        ) from None
-    except pyreadstat.ReadstatError as exc:
-        message = str(exc)
-        cause = (
-            "the file is truncated"
-            if "Unable to read" in message
-            else f"the file is corrupt or uses features that cannot be read as {what}"
-        )
-        raise ExportReadError(
-            path, f"{cause} (ReadStat: {message})", hint="export the file again from its program"
-        ) from None
-    except (OSError, ValueError, MemoryError) as exc:
-        raise ExportReadError(path, f"it cannot be read as {what} ({exc})") from None
-    if data.shape[1] == 0:
-        raise ExportReadError(path, "the file holds no variables", hint="export it again")
-    platform = kind.split("_")[0]
-    labels = {k: v for k, v in meta.column_names_to_labels.items() if v}
-    missing = {
-        col: [r["lo"] if r["lo"] == r["hi"] else (r["lo"], r["hi"]) for r in ranges]
-        for col, ranges in (getattr(meta, "missing_ranges", None) or {}).items()
-    }
-    for col, letters in (getattr(meta, "missing_user_values", None) or {}).items():
-        missing.setdefault(col, []).extend(letters)
-    multi = {
-        name: list(spec["variable_list"])
-        for name, spec in (getattr(meta, "mr_sets", None) or {}).items()
-        if spec.get("is_dichotomy")
-    }
-    return Export(
-        data,
-        ExportMeta(
-            platform=platform,
-            source_path=path,
-            sha256=digest,
-            variable_labels=labels,
-            value_labels=dict(meta.variable_value_labels),
-            missing_values=missing,
-            questions=dict(labels),
-            multi_select=multi,
-            identifiers=tuple(c for c in data.columns if looks_like_identifier(c)),
-            layout=kind,
-            encoding=getattr(meta, "file_encoding", None) or encoding,
-            file_label=getattr(meta, "file_label", None) or None,
-            notes=tuple(getattr(meta, "notes", None) or ()) + tuple(notes),
-            measures={
-                col: level
-                for col, level in (getattr(meta, "variable_measure", None) or {}).items()
-                if level in ("nominal", "ordinal", "scale")
-            },
-        ),
-    )
-
-
-def _convert_dates(data: pd.DataFrame, meta, kind: str) -> str:
-    """Convert date columns after pyreadstat gave up; out-of-range values become missing."""
-    origin, unit = EPOCH[kind.split("_")[0]]
-    bad = []
-    for col, fmt in meta.original_variable_types.items():
-        fmt = (fmt or "").upper().lstrip("%")
-        if not any(tag in fmt for tag in ("DATE", "TD", "TC", "DATETIME", "YMD", "MDY", "DMY")):
-            continue
-        if "TIME" in fmt and "DATE" not in fmt:
-            continue
-        values = pd.to_numeric(data[col], errors="coerce")
-        seconds = kind == "spss" or "DATETIME" in fmt or fmt.startswith("TC")
-        scale = 1000 if fmt.startswith("TC") else 1
-        converted = pd.to_datetime(
-            values / scale,
-            unit="s" if seconds else unit,
-            origin=pd.Timestamp(origin),
-            errors="coerce",
-        )
-        lost = int((values.notna() & converted.isna()).sum())
-        if lost:
-            bad.append(f"{col} ({lost})")
-        data[col] = converted
-    return "Some dates lie outside the range the reader converts; survey_tools converted them" + (
-        f" and set unrepresentable ones missing: {', '.join(bad)}." if bad else "."
-    )
-
-
 def _read_dictionary(path: Path) -> pd.DataFrame:
-    _fingerprint(path)  # the same plain errors as for the export itself
+    _content(path)  # the same plain errors as for the export itself
     try:
         table = pd.read_csv(
             path, dtype=str, keep_default_na=False, encoding="utf-8-sig", encoding_errors="replace"
@@ -460,7 +336,7 @@ def _export(path: Path, digest: str, layout: Layout) -> Export:
     fields = {k: v for k, v in vars(layout).items() if k != "data"}
     named = (c for c in layout.data.columns if looks_like_identifier(c))
     fields["identifiers"] = tuple(dict.fromkeys([*layout.identifiers, *named]))
-    fields["warnings"] = tuple(_garbled_headers(path, layout))
+    fields["warnings"] = (*layout.warnings, *_garbled_headers(path, layout))
     for message in fields["warnings"]:
         warnings.warn(message, UserWarning, stacklevel=3)
     return Export(layout.data, ExportMeta(source_path=path, sha256=digest, **fields))

@@ -67,7 +67,7 @@ READABLE = {
     "stata/readstata13_missings.dta": ("stata", "stata", 27, 1),
 }
 MALFORMED = {
-    "malformed/pandas_corrupt.sas7bdat": "corrupt",
+    "malformed/pandas_corrupt.sas7bdat": "truncated",
     "malformed/pandas_stata1_encoding_118.dta": "encoding='latin1'",
     "malformed/polars_readstat_invalid_magic_number.sas7bdat": "holds plain text",
     "malformed/pspp_CVE-2017-10791.sav": "corrupt",

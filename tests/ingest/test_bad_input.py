@@ -157,12 +157,6 @@ def test_a_qualtrics_export_with_a_blank_progress_cell_reads(tmp_path, demo_file
     assert pd.api.types.is_numeric_dtype(progress) and progress.isna().sum() == 2
 
 
-@pytest.mark.xfail(
-    raises=TypeError,
-    strict=True,
-    reason="cleaning/quality.py platform_status compares a nullable Progress with >= 50 "
-    "(TypeError: boolean value of NA is ambiguous); needs .astype(float) there",
-)
 def test_a_blank_progress_cell_also_cleans(tmp_path, demo_files):
     rows = _qualtrics_rows(demo_files["qualtrics"])
     at = rows[0].index("Progress")

@@ -114,8 +114,9 @@ def platform_status(raw: pd.DataFrame, platform: str) -> pd.Series | None:
     if platform != "qualtrics" or "Finished" not in raw.columns:
         return None
     finished = raw["Finished"].astype("string").str.strip().str.casefold().isin(FINISHED)
-    progress = pd.to_numeric(raw.get("Progress"), errors="coerce")
-    if progress is None:
+    if "Progress" in raw:  # a blank cell reads as missing: neither partial nor complete
+        progress = pd.to_numeric(raw["Progress"], errors="coerce").astype("float64")
+    else:
         progress = pd.Series(np.nan, index=raw.index)
     status = np.where(finished, "complete", np.where(progress >= 50, "partial", "breakoff"))
     return pd.Series(status, index=raw.index)

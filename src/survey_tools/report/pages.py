@@ -17,6 +17,7 @@ is set, otherwise from January 1 of the first year in the wave label (1980-01-01
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
 import re
@@ -47,28 +48,43 @@ html { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-si
        color: #1a1a1a; line-height: 1.4; }
 body { max-width: 46em; margin: 1.5em auto; padding: 0 1em; }
 h1 { font-size: 17pt; margin: 0 0 .3em; border-bottom: 2px solid #1f3b5a; padding-bottom: .2em; }
-h2 { font-size: 13pt; color: #1f3b5a; margin: 1.2em 0 .4em; break-after: avoid; }
-h3 { font-size: 11pt; margin: 1em 0 .3em; break-after: avoid; }
-h1, h2, h3, caption { break-after: avoid; break-inside: avoid; }
-.text_cell, .jp-MarkdownCell { break-after: avoid; }
-figure, img, svg, table, .output_area, .jp-RenderedImage, .jp-RenderedSVG {
-  break-inside: avoid; }
+h2 { font-size: 13pt; color: #1f3b5a; margin: 1.1em 0 .4em; }
+h3 { font-size: 11pt; margin: 1em 0 .3em; }
+h1, h2, h3, h4 { break-after: avoid; break-inside: avoid; }
+p, li, blockquote { orphans: 3; widows: 3; }
 p, li { margin: .25em 0; }
 a.anchor-link { display: none; }
 .memo-running { color: #8a1c1c; font-size: 8.5pt; border: 1px solid #8a1c1c; padding: .2em .5em;
                 margin-bottom: 1em; }
-table { border-collapse: collapse; margin: .5em 0 1em; font-size: 8.5pt; break-inside: avoid; }
-th, td { border-bottom: 1px solid #c8c8c8; padding: 2px 6px; text-align: right;
-         vertical-align: top; }
-th { background: #eef2f6; }
-th:first-child, td:first-child { text-align: left; }
-caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: .2em; }
-.jp-RenderedSVG svg, .jp-RenderedImage img, svg, img { max-width: 100%; height: auto; }
-.jp-OutputArea-output, .output_area { break-inside: avoid; }
+table { border-collapse: collapse; margin: .5em 0 1em; font-size: 8.5pt; width: 100%;
+        break-inside: avoid; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; }
+th, td { border-bottom: 1px solid #c8c8c8; padding: 2px 5px; text-align: left;
+         vertical-align: top; hyphens: manual; overflow-wrap: normal; }
+thead th { background: #eef2f6; vertical-align: bottom; }
+tbody th { font-weight: bold; }
+tbody th:last-of-type { min-width: 9em; }
+th.num, td.num { text-align: right; }
+caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: .2em;
+          break-after: avoid; }
+.output_svg, .output_png, .output_jpeg, .jp-RenderedImage, .jp-RenderedSVG {
+  break-inside: avoid; margin: .4em 0 .8em; }
+.output_svg img, .output_png img, .output_jpeg img, .jp-RenderedImage img,
+.jp-RenderedSVG img { display: block; width: 100%; height: auto; max-height: 110mm;
+                      object-fit: contain; object-position: left top; }
+svg, img { max-width: 100%; height: auto; break-inside: avoid; }
 blockquote { margin: .5em 0; padding: .3em .8em; border-left: 4px solid #1f3b5a;
              background: #f4f7fa; }
 .jp-Cell-inputWrapper, .jp-InputArea, .jp-InputPrompt, .jp-OutputPrompt { display: none; }
 """
+"""The memo's stylesheet, on screen and in print. Page breaks: headings and captions stay
+with what follows them, paragraphs keep three lines either side of a break, tables, their
+rows and figures are never split (a table taller than a page breaks between rows, its
+header repeated), and text otherwise flows, so a figure that does not fit moves to the next
+page while the text before it fills the page. Figures take the text width (up to 110 mm
+high); numeric cells (``class="num"``, set by :func:`notebook_html`) are right-aligned; cells
+wrap at spaces only."""
 
 _PAGE_CSS = """
 @page {{ size: {size}; margin: 20mm 16mm 18mm 16mm;
@@ -79,6 +95,12 @@ _PAGE_CSS = """
                    font: 8pt "DejaVu Sans", sans-serif; color: #555; }} }}
 body {{ max-width: none; margin: 0; padding: 0; }}
 .memo-running {{ display: none; }}
+table[data-memo-flows] {{ break-inside: auto; }}
+body[data-memo-tight] {{ line-height: 1.32; }}
+body[data-memo-tight] p, body[data-memo-tight] li {{ margin: .12em 0; }}
+body[data-memo-tight] h2 {{ margin-top: .8em; }}
+body[data-memo-tight] .output_svg img, body[data-memo-tight] .output_png img {{
+  max-height: 95mm; }}
 """
 
 
@@ -136,6 +158,125 @@ def _alt_texts(nb: nbformat.NotebookNode, body: str) -> str:
         return f'alt="{escape(text, quote=True)}"' if text else match.group(0)
 
     return re.sub(re.escape(_NO_ALT), alt, body)
+
+
+_NUMBER = re.compile(r"[-+−]?[$€£]?\d[\d,]*(?:\.\d+)?\s?%?")
+_DASHES = {"", "—", "–", "-", "n/a"}
+
+
+def _is_number(text: str) -> bool | None:
+    """Whether a table cell reads as a number (right-aligned); ``None`` for an empty or
+    withheld ("—") cell, which decides nothing.
+
+    Examples
+    --------
+    >>> [_is_number(t) for t in ("26.3%", "65.0% (63.0%–67.0%; n=2,911)", "$43.50", "2,786")]
+    [True, True, True, True]
+    >>> [_is_number(t) for t in ("20.7% to 32.8%", "-2.7 to +5.3", "—")]
+    [True, True, None]
+    >>> [_is_number(t) for t in ("top group", "2027-01-31", "18-24", "Share of members")]
+    [False, False, False, False]
+    """
+    text = " ".join(str(text).split())
+    if text in _DASHES:
+        return None
+    if re.search(r"\d-\d", text):  # dates and codes such as age bands read as words
+        return False
+    rest = _NUMBER.sub("", text)
+    if rest == text:
+        return False
+    rest = re.sub(r"\b(?:to|n|CI|pp)\b", "", rest)
+    return not re.sub(r"[\s()\[\];:,=–—−~<>≤≥+\-]", "", rest)
+
+
+def _numeric_columns(rows: list[list[tuple[int, int, str, bool]]]) -> set[int]:
+    """The columns whose body cells are all numbers (at least one, withheld ones aside).
+
+    ``rows`` holds, per body row, ``(column, span, text, label)`` for each cell; label
+    cells (an index, ``<th>`` in the body) decide nothing.
+    """
+    kinds: dict[int, set] = {}
+    for row in rows:
+        for col, span, text, label in row:
+            if span == 1 and not label:
+                kinds.setdefault(col, set()).add(_is_number(text))
+    return {col for col, seen in kinds.items() if True in seen and False not in seen}
+
+
+def _grid(rows) -> list[list[tuple[int, int, object]]]:
+    """Each row's cells with the grid column they start in, counting row and column spans.
+
+    ``rows`` is a list of lists of ``(cell, colspan, rowspan)``; returns per row a list of
+    ``(column, colspan, cell)``.
+    """
+    taken: dict[int, int] = {}  # column -> rows it is still covered for by a rowspan above
+    out = []
+    for cells in rows:
+        placed, col = [], 0
+        for cell, colspan, rowspan in cells:
+            while taken.get(col, 0) > 0:
+                col += 1
+            placed.append((col, colspan, cell))
+            for c in range(col, col + colspan):
+                taken[c] = max(taken.get(c, 0), rowspan)
+            col += colspan
+        out.append(placed)
+        taken = {c: n - 1 for c, n in taken.items() if n > 1}
+    return out
+
+
+def _span(cell, name: str) -> int:
+    value = cell.get(name, "1")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
+def _tidy_table(match: re.Match) -> str:
+    """One pandas (or markdown) HTML table, ready for the page and for pandoc.
+
+    pandas puts the index's name in a second header row under an empty corner cell; that
+    row is folded into the first, so the table has one header row (one repeated Word
+    header row after pandoc). Cells of columns that hold numbers get ``class="num"``.
+    """
+    import lxml.html
+
+    try:
+        table = lxml.html.fragment_fromstring(match.group(0))
+    except Exception:  # leave anything lxml cannot parse as it was
+        return match.group(0)
+    head = table.find("thead")
+    if head is not None:
+        rows = head.findall("tr")
+        if len(rows) == 2:
+            top, names = list(rows[0]), list(rows[1])
+            filled = [bool(c.text_content().strip()) for c in names]
+            k = filled.index(False) if False in filled else len(filled)
+            if (
+                0 < k < len(names) == len(top)
+                and not any(filled[k:])
+                and all(not c.text_content().strip() and len(c) == 0 for c in top[:k])
+                and not any(c.get("colspan") or c.get("rowspan") for c in top + names)
+            ):
+                for old, new in zip(top[:k], names[:k], strict=True):
+                    rows[0].replace(old, new)
+                head.remove(rows[1])
+    body_rows = [tr for tr in table.iter("tr") if tr.getparent() is not head]
+    grid = _grid([[(c, _span(c, "colspan"), _span(c, "rowspan")) for c in tr] for tr in body_rows])
+    numeric = _numeric_columns(
+        [[(col, span, c.text_content(), c.tag == "th") for col, span, c in row] for row in grid]
+    )
+    head_rows = head.findall("tr") if head is not None else []
+    head_grid = _grid(
+        [[(c, _span(c, "colspan"), _span(c, "rowspan")) for c in tr] for tr in head_rows]
+    )
+    for col, span, cell in [cell for row in grid + head_grid for cell in row]:
+        label = cell.tag == "th" and cell.getparent().getparent() is not head
+        if not label and all(c in numeric for c in range(col, col + span)):
+            cell.set("class", " ".join(filter(None, [cell.get("class"), "num"])))
+    return lxml.html.tostring(table, encoding=str)
+
+
+def _tidy_tables(body: str) -> str:
+    return re.sub(r"<table\b.*?</table>", _tidy_table, body, flags=re.DOTALL | re.IGNORECASE)
 
 
 def memo_date(wave: str = "") -> datetime:
@@ -204,6 +345,7 @@ def notebook_html(
     body, _ = HTMLExporter(config=config, template_name="basic").from_notebook_node(nb)
     body = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", body)
     body = _alt_texts(nb, body)
+    body = _tidy_tables(body)
     running = escape(f"{CONFIDENTIAL} · {wave}" if wave else CONFIDENTIAL)
     stamp = (date or memo_date(wave)).strftime("%Y-%m-%dT%H:%M:%SZ")
     meta = "".join(
@@ -219,9 +361,74 @@ def notebook_html(
     return html
 
 
-def write_pdf(html: str, path: Path, *, size: str, wave: str, date: datetime) -> Path:
-    from weasyprint import CSS, HTML
+MIN_FILL = 0.5
+"""A page (other than the last) is filled to at least this share of its height, if it can
+be: when a table too tall for what is left of a page would leave the page emptier than
+this, the table starts on that page and continues on the next, its header repeated."""
 
+
+def _page_fills(document) -> list[tuple[float, object]]:
+    """Per laid-out page: the share of its content height in use, and the element of the
+    first block on it that is not a heading (``None`` for an empty page)."""
+    fills = []
+    for page in document.pages:
+        box = page._page_box
+        top, height = box.content_box_y(), box.height
+        bottom, first = top, None
+        for child in box.descendants():
+            if getattr(child, "element_tag", None) is None or not hasattr(child, "position_y"):
+                continue
+            if child.element_tag in {"html", "body", "div"}:
+                continue
+            bottom = max(bottom, child.position_y + child.margin_height())
+            if first is None and child.element_tag not in {"h1", "h2", "h3", "h4"}:
+                first = child.element
+        fills.append(((bottom - top) / height if height else 1.0, first))
+    return fills
+
+
+def _render(html: str, css: str):
+    """Lay the memo out; let a tall table break across pages where keeping it whole would
+    leave a page less than :data:`MIN_FILL` full (up to three passes); when only a few
+    lines spill onto the last page, tighten spacing and figure heights a little to take
+    them back."""
+    from weasyprint import HTML
+
+    numbered = iter(range(1, 10_000))
+    html = re.sub(r"<table\b", lambda _: f'<table data-memo-table="{next(numbered)}"', html)
+    # After the memo's own stylesheet and with its origin (author), so that it overrides it:
+    # WeasyPrint's ``stylesheets=`` are user sheets, which lose to any author rule.
+    html = html.replace("</head>", f"<style>{css}</style>\n</head>", 1)
+    document = HTML(string=html).render()
+    for _ in range(3):
+        fills = _page_fills(document)
+        loose = {
+            first.get("data-memo-table")
+            for (fill, _), (_, first) in itertools.pairwise(fills)
+            if fill < MIN_FILL and first is not None and first.tag == "table"
+        } - {None}
+        if not loose:
+            break
+        for n in sorted(loose):
+            html = html.replace(
+                f'<table data-memo-table="{n}"', f'<table data-memo-table="{n}" data-memo-flows', 1
+            )
+        document = HTML(string=html).render()
+    fills = _page_fills(document)
+    if len(fills) > 1 and fills[-1][0] < 0.15:  # a few lines alone on the last page
+        tight = HTML(string=html.replace("<body>", "<body data-memo-tight>", 1)).render()
+        if len(tight.pages) < len(document.pages):
+            document = tight
+    return document
+
+
+def write_pdf(html: str, path: Path, *, size: str, wave: str, date: datetime) -> Path:
+    """The memo as a PDF of ``size`` (``"A4"``, ``"letter"``) with its running lines.
+
+    Tables and figures are never split across pages, unless a table taller than what is left
+    of a page would leave that page less than half full: it then continues on the next page
+    with its header repeated, never splitting a row.
+    """
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     css = _PAGE_CSS.format(
@@ -230,27 +437,321 @@ def write_pdf(html: str, path: Path, *, size: str, wave: str, date: datetime) ->
     with warnings.catch_warnings():  # "HarfBuzz-Subset will be required": fontTools is used
         warnings.simplefilter("ignore", DeprecationWarning)
         with _source_date(date):
-            HTML(string=html).write_pdf(path, stylesheets=[CSS(string=css)])
+            _render(html, css).write_pdf(path)
     return path
 
 
 def _page_field(paragraph, instruction: str) -> None:
-    """Append a Word field (``PAGE``, ``NUMPAGES``) that Word fills in when it lays out pages."""
+    """Append a Word field (``PAGE``, ``NUMPAGES``) that Word fills in when it lays out pages.
+
+    One run per part (begin, instruction, separator, result, end), as Word writes them, so
+    each carries the run formatting the caller gives the paragraph's runs.
+    """
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, instruction), ("separate", None), ("end", None)):
-        if kind is None:
+    for kind in ("begin", "instr", "separate", "result", "end"):
+        run = paragraph.add_run()
+        if kind == "instr":
             el = OxmlElement("w:instrText")
             el.set(qn("xml:space"), "preserve")
-            el.text = f" {text} "
+            el.text = f" {instruction} "
+        elif kind == "result":
+            el = OxmlElement("w:t")
+            el.text = "1"
         else:
             el = OxmlElement("w:fldChar")
             el.set(qn("w:fldCharType"), kind)
         run.element.append(el)
-        if kind == "separate":
-            run.element.append(OxmlElement("w:t"))
+
+
+# DejaVu Sans advance widths (1/1000 em) of the printable ASCII characters, from " " to "~":
+# a font at least as wide as the usual Word fonts (Calibri, Aptos, Arial), so a column wide
+# enough for a word in it is wide enough in Word and LibreOffice. Other characters: 700.
+_ADVANCE = dict(
+    zip(
+        map(chr, range(32, 127)),
+        (
+            318,
+            401,
+            460,
+            838,
+            636,
+            950,
+            780,
+            275,
+            390,
+            390,
+            500,
+            838,
+            318,
+            361,
+            318,
+            337,
+            636,
+            636,
+            636,
+            636,
+            636,
+            636,
+            636,
+            636,
+            636,
+            636,
+            337,
+            337,
+            838,
+            838,
+            838,
+            531,
+            1000,
+            684,
+            686,
+            698,
+            770,
+            632,
+            575,
+            775,
+            752,
+            295,
+            295,
+            656,
+            557,
+            863,
+            748,
+            787,
+            603,
+            787,
+            695,
+            635,
+            611,
+            732,
+            684,
+            989,
+            685,
+            611,
+            685,
+            390,
+            337,
+            390,
+            838,
+            500,
+            500,
+            613,
+            635,
+            550,
+            635,
+            615,
+            352,
+            635,
+            634,
+            278,
+            278,
+            579,
+            278,
+            974,
+            634,
+            612,
+            635,
+            635,
+            411,
+            521,
+            392,
+            634,
+            592,
+            818,
+            592,
+            592,
+            525,
+            636,
+            337,
+            636,
+            838,
+        ),
+        strict=True,
+    )
+)
+_TABLE_PT = 9  # Word table text size (points); 8 and 7 when a table's words would not fit
+_CELL_MARGIN = 108  # Word's default left and right cell margins (twips, each side)
+
+
+def _text_twips(text: str, size: float, *, bold: bool = False) -> float:
+    """The width of ``text`` in twips at ``size`` points, with a little to spare (DejaVu
+    Sans Bold is up to 14% wider than its regular weight).
+
+    >>> round(_text_twips("Respondents", 9, bold=True))  # DejaVu Sans Bold: 1321
+    1347
+    """
+    em = sum(_ADVANCE.get(ch, 700) for ch in text) / 1000
+    return em * size * 20 * (1.15 if bold else 1.03)
+
+
+def _column_widths(
+    cells: list[tuple[int, str, bool]], columns: int, available: int
+) -> tuple[list[int], float]:
+    """Column widths (twips) and text size for a Word table of ``columns`` columns.
+
+    ``cells`` holds ``(column, text, header)``. Each column is at least as wide as its
+    longest word, so text wraps at spaces and never inside a word. A column wants the width
+    of its longest cell on one line; a header wants at most a sixth of the page (longer ones
+    wrap, so a long header does not widen a column of short numbers). A table that fits
+    keeps these widths; a wider one fills ``available``, sharing the room beyond the longest
+    words by how much each column wants, the first (label) column with double weight. When
+    the longest words do not fit side by side, the text gets smaller (8 then 7 points).
+
+    Examples
+    --------
+    >>> cells = [(0, "Role group", True), (1, "Share", True), (0, "Voice & audio", False),
+    ...          (1, "18.0%", False)]
+    >>> _column_widths(cells, 2, 10_000)
+    ([1520, 838], 9)
+    """
+    for size in (_TABLE_PT, 8, 7):
+        pad = 2 * _CELL_MARGIN + 20
+        least, wanted = [pad] * columns, [pad] * columns
+        for col, text, header in cells:
+            words = text.split() or [""]
+            longest = max(_text_twips(w, size, bold=header) for w in words)
+            full = _text_twips(" ".join(words), size, bold=header)
+            if header:
+                full = min(full, available / 6)
+            least[col] = max(least[col], longest + pad)
+            wanted[col] = max(wanted[col], full + pad)
+        wanted = [max(w, m) for w, m in zip(wanted, least, strict=True)]
+        if sum(least) <= available:
+            break
+    if sum(wanted) <= available:
+        return [round(w) for w in wanted], size
+    spare = available - sum(least)
+    if spare <= 0:  # even 7-point words do not fit: share the page by the words' widths
+        return [round(w * available / sum(least)) for w in least], size
+    extra = [n - m for n, m in zip(wanted, least, strict=True)]
+    extra[0] *= 2  # the label column
+    total = sum(extra) or 1
+    widths = [round(m + spare * e / total) for m, e in zip(least, extra, strict=True)]
+    widths[0] += available - sum(widths)  # rounding: the first (label) column takes it
+    return widths, size
+
+
+def _set(parent, tag: str, before: tuple[str, ...] = (), **attrs):
+    """Get or create the child ``w:<tag>`` of ``parent``, placed before the first of
+    ``before`` (schema order), and set its ``w:`` attributes."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = parent.find(qn(f"w:{tag}"))
+    if el is None:
+        el = OxmlElement(f"w:{tag}")
+        follower = next((c for c in parent if c.tag in {qn(f"w:{t}") for t in before}), None)
+        if follower is not None:
+            follower.addprevious(el)
+        else:
+            parent.append(el)
+    for key, value in attrs.items():
+        el.set(qn(f"w:{key}"), str(value))
+    return el
+
+
+_TBL_PR_AFTER_LAYOUT = ("tblCellMar", "tblLook", "tblCaption", "tblDescription")
+_TR_PR_AFTER_CANTSPLIT = ("trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden")
+
+
+def _docx_tables(doc, available: int) -> None:
+    """Real Word tables that read like the PDF's.
+
+    Column widths are fixed (:func:`_column_widths`: the label column wide, numeric columns
+    narrow, no word broken), numbers right-aligned with their headers, header rows bold and
+    repeated on every page, rows never split, every row kept with the next so a table that
+    fits on a page is not broken across two, and each caption kept with its table.
+    """
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+    from docx.table import _Cell
+
+    for table in doc.tables:
+        tbl = table._tbl
+        grid, header_rows = [], []
+        for tr in tbl.tr_lst:
+            header = tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+            header_rows.append(header)
+            row, col = [], 0
+            for tc in tr.tc_lst:
+                span = tc.grid_span
+                row.append((col, span, tc))
+                col += span
+            grid.append(row)
+        columns = max((col + span for row in grid for col, span, _ in row), default=0)
+        if not columns:
+            continue
+        body = [
+            [
+                (col, span, "\n".join(p.text for p in _Cell(tc, table).paragraphs), False)
+                for col, span, tc in row
+            ]
+            for row, header in zip(grid, header_rows, strict=True)
+            if not header
+        ]
+        numeric = _numeric_columns(body)
+        cells = [
+            (col, "\n".join(p.text for p in _Cell(tc, table).paragraphs), header)
+            for row, header in zip(grid, header_rows, strict=True)
+            for col, span, tc in row
+            if span == 1
+        ]
+        widths, size = _column_widths(cells, columns, available)
+        tblPr = tbl.tblPr
+        _set(
+            tblPr,
+            "tblW",
+            (
+                "jc",
+                "tblCellSpacing",
+                "tblInd",
+                "tblBorders",
+                "shd",
+                "tblLayout",
+                *_TBL_PR_AFTER_LAYOUT,
+            ),
+            w=sum(widths),
+            type="dxa",
+        )
+        _set(tblPr, "tblLayout", _TBL_PR_AFTER_LAYOUT, type="fixed")
+        tblGrid = tbl.tblGrid
+        for gridCol, width in zip(tblGrid.gridCol_lst, widths, strict=False):
+            gridCol.w = width * 635  # twips to EMU, python-docx's unit for gridCol widths
+        last = len(grid) - 1
+        for i, (row, header) in enumerate(zip(grid, header_rows, strict=True)):
+            trPr = tbl.tr_lst[i].get_or_add_trPr()
+            _set(trPr, "cantSplit", _TR_PR_AFTER_CANTSPLIT)
+            for col, span, tc in row:
+                cell = _Cell(tc, table)
+                cell.width = sum(widths[col : col + span]) * 635
+                right = all(c in numeric for c in range(col, col + span))
+                for paragraph in cell.paragraphs:
+                    paragraph.alignment = (
+                        WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT
+                    )
+                    paragraph.paragraph_format.keep_with_next = i < last
+                    for run in paragraph.runs:
+                        run.font.size = Pt(size)
+                        if header:
+                            run.font.bold = True
+        caption = tbl.getprevious()
+        if caption is not None and caption.tag == qn("w:p"):
+            style = caption.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            if style is not None and style.get(qn("w:val")) == "TableCaption":
+                _set(caption.get_or_add_pPr(), "keepNext", ())
+
+
+def _docx_figures(doc, available_emu: int, tallest_emu: int) -> None:
+    """Every picture as wide as the text, and no taller than ``tallest_emu``."""
+    for shape in doc.inline_shapes:
+        width, height = shape.width, shape.height
+        if not width or not height:
+            continue
+        scale = min(available_emu / width, tallest_emu / height)
+        shape.width, shape.height = round(width * scale), round(height * scale)
 
 
 def _docx_pages(path: Path, *, wave: str, title: str, date: datetime) -> None:
@@ -268,6 +769,10 @@ def _docx_pages(path: Path, *, wave: str, title: str, date: datetime) -> None:
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.top_margin, section.bottom_margin = Mm(20), Mm(18)
         section.left_margin = section.right_margin = Mm(16)
+    text_width = Mm(210 - 2 * 16)
+    _docx_tables(doc, round(text_width.twips))
+    _docx_figures(doc, text_width, Mm(130))
+    for section in doc.sections:
         header = section.header.paragraphs[0]
         header.text = ""
         conf = header.add_run(CONFIDENTIAL)
@@ -285,6 +790,9 @@ def _docx_pages(path: Path, *, wave: str, title: str, date: datetime) -> None:
         _page_field(footer, "NUMPAGES")
         for run in footer.runs:
             run.font.size = Pt(8)
+        mark = _set(footer._p.get_or_add_pPr(), "rPr", ("sectPr", "pPrChange"))
+        _set(mark, "sz", (), val=16)  # the paragraph mark: LibreOffice sizes fields by it
+        _set(mark, "szCs", (), val=16)
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = title, "", ""
     props.created = props.modified = props.last_printed = date.replace(tzinfo=None)

@@ -66,6 +66,7 @@ thead th { background: #eef2f6; vertical-align: bottom; }
 tbody th { font-weight: bold; }
 tbody th:last-of-type { min-width: 9em; }
 th.num, td.num { text-align: right; }
+thead th.num { width: 5.5em; }
 caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: .2em;
           break-after: avoid; }
 .output_svg, .output_png, .output_jpeg, .jp-RenderedImage, .jp-RenderedSVG {

@@ -41,8 +41,12 @@ def _markdown(text: str):
     )
 
 
-def _table(frame: pd.DataFrame, caption: str):
-    html = frame.to_html().replace(">", f">\n  <caption>{caption}</caption>", 1)
+def _table(frame: pd.DataFrame, caption: str, *, index: bool = True):
+    """pandas' HTML, with the row labels as its index (``<th>``, the index's name on a
+    second header row) or, as ``Captioned`` writes it, as a plain first column."""
+    if not index:
+        frame = frame.reset_index()
+    html = frame.to_html(index=index).replace(">", f">\n  <caption>{caption}</caption>", 1)
     return new_code_cell(
         outputs=[
             new_output(
@@ -72,7 +76,7 @@ def _figure(width: int = 1800, height: int = 1100):
 
 
 def _ranking(rows: int = 7) -> pd.DataFrame:
-    groups = [f"Group {chr(65 + i)} members" for i in range(rows)]
+    groups = [f"Group {chr(65 + i % 26)}{i // 26 or ''} members" for i in range(rows)]
     return pd.DataFrame(
         {
             "Share": [f"{5 + 3 * i:.1f}%" for i in range(rows)],
@@ -129,7 +133,11 @@ def _memo(*, bottom_line: int = 9, table_rows: int = 7) -> nbformat.NotebookNode
         _figure(),
         _table(_ranking(table_rows), "Table 1. Lost work to AI, by role group"),
         _markdown(f"**Members paid for AI-training work.** {LOREM * 2}"),
-        _table(_support(), "Table 2. Support for each option (share; 95% CI; unweighted base)"),
+        _table(
+            _support(),
+            "Table 2. Support for each option (share; 95% CI; unweighted base)",
+            index=False,
+        ),
     ]
     for i, cell in enumerate(cells):
         cell.id = f"cell-{i}"  # nbformat draws random ids; the files must repeat byte for byte
@@ -395,3 +403,18 @@ def test_docx_is_byte_reproducible(docx_path, tmp_path):
     assert again.read_bytes() == docx_path.read_bytes()
     with zipfile.ZipFile(again) as z:
         assert {i.date_time for i in z.infolist()} == {(2026, 1, 1, 0, 0, 0)}
+
+
+def test_a_tall_table_flows_rather_than_leave_a_page_mostly_empty(tmp_path):
+    """44 rows after a short opening: kept whole, the table would leave page 1 two-thirds
+    empty, so it starts there and continues with its header repeated, no row split."""
+    nb = _memo()
+    nb.cells = [nb.cells[0], _table(_ranking(44), "Table 1. Lost work to AI, by role group")]
+    path = write_pdf(_html(nb), tmp_path / "m.pdf", size="A4", wave=WAVE, date=DATE)
+    pages = _lines(path)
+    assert len(pages) == 2
+    assert _page_of(pages, "Role group") == {0, 1}  # the header row on both pages
+    labels = _ranking(44).index
+    rows = [_page_of(pages, label) for label in labels]
+    assert {0} in rows and {1} in rows and all(len(r) == 1 for r in rows)
+    assert rows == sorted(rows, key=min)  # in order: page 1's rows, then page 2's

@@ -64,9 +64,8 @@ th, td { border-bottom: 1px solid #c8c8c8; padding: 2px 5px; text-align: left;
          vertical-align: top; hyphens: manual; overflow-wrap: normal; }
 thead th { background: #eef2f6; vertical-align: bottom; }
 tbody th { font-weight: bold; }
-tbody th:last-of-type { min-width: 9em; }
+td:first-child, th:first-child, tbody th:last-of-type { min-width: 9em; }
 th.num, td.num { text-align: right; }
-thead th.num { width: 5.5em; }
 caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: .2em;
           break-after: avoid; }
 .output_svg, .output_png, .output_jpeg, .jp-RenderedImage, .jp-RenderedSVG {

@@ -3,11 +3,18 @@
 - ``notebook_html``: nbconvert's ``basic`` template, code hidden, figures inline as ``data:``
   addresses, the house print stylesheet and a Content-Security-Policy that lets nothing load
   or run; any script, event handler or ``javascript:`` address in the result is refused.
+  pandas tables get one header row (the index's name folded into it) and ``class="num"`` on
+  the cells of columns that hold numbers.
 - ``write_pdf``: WeasyPrint (A4 or US Letter) with page numbers, the confidentiality line and
-  the wave label in the running header and footer.
-- ``write_docx``: pandoc, then python-docx: real Word tables with set column widths and numbers
-  right-aligned, figures as PNG, headings as Word headings, A4 pages with the confidentiality
-  line and wave label in the page header and "Page x of y" in the footer.
+  the wave label in the running header and footer. Text flows from page to page; headings
+  and captions stay with what follows; tables, rows and figures are not split; figures take
+  the text width; a table whose move to the next page would leave a page less than half
+  full continues across the break with its header repeated (:data:`MIN_FILL`).
+- ``write_docx``: pandoc, then python-docx: real Word tables with fixed column widths (the
+  label column wide, numbers narrow, every word fitting its column) and numbers
+  right-aligned, a bold header row repeated on every page, rows kept together and with their
+  caption, figures at the text width, headings as Word headings, A4 pages with the
+  confidentiality line and wave label in the page header and "Page x of y" in the footer.
 
 The files are byte-reproducible: their dates (PDF ``/CreationDate``, the fonts' subset
 timestamps, Word's document properties and zip entries) come from ``SOURCE_DATE_EPOCH`` when it
@@ -755,7 +762,9 @@ def _docx_figures(doc, available_emu: int, tallest_emu: int) -> None:
 
 
 def _docx_pages(path: Path, *, wave: str, title: str, date: datetime) -> None:
-    """A4 pages with the confidentiality line and wave as a running header, page x of y below.
+    """A4 pages with the confidentiality line and wave as a running header, page x of y below,
+    and pandoc's tables and figures set for the page (:func:`_docx_tables`,
+    :func:`_docx_figures`: figures at the text width, at most 130 mm high).
 
     pandoc writes US Letter and no header; python-docx sets every section to A4 (210 x 297 mm,
     the PDF's margins) and writes the header and footer on every page.
@@ -816,6 +825,9 @@ def _fixed_zip(path: Path, date: datetime) -> None:
 
 
 def write_docx(html: str, path: Path, *, wave: str, title: str, date: datetime) -> Path:
+    """The memo as a Word document (A4): pandoc's conversion of ``html``, then the tables,
+    figures and pages set as :func:`_docx_pages` describes. Give it the HTML made with
+    ``figures="png"`` (Word shows no SVG)."""
     import pypandoc
 
     html = re.sub(r'<div class="memo-running">.*?</div>\n?', "", html)  # the page header has it

@@ -379,7 +379,9 @@ def _page_fills(document) -> list[tuple[float, object]]:
     first block on it that is not a heading (``None`` for an empty page)."""
     fills = []
     for page in document.pages:
-        box = page._page_box
+        box = getattr(page, "_page_box", None)  # WeasyPrint's layout tree (not public API)
+        if box is None:
+            return []  # another WeasyPrint: no page-filling pass, the CSS rules still hold
         top, height = box.content_box_y(), box.height
         bottom, first = top, None
         for child in box.descendants():

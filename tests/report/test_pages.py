@@ -406,15 +406,20 @@ def test_docx_is_byte_reproducible(docx_path, tmp_path):
 
 
 def test_a_tall_table_flows_rather_than_leave_a_page_mostly_empty(tmp_path):
-    """44 rows after a short opening: kept whole, the table would leave page 1 two-thirds
-    empty, so it starts there and continues with its header repeated, no row split."""
+    """A table almost a page tall after a third of a page of text: kept whole, it would
+    leave page 1 two-thirds empty, so it starts there and continues with its header
+    repeated, no row split."""
     nb = _memo()
-    nb.cells = [nb.cells[0], _table(_ranking(44), "Table 1. Lost work to AI, by role group")]
+    rows = _ranking(44)
+    nb.cells = [
+        nb.cells[0],
+        _markdown(f"## Findings\n\n{LOREM * 6}"),
+        _table(rows, "Table 1. Lost work to AI, by role group"),
+    ]
     path = write_pdf(_html(nb), tmp_path / "m.pdf", size="A4", wave=WAVE, date=DATE)
     pages = _lines(path)
     assert len(pages) == 2
     assert _page_of(pages, "Role group") == {0, 1}  # the header row on both pages
-    labels = _ranking(44).index
-    rows = [_page_of(pages, label) for label in labels]
-    assert {0} in rows and {1} in rows and all(len(r) == 1 for r in rows)
-    assert rows == sorted(rows, key=min)  # in order: page 1's rows, then page 2's
+    where = [_page_of(pages, label) for label in rows.index]
+    assert {0} in where and {1} in where and all(len(r) == 1 for r in where)
+    assert where == sorted(where, key=min)  # in order: page 1's rows, then page 2's

@@ -59,6 +59,7 @@ h2 { font-size: 13pt; color: #1f3b5a; margin: 1.1em 0 .4em; }
 h3 { font-size: 11pt; margin: 1em 0 .3em; }
 h1, h2, h3, h4 { break-after: avoid; break-inside: avoid; }
 p, li, blockquote { orphans: 3; widows: 3; }
+li:last-child { break-before: avoid; }  /* no list ends alone on a page */
 p, li { margin: .25em 0; }
 a.anchor-link { display: none; }
 .memo-running { color: #8a1c1c; font-size: 8.5pt; border: 1px solid #8a1c1c; padding: .2em .5em;
@@ -108,6 +109,12 @@ body[data-memo-tight] p, body[data-memo-tight] li {{ margin: .12em 0; }}
 body[data-memo-tight] h2 {{ margin-top: .8em; }}
 body[data-memo-tight] .output_svg img, body[data-memo-tight] .output_png img {{
   max-height: 95mm; }}
+body[data-memo-tight="2"] {{ line-height: 1.26; }}
+body[data-memo-tight="2"] p, body[data-memo-tight="2"] li {{ margin: .05em 0; }}
+body[data-memo-tight="2"] h2 {{ margin-top: .6em; }}
+body[data-memo-tight="2"] th, body[data-memo-tight="2"] td {{ padding: 1px 4px; }}
+body[data-memo-tight="2"] .output_svg img, body[data-memo-tight="2"] .output_png img {{
+  max-height: 90mm; }}
 """
 
 
@@ -424,10 +431,13 @@ def _render(html: str, css: str):
             )
         document = HTML(string=html).render()
     fills = _page_fills(document)
-    if len(fills) > 1 and fills[-1][0] < 0.15:  # a few lines alone on the last page
-        tight = HTML(string=html.replace("<body>", "<body data-memo-tight>", 1)).render()
+    for level in ("1", "2"):
+        if len(fills) < 2 or fills[-1][0] >= 0.3:
+            break  # no short last page to take back
+        tight = HTML(string=html.replace("<body>", f'<body data-memo-tight="{level}">', 1))
+        tight = tight.render()
         if len(tight.pages) < len(document.pages):
-            document = tight
+            document, fills = tight, _page_fills(tight)
     return document
 
 

@@ -113,8 +113,6 @@ body[data-memo-tight="2"] {{ line-height: 1.26; }}
 body[data-memo-tight="2"] p, body[data-memo-tight="2"] li {{ margin: .05em 0; }}
 body[data-memo-tight="2"] h2 {{ margin-top: .6em; }}
 body[data-memo-tight="2"] th, body[data-memo-tight="2"] td {{ padding: 1px 4px; }}
-body[data-memo-tight="2"] .output_svg img, body[data-memo-tight="2"] .output_png img {{
-  max-height: 90mm; }}
 """
 
 
@@ -406,7 +404,7 @@ def _page_fills(document) -> list[tuple[float, object]]:
 def _render(html: str, css: str):
     """Lay the memo out; let a tall table break across pages where keeping it whole would
     leave a page less than :data:`MIN_FILL` full (up to three passes); when only a few
-    lines spill onto the last page, tighten spacing and figure heights a little to take
+    lines spill onto the last page, tighten spacing (and figures to 95 mm high) to take
     them back."""
     from weasyprint import HTML
 
@@ -687,6 +685,7 @@ def _docx_tables(doc, available: int) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt
     from docx.table import _Cell
+    from docx.text.paragraph import Paragraph
 
     for table in doc.tables:
         tbl = table._tbl
@@ -760,7 +759,9 @@ def _docx_tables(doc, available: int) -> None:
         if caption is not None and caption.tag == qn("w:p"):
             style = caption.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
             if style is not None and style.get(qn("w:val")) == "TableCaption":
-                _set(caption.get_or_add_pPr(), "keepNext", ())
+                fmt = Paragraph(caption, None).paragraph_format
+                fmt.keep_with_next = True
+                fmt.space_before = Pt(8)  # apart from a table just above
 
 
 def _docx_figures(doc, available_emu: int, tallest_emu: int) -> None:
@@ -776,7 +777,7 @@ def _docx_figures(doc, available_emu: int, tallest_emu: int) -> None:
 def _docx_pages(path: Path, *, wave: str, title: str, date: datetime) -> None:
     """A4 pages with the confidentiality line and wave as a running header, page x of y below,
     and pandoc's tables and figures set for the page (:func:`_docx_tables`,
-    :func:`_docx_figures`: figures at the text width, at most 130 mm high).
+    :func:`_docx_figures`: figures at the text width, at most 110 mm high).
 
     pandoc writes US Letter and no header; python-docx sets every section to A4 (210 x 297 mm,
     the PDF's margins) and writes the header and footer on every page.
@@ -792,7 +793,7 @@ def _docx_pages(path: Path, *, wave: str, title: str, date: datetime) -> None:
         section.left_margin = section.right_margin = Mm(16)
     text_width = Mm(210 - 2 * 16)
     _docx_tables(doc, round(text_width.twips))
-    _docx_figures(doc, text_width, Mm(130))
+    _docx_figures(doc, text_width, Mm(110))  # as high as the PDF's figures at most
     for section in doc.sections:
         header = section.header.paragraphs[0]
         header.text = ""

@@ -196,7 +196,7 @@ def test_memo_methodology_explains_partials_and_grid_exclusions(memo, run):
     )
     assert f"{run.grid_excluded:,} respondents who gave one answer to the whole grid" in text
     assert re.search(r"<p>\s*<strong>Classification:</strong>", html)  # a line of its own
-    assert "Table 2. Conditions reported by members paid for AI-training work" in text
+    assert "Table 3. Conditions reported by members paid for AI-training work" in text
     assert 'alt="Figure 2: weighted distribution of hourly pay' in html  # figures carry alt text
     assert "(number)" not in text and "Consent and pay should be required" in text
 

@@ -22,9 +22,9 @@ from survey_tools.report.pages import (
     MIN_FILL,
     _render,
     notebook_html,
-    write_docx,
     write_pdf,
 )
+from survey_tools.report.word import write_docx
 
 WAVE = "2026 member survey"
 DATE = datetime(2026, 1, 1, tzinfo=UTC)

@@ -18,7 +18,8 @@ from pathlib import Path
 import nbformat
 
 from ..errors import SurveyToolsError
-from .pages import memo_date, notebook_html, write_docx, write_pdf
+from .pages import memo_date, notebook_html, write_pdf
+from .word import write_docx
 
 __all__ = ["FORMATS", "MemoFiles", "check_memo_inputs", "execute_notebook", "render_memo"]
 

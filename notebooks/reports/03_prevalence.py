@@ -66,8 +66,6 @@ p, design = run.plan, run.design
 limits = {"min_count": p.min_count, "min_base": p.min_base}
 found = ev.gather(run)
 
-# %%
-
 # %% [markdown]
 # ## The plan's indicators, by the main group
 

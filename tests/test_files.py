@@ -24,7 +24,7 @@ from survey_tools.files import (
     write_xlsx,
 )
 
-HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "'=q"]
+HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "'=q"]
 
 
 def _write(folder, files: dict, name="memo", **kw):
@@ -74,7 +74,7 @@ def test_files_that_do_not_belong_together_are_refused(tmp_path):
         read_set(a, name="s")
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "s.parquet").write_text("no manifest")
-    with pytest.raises(OutputError, match="has no s.manifest.json"):
+    with pytest.raises(OutputError, match=r"has no s.manifest.json"):
         read_set(tmp_path / "c", name="s")
 
 
@@ -196,7 +196,7 @@ def test_xlsx_cells_are_typed_and_text_is_never_a_formula(tmp_path):
     "name", ["../../escaped", "/etc/cron.d/x", "a/b", "..", ".hidden", "a\\b", "", "x" * 200]
 )
 def test_names_from_inputs_never_become_paths_outside(name, tmp_path):
-    with pytest.raises(OutputError, match="outside the output folder|no plain file name"):
+    with pytest.raises(OutputError, match=r"outside the output folder|no plain file name"):
         safe_name(name, what="survey name")
     with pytest.raises(SurveyToolsError, match="outside the output folder"):
         inside(tmp_path, "../x.html")

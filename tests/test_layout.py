@@ -13,7 +13,17 @@ import pytest
 from conftest import ROOT
 
 PACKAGE = ROOT / "src" / "survey_tools"
-STAGES = ["errors", "files", "ingest", "cleaning", "design", "models", "exposure", "disclosure", "report"]
+STAGES = [
+    "errors",
+    "files",
+    "ingest",
+    "cleaning",
+    "design",
+    "models",
+    "exposure",
+    "disclosure",
+    "report",
+]
 TOP = {"cli", "demo", "__init__"}
 SOURCES = sorted(PACKAGE.rglob("*.py"))
 

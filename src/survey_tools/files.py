@@ -362,10 +362,10 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     exactly what was written. Numbers, and texts that are plain numbers (``-3.5``), are kept.
 
     >>> neutralise(pd.DataFrame({"id": ["=1+1", "-3.5", "ok"], "x": [-1.0, 2.0, 3.0]}))
-         id    x
+          id    x
     0  '=1+1 -1.0
-    1  -3.5  2.0
-    2    ok  3.0
+    1   -3.5  2.0
+    2     ok  3.0
     """
     out = frame.copy()
     for col in out.columns:

@@ -17,7 +17,9 @@ HOSTILE_IDS = ['=HYPERLINK("http://evil","Click")', "+cmd|' /C calc'!A0", "-2+3"
 
 def _survey(name="wave", tag="A", ids=None) -> CleanSurvey:
     ids = ids or [f"{tag}{i}" for i in range(6)]
-    data = pd.DataFrame({"role": pd.Categorical(["=Editor", "Writer"] * 3), "pay": [-3.5] * 5 + [ord(tag)]})
+    data = pd.DataFrame(
+        {"role": pd.Categorical(["=Editor", "Writer"] * 3), "pay": [-3.5] * 5 + [ord(tag)]}
+    )
     flags = pd.DataFrame({"id": ids, "status": ["complete"] * 6, "excluded": [False] * 6})
     log = pd.DataFrame(
         {
@@ -76,10 +78,10 @@ def test_a_write_that_fails_half_way_keeps_the_old_set(tmp_path, monkeypatch):
 @pytest.mark.parametrize("name", ["../../escaped", "/tmp/abs_survey", "sub/dir", ".."])
 def test_the_survey_name_never_puts_files_outside_the_output_folder(tmp_path, name):
     out = tmp_path / "deep" / "out"
-    with pytest.raises(OutputError, match="survey name .* outside the output folder"):
+    with pytest.raises(OutputError, match=r"survey name .* outside the output folder"):
         _survey(name=name).write(out)
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
     book = tmp_path / "book.yaml"
     book.write_text(yaml.safe_dump({"survey": name, "variables": {"q": {"type": "numeric"}}}))
-    with pytest.raises(SurveyToolsError, match="line 1.*survey"):
+    with pytest.raises(SurveyToolsError, match=r"line 1.*survey"):
         Codebook.from_yaml(book)

@@ -45,6 +45,7 @@ import pandas as pd
 from .errors import OutputError
 
 __all__ = [
+    "atomic_file",
     "inside",
     "neutralise",
     "read_set",
@@ -301,6 +302,34 @@ def staged_folder(
         _roll_forward(folder, names)
     finally:
         names["lock"].unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def atomic_file(path: str | os.PathLike) -> Iterator[Path]:
+    r"""Write one file atomically: yields a temporary path beside ``path``, moved onto it with one
+    rename when the block ends without an error (removed otherwise). An empty result is
+    refused, like in :func:`staged_folder`.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "table.csv"
+    >>> with atomic_file(target) as tmp:
+    ...     _ = tmp.write_text("a,b\n1,2\n")
+    >>> target.read_text()
+    'a,b\n1,2\n'
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"The output {path} is a folder.", hint="give a file name")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        yield tmp
+        if not tmp.exists() or tmp.stat().st_size == 0:
+            raise OutputError(f"The output {path.name} came out empty (0 bytes): not written.")
+        _fsync(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def read_set(folder: str | os.PathLike, *, name: str = "") -> dict[str, bytes]:

@@ -31,7 +31,7 @@ COUNTS = pd.DataFrame(
 )
 def test_impossible_thresholds_are_refused(options, message):
     with pytest.raises(PrivacyError, match=message) as info:
-        suppress(COUNTS, **options)
+        suppress(COUNTS, percent="row", **options)
     assert "Fix:" in str(info.value) and "standard" in str(info.value)
 
 
@@ -39,7 +39,7 @@ def test_thresholds_below_the_standard_stamp_the_result():
     standard = suppress(COUNTS)
     assert not standard.below_standard
     assert not any("standard thresholds" in note for note in standard.notes)
-    low = suppress(COUNTS, min_count=3, min_base=20)
+    low = suppress(COUNTS, min_count=3, min_base=20, percent="row")
     assert low.below_standard
     stamp = (
         "Not disclosure-checked at the standard thresholds (min_count=3, min_base=20; the "
@@ -48,6 +48,8 @@ def test_thresholds_below_the_standard_stamp_the_result():
     assert stamp in low.notes and stamp in low.table.attrs["notes"] and stamp in repr(low)
     assert suppress(COUNTS, dominance=(1, 95)).below_standard
     assert not suppress(COUNTS, min_count=12, min_base=40).below_standard  # stricter is fine
+    counts_only = suppress(COUNTS, min_base=0)  # no percentages shown: no base rule applies
+    assert not counts_only.below_standard and counts_only.params["min_base"] is None
 
 
 def test_group_sizes_below_min_count_are_not_printed():

@@ -519,12 +519,17 @@ def suppress(
     """
     if method not in METHODS:
         raise PrivacyError(f"Unknown suppression method {method!r}.", hint=f"use one of {METHODS}")
-    checked, below = check_thresholds(min_count, min_base, dominance, protection)
-    p = {**checked, "method": method, "below_standard": below}
+
+    def params(percentages: bool) -> dict:
+        """The checked thresholds; ``min_base`` only where the table shows percentages."""
+        base = min_base if percentages else None
+        checked, below = check_thresholds(min_count, base, dominance, protection)
+        return {**checked, "method": method, "below_standard": below}
+
     if isinstance(table, Crosstab):
         percent = "row" if percent is None else percent
         pct = {"row": table.row_pct, "column": table.col_pct}.get(percent)
-        return _from_counts(table.n, p, percent=percent, pct=pct)
+        return _from_counts(table.n, params(True), percent=percent, pct=pct)
     if not isinstance(table, pd.DataFrame):
         raise PrivacyError(
             f"suppress() got a {type(table).__name__}.",
@@ -533,9 +538,10 @@ def suppress(
     if {"estimate", "n"} <= set(table.columns):
         named = any(name is not None for name in table.index.names)
         flat = table.reset_index(drop=not named)  # by-columns moved to the index come back
+        p = params("level" in flat.columns)
         if "variable" in flat.columns:
             return _stacked(flat, p, contributions)
         if "level" in flat.columns:
             return _from_proportions(flat, p)
         return _from_magnitudes(flat, p, contributions)
-    return _from_counts(table, p, percent=percent)
+    return _from_counts(table, params(percent is not None), percent=percent)

@@ -49,12 +49,14 @@ def check_thresholds(min_count, min_base, dominance, protection) -> tuple[dict, 
     """The checked thresholds, and which of them are below the standard.
 
     Raises :class:`PrivacyError` for thresholds that cannot be meant: ``min_count`` below 1 or
-    fractional, ``min_base`` below ``min_count`` or fractional, a ``dominance`` that is not
-    ``(n >= 1 contributors, 0 < k <= 100 percent)``, a ``protection`` below 0 or not finite.
+    fractional, ``min_base`` below ``min_count`` or fractional (``None``: a table without
+    percentages, where no base rule applies and ``min_base`` is not checked), a ``dominance``
+    that is not ``(n >= 1 contributors, 0 < k <= 100 percent)``, a ``protection`` below 0 or
+    not finite.
     """
     count = _whole(min_count, "min_count", 1)
-    base = _whole(min_base, "min_base", 1)
-    if base < count:
+    base = STANDARD["min_base"] if min_base is None else _whole(min_base, "min_base", 1)
+    if min_base is not None and base < count:
         raise PrivacyError(
             f"min_base={base} is below min_count={count}: a percentage would show a base whose "
             "count is withheld.",
@@ -100,7 +102,7 @@ def check_thresholds(min_count, min_base, dominance, protection) -> tuple[dict, 
     )
     checked = {
         "min_count": count,
-        "min_base": base,
+        "min_base": min_base if min_base is None else base,
         "dominance": (int(n_top), share),
         "protection": protection,
     }

@@ -40,7 +40,9 @@ A codebook is a YAML file the analyst keeps beside the survey (``data/codebooks/
     quality: {...}                      # see ``Quality``
 
 Codes may be matched by number (SPSS, Stata, numeric exports) or by label (Qualtrics and
-SurveyMonkey "labels" exports): the same codebook cleans both.
+SurveyMonkey "labels" exports): the same codebook cleans both. The keys, their types and the
+checks are tables in ``codebook_schema.py``; reading with YAML line numbers and the
+cross-references are in ``codebook_check.py``.
 """
 
 from __future__ import annotations
@@ -182,12 +184,20 @@ class Codebook:
     ([low, high], outside is set missing and flagged); ``asked_if`` ({variable: [codes]},
     routing); ``options`` (multi: {column: {source, label}}); ``parse: pay``; ``action`` (drop or
     hash, for identifiers); ``derive`` and ``recode`` (groups of another variable's codes);
-    ``redact`` (false to keep a text as written); ``timezone`` (date variables: the IANA time
-    zone of the times, e.g. ``America/Los_Angeles`` or ``UTC``; the cleaned column is then
-    ``datetime64[..., <zone>]``: times written without an offset are read as local times of
-    that zone, times with an offset are converted to it; without ``timezone`` times stay as
-    written, naive unless they carry offsets). A draft fills ``timezone`` from the zone the
-    export states (Qualtrics' ImportId header, or a zone named in the column's label).
+    ``scale`` (single and likert: the ordered answer scale, ``{positive: high | low, midpoint:
+    <code> or null}``); ``redact`` (false to keep a text as written); ``timezone`` (date
+    variables: the IANA time zone of the times, e.g. ``America/Los_Angeles`` or ``UTC``; the
+    cleaned column is then ``datetime64[..., <zone>]``: times written without an offset are
+    read as local times of that zone, times with an offset are converted to it; without
+    ``timezone`` times stay as written, naive unless they carry offsets). A draft fills
+    ``timezone`` from the zone the export states (Qualtrics' ImportId header, or a zone named
+    in the column's label).
+
+    The whole codebook is checked before it is used (:mod:`.codebook_schema`): unknown keys
+    (with the key meant), wrong types (``ordered: "false"``, ``not_asked: -1``), keys written
+    twice, out-of-range settings, regular expressions that could run for ever and names that
+    point nowhere are all reported at once, each with its key path, YAML line and fix.
+    ``data/codebooks/codebook.schema.json`` is the same schema for editors.
 
     Labels that mean no answer (drafted as ``missing``): don't know, DK, refused, RF, not
     applicable, N/A, NA, no answer, no response, prefer not to say, skipped, not asked, not

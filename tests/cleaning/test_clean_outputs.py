@@ -85,3 +85,42 @@ def test_the_survey_name_never_puts_files_outside_the_output_folder(tmp_path, na
     book.write_text(yaml.safe_dump({"survey": name, "variables": {"q": {"type": "numeric"}}}))
     with pytest.raises(SurveyToolsError, match=r"line 1.*survey"):
         Codebook.from_yaml(book)
+
+
+KILL = """
+import os, sys
+sys.path.insert(0, sys.argv[3])
+from test_clean_outputs import _survey
+calls, stop = [0], int(sys.argv[2])
+for fn in ("replace", "rename"):
+    real = getattr(os, fn)
+    def dying(*a, _real=real, **k):
+        calls[0] += 1
+        if calls[0] == stop:
+            os._exit(9)
+        return _real(*a, **k)
+    setattr(os, fn, dying)
+_survey(tag="B").write(sys.argv[1])
+"""
+
+
+@pytest.mark.parametrize("stop", [1, 3])  # before the swap; two files of the new set moved in
+def test_a_write_killed_mid_way_leaves_one_whole_set(tmp_path, stop):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    files = _survey(tag="A").write(tmp_path)
+    here = str(Path(__file__).parent)
+    run = subprocess.run(
+        [sys.executable, "-c", KILL, str(tmp_path), str(stop), here],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 9, run.stderr
+    back = read_clean(files["data"])
+    tag = "A" if stop == 1 else "B"
+    assert back.log["detail"][0] == f"export {tag}" and back.data["pay"].iloc[-1] == ord(tag)
+    assert back.flags["id"][0] == f"{tag}0"
+    _survey(tag="C").write(tmp_path)  # the next run tidies up
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in files.values())

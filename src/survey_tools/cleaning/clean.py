@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import CodebookError, OutputError, SurveyToolsError
+from ..errors import CodebookError, SurveyToolsError
 from ..files import read_set, restore_text, safe_name, staged_folder, write_csv
 from ..ingest.platforms import looks_like_identifier
 from ..ingest.read import Export
@@ -152,6 +152,10 @@ def _json(value):
 def read_clean(path: str | os.PathLike) -> CleanSurvey:
     """Read what :meth:`CleanSurvey.write` wrote; ``path`` is the ``.parquet`` file.
 
+    Every file is checked against the set's manifest first: files of different runs (a new
+    parquet beside old flags), edited or missing files raise
+    :class:`~survey_tools.errors.OutputError` naming them.
+
     Examples
     --------
     >>> import tempfile
@@ -165,13 +169,7 @@ def read_clean(path: str | os.PathLike) -> CleanSurvey:
     """
     path = Path(path)
     stem = path.name.removesuffix(".parquet")
-    try:
-        files = read_set(path.parent, name=stem)
-    except OutputError as exc:
-        raise SurveyToolsError(
-            f"Cannot read the cleaned survey {path}: {exc}",
-            hint="give the .parquet file that CleanSurvey.write() produced",
-        ) from None
+    files = read_set(path.parent, name=stem)  # OutputError: a mixed or incomplete set
     try:
         data = pd.read_parquet(io.BytesIO(files[f"{stem}.parquet"]))
         meta = json.loads(files[f"{stem}.codebook.json"].decode("utf-8"))

@@ -248,6 +248,13 @@ def test_unreadable_files_give_one_clear_error(tmp_path):
         Codebook.from_yaml(bomb)
 
 
+def test_the_flags_a_codebook_may_exclude_are_the_cleanings():
+    from survey_tools.cleaning.codebook_schema import QUALITY_FLAGS
+    from survey_tools.cleaning.quality import FLAGS
+
+    assert QUALITY_FLAGS == FLAGS
+
+
 def test_the_published_json_schema_is_current_and_checks_the_demo_codebook():
     schema = json_schema()
     assert json.loads(SCHEMA_FILE.read_text(encoding="utf-8")) == schema, (

@@ -56,10 +56,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ..errors import CodebookError
 from ..ingest.platforms import iana_zone
 from .codebook_check import check_refs, codebook_error, load_yaml
-from .codebook_schema import check_spec
+from .codebook_schema import check_spec, rule_parts
 from .drafting import declared_zone, draft_column, draft_quality, short_name, split_stem
 
 __all__ = ["Codebook", "Quality", "Variable", "rule_parts"]
@@ -404,19 +403,6 @@ class _Dumper(yaml.SafeDumper):
 
     def ignore_aliases(self, data) -> bool:
         return True
-
-
-RULE = re.compile(r"^\s*(\w+)\s*(<=|<|>=|>|==|!=)\s*(\w+)\s*$")
-
-
-def rule_parts(rule: str, where: str) -> tuple[str, str, str]:
-    match = RULE.match(str(rule))
-    if not match:
-        raise CodebookError(
-            f"{where}: the consistency rule {rule!r} is not of the form 'a <= b'.",
-            hint="compare two variables with <=, <, >=, >, == or !=",
-        )
-    return match[1], match[2], match[3]
 
 
 def _variable(name: str, body: dict) -> Variable:

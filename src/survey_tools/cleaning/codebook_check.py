@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from ..errors import CodebookError
-from .codebook_schema import CODED, Problem, near
+from .codebook_schema import CODED, QUALITY_FLAGS, Problem, near, rule_parts
 
 __all__ = ["MAX_BYTES", "check_refs", "codebook_error", "load_yaml"]
 
@@ -127,9 +127,6 @@ def _same_code(a, b) -> bool:
 
 def check_refs(spec: dict) -> list[Problem]:
     """Names that point nowhere, and settings that contradict each other."""
-    from .codebook import rule_parts  # the rule grammar lives with the codebook
-    from .quality import FLAGS
-
     out: list[Problem] = []
     variables = spec["variables"]
     names = set(variables)
@@ -228,8 +225,8 @@ def check_refs(spec: dict) -> list[Problem]:
         ref(("quality", "rules", i), left)
         ref(("quality", "rules", i), right)
     for i, flag in enumerate(q.get("exclude") or []):
-        if flag not in FLAGS:
-            hint = near(flag, FLAGS) or f"use {', '.join(FLAGS)}"
+        if flag not in QUALITY_FLAGS:
+            hint = near(flag, QUALITY_FLAGS) or f"use {', '.join(QUALITY_FLAGS)}"
             out.append(Problem(("quality", "exclude", i), f"is {flag!r}, no quality flag", hint))
     complete, partial = q.get("complete_share"), q.get("partial_share")
     if complete is not None and partial is not None and partial > complete:

@@ -20,12 +20,46 @@ import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from ..errors import CodebookError
 from ..ingest.platforms import iana_zone
 
-__all__ = ["TOP_KEYS", "VARIABLE_KEYS", "Problem", "check_spec", "json_schema", "risky_regex"]
+__all__ = [
+    "QUALITY_FLAGS",
+    "TOP_KEYS",
+    "VARIABLE_KEYS",
+    "Problem",
+    "check_spec",
+    "json_schema",
+    "risky_regex",
+    "rule_parts",
+]
 
 TYPES = ("single", "likert", "multi", "numeric", "text", "date", "id", "identifier")
 CODED = ("single", "likert")
+QUALITY_FLAGS = (
+    "duplicate",
+    "declined",
+    "breakoff",
+    "partial",
+    "speeder",
+    "straightliner",
+    "failed_attention",
+    "out_of_range",
+    "inconsistent",
+)
+"""The flags ``quality: exclude:`` may name (the same as ``quality.FLAGS``, checked by a test)."""
+RULE = re.compile(r"^\s*(\w+)\s*(<=|<|>=|>|==|!=)\s*(\w+)\s*$")
+
+
+def rule_parts(rule: str, where: str) -> tuple[str, str, str]:
+    """The parts of a consistency rule ``"a <= b"``: ``("a", "<=", "b")``."""
+    match = RULE.match(str(rule))
+    if not match:
+        raise CodebookError(
+            f"{where}: the consistency rule {rule!r} is not of the form 'a <= b'.",
+            hint="compare two variables with <=, <, >=, >, == or !=",
+        )
+    return match[1], match[2], match[3]
 
 
 class Problem(NamedTuple):

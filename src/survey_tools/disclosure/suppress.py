@@ -40,11 +40,16 @@ from ..errors import PrivacyError
 from .audit import audit, published_margins
 from .complementary import METHODS, protect
 from .magnitude import dominated_cells
-from .thresholds import below_standard_note, check_thresholds, hide_small_sizes, small_size_note
+from .thresholds import (
+    DASH,
+    below_standard_note,
+    check_thresholds,
+    hide_small_sizes,
+    small_size_note,
+)
 
 __all__ = ["DASH", "REASONS", "Suppressed", "suppress"]
 
-DASH = "—"
 REASONS = ("small count", "small base", "dominance", "complementary")
 _HIDDEN_STATS = ("estimate", "se", "ci_low", "ci_high", "deff")
 

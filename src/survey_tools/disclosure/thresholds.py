@@ -21,12 +21,15 @@ from ..errors import PrivacyError
 
 __all__ = [
     "BELOW_STANDARD_NOTE",
+    "DASH",
     "STANDARD",
     "check_thresholds",
     "hide_small_sizes",
     "small_size_note",
 ]
 
+DASH = "—"
+"""What a withheld cell shows."""
 STANDARD = {"min_count": 10, "min_base": 30, "dominance": (2, 85), "protection": 1.0}
 BELOW_STANDARD_NOTE = "Not disclosure-checked at the standard thresholds"
 
@@ -124,8 +127,6 @@ def hide_small_sizes(
     ``columns`` and ``rows`` name the display table's size columns and rows (``n``,
     ``Total``). Returns the table and whether any size was hidden.
     """
-    from .suppress import DASH
-
     out, hidden = shown, False
     for col in columns:
         if col in out.columns:
@@ -150,6 +151,4 @@ def hide_small_sizes(
 
 def small_size_note(min_count: int) -> str:
     """The note of a display table whose small group sizes are dashed."""
-    from .suppress import DASH
-
     return f"{DASH} small group: group sizes below {min_count} are not shown."

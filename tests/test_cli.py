@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from conftest import ROOT
 from survey_tools.cli import main
@@ -175,3 +176,106 @@ def test_memo_checks_its_inputs_before_running(tmp_path, capsys, demo_files):
     assert "role_group" in err and "main group" in err  # the plan's main group is not mapped
     assert err.count("Fix:") == 1
     assert not (tmp_path / "out").exists()  # nothing ran
+
+
+def _one_error_line(err: str) -> str:
+    lines = err.strip("\n").split("\n")
+    assert len(lines) == 1 and lines[0].startswith("survey-tools: "), err
+    return lines[0]
+
+
+def test_an_out_that_is_a_file_is_named_before_any_work(tmp_path, capsys):
+    blocker = tmp_path / "clean.txt"
+    blocker.write_text("not a folder")
+    for out in (blocker, blocker / "sub"):
+        args = ["clean", "no-such.sav", "--codebook", "no.yaml", "--out", str(out)]
+        assert main(args) == 1
+        line = _one_error_line(capsys.readouterr().err)
+        assert f"{blocker} is a file, not a folder" in line and "Fix: give a folder" in line
+
+
+def test_a_full_disk_is_one_plain_line(tmp_path, capsys, monkeypatch, demo_files):
+    import errno
+
+    from survey_tools.cleaning.clean import CleanSurvey
+
+    def full(self, directory):
+        raise OSError(errno.ENOSPC, "No space left on device", str(directory))
+
+    monkeypatch.setattr(CleanSurvey, "write", full)
+    book = ROOT / "data" / "codebooks" / "guild_ai_survey_2026.yaml"
+    args = ["clean", str(demo_files["spss"]), "--codebook", str(book)]
+    args += ["--roll", str(demo_files["roll"]), "--out", str(tmp_path / "out")]
+    assert main(args) == 1
+    line = _one_error_line(capsys.readouterr().err)
+    assert line == (
+        f"survey-tools: error: No space left on device ({tmp_path / 'out'}). Fix: free disk "
+        "space (or write to another disk with --out) and run again"
+    )
+
+
+def test_errors_with_several_lines_print_as_one(tmp_path, capsys, demo_files):
+    book = tmp_path / "book.yaml"
+    book.write_text("survey: s\nvariables:\n  q1: {type: numeric\n  q2: [\n")  # YAML error
+    assert main(["clean", str(demo_files["spss"]), "--codebook", str(book)]) == 1
+    line = _one_error_line(capsys.readouterr().err)
+    assert "is not valid YAML" in line and "line" in line and "Fix:" in line
+
+
+def test_an_unexpected_error_is_one_line_and_the_traceback_on_request(capsys, monkeypatch):
+    import survey_tools.ingest.read as read
+
+    def broken(*args, **kwargs):
+        raise ValueError("boom\nsecond line")
+
+    monkeypatch.setattr(read, "read_export", broken)
+    assert main(["codebook", "draft", "x.sav"]) == 1
+    line = _one_error_line(capsys.readouterr().err)
+    assert "internal error: ValueError: boom second line" in line and "report" in line
+    monkeypatch.setenv("SURVEY_TOOLS_TRACEBACK", "1")
+    with pytest.raises(ValueError, match="boom"):
+        main(["codebook", "draft", "x.sav"])
+
+
+def test_thresholds_that_switch_disclosure_control_off_are_refused(tmp_path, capsys, demo_files):
+    args = ["memo", str(demo_files["spss"]), "--codebook", "x.yaml", "--roll", "r.csv"]
+    args += ["--margins", "m.csv", "--dispositions", "d.csv", "--out", str(tmp_path / "memo")]
+    assert main([*args, "--min-count", "-5", "--min-base", "0"]) == 1
+    line = _one_error_line(capsys.readouterr().err)
+    assert "min_count=-5 would switch disclosure control off" in line
+    assert main([*args, "--min-count", "10", "--min-base", "5"]) == 1
+    assert "min_base=5 is below min_count=10" in _one_error_line(capsys.readouterr().err)
+    assert not (tmp_path / "memo").exists()
+
+
+def test_ctrl_c_stops_promptly_with_one_line_and_code_130(tmp_path, monkeypatch, capsys):
+    import survey_tools.ingest.read as read
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(read, "read_export", interrupted)
+    assert main(["codebook", "draft", "x.sav"]) == 130
+    assert _one_error_line(capsys.readouterr().err) == "survey-tools: interrupted (Ctrl-C)."
+
+    import signal
+    import time
+
+    clean = tmp_path / "clean"
+    demo = ["demo", "--data", str(tmp_path / "d"), "--reports", str(tmp_path / "r")]
+    run = subprocess.Popen(
+        [*_command(), *demo, "--clean", str(clean), "--no-memo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    first = run.stdout.readline()  # step 1 done: now in the middle of the pipeline
+    assert first.startswith("1. demo data"), first
+    run.send_signal(signal.SIGINT)
+    start = time.monotonic()
+    _, err = run.communicate(timeout=30)
+    assert time.monotonic() - start < 10
+    assert run.returncode == 130, err
+    assert _one_error_line(err) == "survey-tools: interrupted (Ctrl-C)."
+    left = [p.name for p in clean.glob(".*")] if clean.exists() else []
+    assert not [name for name in left if "staging" in name or name.endswith("lock")], left

@@ -1,6 +1,7 @@
 """The package reads as the flow: stage folders in order, imports one way, small files.
 
-The import contract: a module of a stage may import ``survey_tools.errors`` and the stages before
+The import contract: a module of a stage may import ``survey_tools.errors``, ``survey_tools.files``
+(output-file safety, which imports only errors) and the stages before
 its own, never a later one. ``cli.py`` and ``demo.py`` sit on top and may import every stage.
 """
 
@@ -12,7 +13,17 @@ import pytest
 from conftest import ROOT
 
 PACKAGE = ROOT / "src" / "survey_tools"
-STAGES = ["errors", "ingest", "cleaning", "design", "models", "exposure", "disclosure", "report"]
+STAGES = [
+    "errors",
+    "files",
+    "ingest",
+    "cleaning",
+    "design",
+    "models",
+    "exposure",
+    "disclosure",
+    "report",
+]
 TOP = {"cli", "demo", "__init__"}
 SOURCES = sorted(PACKAGE.rglob("*.py"))
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import os
 import sys
 from pathlib import Path
 
-from .errors import SurveyToolsError
+from .errors import OutputError, SurveyToolsError
 
 DEMO_HELP = """\
 Run the main job on the bundled synthetic guild member survey.
@@ -297,12 +300,74 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _os_error(exc: OSError) -> str:
+    """An operating-system error (disk full, no permission...) as one line with the fix."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    fixes = {
+        errno.ENOSPC: "free disk space (or write to another disk with --out) and run again",
+        errno.EDQUOT: "free disk space within your quota and run again",
+        errno.EACCES: "check that you may write there, or choose another --out",
+        errno.EPERM: "check that you may write there, or choose another --out",
+        errno.EROFS: "the disk is read-only: choose another --out",
+        errno.ENOTDIR: "a part of the path is a file, not a folder: fix the path",
+        errno.ENOENT: "check the path",
+    }
+    fix = fixes.get(exc.errno, "check the path and the disk, then run again")
+    return f"{exc.strerror or exc}{where}. Fix: {fix}"
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Options every command shares, checked before any work: the output folder, thresholds."""
+    out = getattr(args, "out", None)
+    if out is not None:
+        path = Path(out)
+        blocker = next((p for p in (path, *path.parents) if p.exists()), None)
+        if blocker is not None and not blocker.is_dir():
+            raise OutputError(
+                f"--out {out}: {blocker} is a file, not a folder.",
+                hint="give a folder (it is created if absent)",
+            )
+    if getattr(args, "min_count", None) is not None and getattr(args, "min_base", None) is not None:
+        from .disclosure.thresholds import STANDARD, check_thresholds
+
+        check_thresholds(args.min_count, args.min_base, STANDARD["dominance"], 1.0)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; every error is one line on stderr (exit 1), Ctrl-C exits 130.
+
+    An unexpected error (a bug) is one line too; set ``SURVEY_TOOLS_TRACEBACK=1`` to see
+    the traceback.
+    """
     args = build_parser().parse_args(argv)
     try:
+        _check_options(args)
         return args.run(args)
+    except KeyboardInterrupt:
+        print("survey-tools: interrupted (Ctrl-C).", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader went away (`survey-tools ... | head`): stop quietly
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except SurveyToolsError as exc:
-        print(f"survey-tools: error: {exc}", file=sys.stderr)
+        print(f"survey-tools: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"survey-tools: error: {_one_line(_os_error(exc))}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        if os.environ.get("SURVEY_TOOLS_TRACEBACK"):
+            raise
+        print(
+            f"survey-tools: internal error: {type(exc).__name__}: {_one_line(exc)} (a bug: "
+            "please report it; SURVEY_TOOLS_TRACEBACK=1 shows the traceback)",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -16,6 +16,9 @@ can catch all of them at once, or one family at a time::
     │   └── LonelyPSUError      a stratum has a single PSU and no lonely_psu rule was chosen
     ├── ReportError             a figure or memo cannot be made from the table given
     │   └── PlanError           an analysis plan is malformed or does not fit the codebook
+    ├── OutputError             an output set cannot be written or read back whole (a name
+    │                           leaving the output folder, a busy folder, files that do not
+    │                           belong together)
     └── WeightingError          weights cannot be fitted to the population totals as asked
 
 Messages say what went wrong, where (file, column, level) and how to fix it. The structured
@@ -34,6 +37,7 @@ __all__ = [
     "ExposureError",
     "LonelyPSUError",
     "MarginsError",
+    "OutputError",
     "PlanError",
     "PrivacyError",
     "ReportError",
@@ -101,6 +105,10 @@ class ReportError(SurveyToolsError):
 
 class PlanError(ReportError):
     """An analysis plan is malformed, or does not fit the survey's codebook (names the key)."""
+
+
+class OutputError(SurveyToolsError):
+    """Output files cannot be written or read back as a whole set (names the folder or file)."""
 
 
 class WeightingError(SurveyToolsError):

@@ -48,19 +48,43 @@ def _write(tmp_path, spec) -> Codebook:
 @pytest.mark.parametrize(
     ("variables", "extra", "message"),
     [
-        ({"q1": {"type": "choice"}}, {}, "variable 'q1' has type 'choice'.*Fix: use one of"),
-        ({"q1": {"type": "single"}}, {}, "type single has no codes"),
-        ({"q1": {"type": "numeric", "colour": 1}}, {}, "unknown key\\(s\\) colour"),
-        ({"q1": {"type": "numeric", "asked_if": {"q0": [1]}}}, {}, "asked_if 'q0'"),
-        ({"q1": {"type": "numeric", "valid": [5, 1]}}, {}, "valid \\[5, 1\\]"),
-        ({"q1": {"type": "multi"}}, {}, "has no options"),
+        (
+            {"q1": {"type": "choice"}},
+            {},
+            "variables.q1.type is 'choice' .*not a variable type.*Fix: use one of",
+        ),
+        ({"q1": {"type": "single"}}, {}, "variables.q1.codes is missing"),
+        (
+            {"q1": {"type": "numeric", "colour": 1}},
+            {},
+            "variables.q1.colour is no key of a variable",
+        ),
+        (
+            {"q1": {"type": "numeric", "asked_if": {"q0": [1]}}},
+            {},
+            "variables.q1.asked_if.q0 names 'q0'",
+        ),
+        (
+            {"q1": {"type": "numeric", "valid": [5, 1]}},
+            {},
+            "variables.q1.valid is \\[5, 1\\]: low above high",
+        ),
+        ({"q1": {"type": "multi"}}, {}, "variables.q1.options is missing"),
         (
             {"region": {"type": "single", "codes": {1: "LA"}}, "m": {"type": "identifier"}},
             {"roll": {"key": "m", "columns": {"region": "region"}}},
-            "roll column\\(s\\) region have the names of survey variables",
+            "roll.columns.region has the name of a survey variable",
         ),
-        ({"q1": {"type": "numeric"}}, {"quality": {"rules": ["q1 <= q9"]}}, "name 'q9'"),
-        ({"q1": {"type": "numeric"}}, {"quality": {"speed": 1}}, "unknown quality setting"),
+        (
+            {"q1": {"type": "numeric"}},
+            {"quality": {"rules": ["q1 <= q9"]}},
+            "quality.rules.0 names 'q9'",
+        ),
+        (
+            {"q1": {"type": "numeric"}},
+            {"quality": {"speed": 1}},
+            "quality.speed is no key of the quality settings",
+        ),
     ],
 )
 def test_codebook_errors_name_the_file_variable_and_fix(tmp_path, variables, extra, message):

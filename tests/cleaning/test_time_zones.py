@@ -106,9 +106,9 @@ def test_the_codebook_zone_localises_naive_times_and_converts_times_with_offsets
 
 
 def test_a_timezone_must_be_an_iana_zone_and_only_on_a_date_variable():
-    with pytest.raises(CodebookError, match=r"'when'.*'Pacific Time'.*America/Los_Angeles"):
+    with pytest.raises(CodebookError, match=r"when.timezone 'Pacific Time'.*America/Los_Angeles"):
         Codebook.from_dict({"variables": {"when": {"type": "date", "timezone": "Pacific Time"}}})
-    with pytest.raises(CodebookError, match="'age' of type numeric has a timezone"):
+    with pytest.raises(CodebookError, match=r"age.timezone does not apply to a numeric"):
         Codebook.from_dict({"variables": {"age": {"type": "numeric", "timezone": "UTC"}}})
     book = Codebook.from_dict({"variables": {"when": {"type": "date", "timezone": "Z"}}})
     assert book.variables["when"].timezone == "UTC"

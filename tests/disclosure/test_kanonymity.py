@@ -88,3 +88,21 @@ def test_write_extract_writes_only_safe_files(members, tmp_path):
     assert not (tmp_path / "y.parquet").exists()
     with pytest.raises(PrivacyError, match="unknown file type"):
         write_extract(members.iloc[1:], tmp_path / "z.xlsx", quasi_identifiers=qi)
+
+
+def test_an_extract_csv_keeps_hostile_cells_inert(tmp_path):
+    data = pd.DataFrame(
+        {
+            "role_primary": ['=HYPERLINK("http://x")'] * 6,
+            "region": ["@West"] * 6,
+            "comment": ["+1 555 0100", "-3.5", "\tx", "-cmd", "ok", "'=q"],
+            "score": [-1.5] * 6,
+        }
+    )
+    path = write_extract(data, tmp_path / "x.csv", quasi_identifiers=["role_primary", "region"])
+    text = path.read_text(encoding="utf-8")
+    assert "\n=" not in text and ",=" not in text and ",@" not in text and ",+" not in text
+    assert "'=HYPERLINK" in text and "'@West" in text and "'+1 555 0100" in text
+    back = pd.read_csv(path)
+    assert back["score"].tolist() == [-1.5] * 6 and back.loc[1, "comment"] == "-3.5"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv"]  # no temporary file left

@@ -120,7 +120,10 @@ def test_proportion_table_by_role(design):
     out = safe.to_frame()
     assert len(out) == len(est) and out["estimate"].isna().eq(out["hidden"]).all()
     assert (safe.table.loc[out["hidden"], "estimate"] == "—").all()
-    assert (safe.table["n"] == est["n"]).all()  # bases are margins: always shown
+    small = (est["n"] > 0) & (est["n"] < 10)  # bases are margins: shown unless below min_count
+    assert small.any() and (safe.table.loc[small, "n"] == "—").all()
+    assert (safe.table.loc[~small, "n"] == est.loc[~small, "n"]).all()
+    assert any("group sizes below 10 are not shown" in note for note in safe.notes)
     inferred = safe.counts.to_numpy()
     assert audit(safe.counts, safe.hidden)["protected"].all()
     assert ((inferred > 0) & (inferred < 10) <= safe.hidden.to_numpy()).all()

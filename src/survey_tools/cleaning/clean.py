@@ -17,10 +17,9 @@ Nothing is read from or written to the network; the export is not modified.
 
 from __future__ import annotations
 
+import io
 import json
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CodebookError, SurveyToolsError
+from ..files import read_set, restore_text, safe_name, staged_folder, write_csv
 from ..ingest.platforms import looks_like_identifier
 from ..ingest.read import Export
 from .codebook import Codebook, Variable
@@ -104,18 +104,24 @@ class CleanSurvey:
         return pd.DataFrame(rows, columns=["item", "value"], dtype=object)
 
     def write(self, directory: str | os.PathLike) -> dict[str, Path]:
-        """Write ``<name>.parquet``, ``.codebook.json``, ``.log.csv`` and ``.flags.csv``.
+        """Write ``<name>.parquet``, ``.codebook.json``, ``.log.csv``, ``.flags.csv`` and
+        ``.manifest.json`` into ``directory``, as one set.
 
-        The files are staged in a temporary folder and moved in only when all are written, so
-        a failure leaves no partial files and any earlier set untouched.
+        The files are staged beside the target and swapped in together, the manifest (each
+        file's sha256) last (:func:`survey_tools.files.staged_folder`): an interrupted or
+        failed write leaves the complete earlier set or the complete new one, and
+        :func:`read_clean` refuses files that do not belong together. CSV cells that a
+        spreadsheet would run as a formula are neutralised (a leading ``'``), and undone by
+        :func:`read_clean`. A second write into the same folder at the same time waits for
+        the first. The survey name must be a plain file name (no ``/`` or ``..``).
         """
+        name = safe_name(self.name, what="survey name (the codebook's survey:)")
         out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
         names = {
-            "data": f"{self.name}.parquet",
-            "codebook": f"{self.name}.codebook.json",
-            "log": f"{self.name}.log.csv",
-            "flags": f"{self.name}.flags.csv",
+            "data": f"{name}.parquet",
+            "codebook": f"{name}.codebook.json",
+            "log": f"{name}.log.csv",
+            "flags": f"{name}.flags.csv",
         }
         meta = {
             "name": self.name,
@@ -123,18 +129,16 @@ class CleanSurvey:
             "summary": self.summary,
             "codebook": self.codebook,
         }
-        with tempfile.TemporaryDirectory(dir=out, prefix=".clean-") as tmp:
-            staged = {k: Path(tmp) / n for k, n in names.items()}
-            self.data.to_parquet(staged["data"], index=False)
-            staged["codebook"].write_text(
+        with staged_folder(out, name=name) as tmp:
+            self.data.to_parquet(tmp / names["data"], index=False)
+            (tmp / names["codebook"]).write_text(
                 json.dumps(meta, indent=1, ensure_ascii=False, default=_json) + "\n",
                 encoding="utf-8",
             )
-            self.log.to_csv(staged["log"], index=False, lineterminator="\n")
-            self.flags.to_csv(staged["flags"], index=False, lineterminator="\n")
-            for key, path in staged.items():
-                shutil.move(path, out / names[key])
-        return {key: out / name for key, name in names.items()}
+            write_csv(self.log, tmp / names["log"])
+            write_csv(self.flags, tmp / names["flags"])
+        names["manifest"] = f"{name}.manifest.json"
+        return {key: out / file for key, file in names.items()}
 
 
 def _json(value):
@@ -147,6 +151,10 @@ def _json(value):
 
 def read_clean(path: str | os.PathLike) -> CleanSurvey:
     """Read what :meth:`CleanSurvey.write` wrote; ``path`` is the ``.parquet`` file.
+
+    Every file is checked against the set's manifest first: files of different runs (a new
+    parquet beside old flags), edited or missing files raise
+    :class:`~survey_tools.errors.OutputError` naming them.
 
     Examples
     --------
@@ -161,17 +169,20 @@ def read_clean(path: str | os.PathLike) -> CleanSurvey:
     """
     path = Path(path)
     stem = path.name.removesuffix(".parquet")
-    folder = path.parent
+    files = read_set(path.parent, name=stem)  # OutputError: a mixed or incomplete set
     try:
-        data = pd.read_parquet(path)
-        meta = json.loads((folder / f"{stem}.codebook.json").read_text(encoding="utf-8"))
-        log = pd.read_csv(folder / f"{stem}.log.csv", keep_default_na=False, dtype={"detail": str})
-        flags = pd.read_csv(folder / f"{stem}.flags.csv", dtype={"id": str})
-    except (OSError, ValueError) as exc:
+        data = pd.read_parquet(io.BytesIO(files[f"{stem}.parquet"]))
+        meta = json.loads(files[f"{stem}.codebook.json"].decode("utf-8"))
+        log = pd.read_csv(
+            io.BytesIO(files[f"{stem}.log.csv"]), keep_default_na=False, dtype={"detail": str}
+        )
+        flags = pd.read_csv(io.BytesIO(files[f"{stem}.flags.csv"]), dtype={"id": str})
+    except (KeyError, OSError, ValueError) as exc:
         raise SurveyToolsError(
             f"Cannot read the cleaned survey {path}: {exc}.",
             hint="give the .parquet file that CleanSurvey.write() produced",
         ) from None
+    log, flags = restore_text(log), restore_text(flags)
     return CleanSurvey(
         meta["name"], data, flags, log, meta["summary"], meta["codebook"], meta["source"]
     )

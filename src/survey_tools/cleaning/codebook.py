@@ -40,7 +40,9 @@ A codebook is a YAML file the analyst keeps beside the survey (``data/codebooks/
     quality: {...}                      # see ``Quality``
 
 Codes may be matched by number (SPSS, Stata, numeric exports) or by label (Qualtrics and
-SurveyMonkey "labels" exports): the same codebook cleans both.
+SurveyMonkey "labels" exports): the same codebook cleans both. The keys, their types and the
+checks are tables in ``codebook_schema.py``; reading with YAML line numbers and the
+cross-references are in ``codebook_check.py``.
 """
 
 from __future__ import annotations
@@ -54,13 +56,13 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ..errors import CodebookError
 from ..ingest.platforms import iana_zone
+from .codebook_check import check_refs, codebook_error, load_yaml
+from .codebook_schema import check_spec, rule_parts
 from .drafting import declared_zone, draft_column, draft_quality, short_name, split_stem
 
 __all__ = ["Codebook", "Quality", "Variable", "rule_parts"]
 
-TYPES = ("single", "likert", "multi", "numeric", "text", "date", "id", "identifier")
 QUESTION_TYPES = ("single", "likert", "multi", "numeric")
 ACTIONS = ("drop", "hash")
 DEFAULT_EXCLUDE = ("duplicate", "declined", "breakoff")
@@ -86,7 +88,7 @@ class Variable:
     ordered: bool = False
     redact: bool = True
     timezone: str | None = None
-    scale: dict = field(default_factory=dict)  # ordered scales: positive: high|low, midpoint
+    scale: dict = field(default_factory=dict)  # ordered scales: {positive: high|low, midpoint}
 
     def to_dict(self) -> dict:
         out: dict = {"type": self.type}
@@ -181,12 +183,20 @@ class Codebook:
     ([low, high], outside is set missing and flagged); ``asked_if`` ({variable: [codes]},
     routing); ``options`` (multi: {column: {source, label}}); ``parse: pay``; ``action`` (drop or
     hash, for identifiers); ``derive`` and ``recode`` (groups of another variable's codes);
-    ``redact`` (false to keep a text as written); ``timezone`` (date variables: the IANA time
-    zone of the times, e.g. ``America/Los_Angeles`` or ``UTC``; the cleaned column is then
-    ``datetime64[..., <zone>]``: times written without an offset are read as local times of
-    that zone, times with an offset are converted to it; without ``timezone`` times stay as
-    written, naive unless they carry offsets). A draft fills ``timezone`` from the zone the
-    export states (Qualtrics' ImportId header, or a zone named in the column's label).
+    ``scale`` (single and likert: the ordered answer scale, ``{positive: high | low, midpoint:
+    <code> or null}``); ``redact`` (false to keep a text as written); ``timezone`` (date
+    variables: the IANA time zone of the times, e.g. ``America/Los_Angeles`` or ``UTC``; the
+    cleaned column is then ``datetime64[..., <zone>]``: times written without an offset are
+    read as local times of that zone, times with an offset are converted to it; without
+    ``timezone`` times stay as written, naive unless they carry offsets). A draft fills
+    ``timezone`` from the zone the export states (Qualtrics' ImportId header, or a zone named
+    in the column's label).
+
+    The whole codebook is checked before it is used (:mod:`.codebook_schema`): unknown keys
+    (with the key meant), wrong types (``ordered: "false"``, ``not_asked: -1``), keys written
+    twice, out-of-range settings, regular expressions that could run for ever and names that
+    point nowhere are all reported at once, each with its key path, YAML line and fix.
+    ``data/codebooks/codebook.schema.json`` is the same schema for editors.
 
     Labels that mean no answer (drafted as ``missing``): don't know, DK, refused, RF, not
     applicable, N/A, NA, no answer, no response, prefer not to say, skipped, not asked, not
@@ -211,37 +221,37 @@ class Codebook:
 
     @classmethod
     def from_yaml(cls, path: str | os.PathLike) -> Codebook:
-        """Read and check a YAML codebook; errors name the file, variable and key to fix."""
-        path = Path(path)
-        try:
-            spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise CodebookError(f"No codebook at {path}.", hint="check the path") from None
-        except yaml.YAMLError as exc:
-            raise CodebookError(
-                f"The codebook {path} is not valid YAML: {exc}.",
-                hint="fix the indentation or quoting at the line shown",
-            ) from None
-        return cls.from_dict(spec, where=str(path))
+        """Read and check a YAML codebook as a whole (every key, type and cross-reference).
+
+        Errors name the file, each key's path and YAML line, and the fix (unknown keys get a
+        "did you mean ...?"); keys written twice, text where a boolean or number belongs, and
+        regular expressions that could run for ever are refused. See
+        :mod:`survey_tools.cleaning.codebook_schema` for the keys.
+        """
+        spec, lines, twice = load_yaml(path)
+        return cls.from_dict(spec, where=str(path), lines=lines, problems=twice)
 
     @classmethod
-    def from_dict(cls, spec: dict, *, where: str = "the codebook") -> Codebook:
-        """Build a codebook from the structure a YAML codebook holds."""
-        if not isinstance(spec, dict) or not isinstance(spec.get("variables"), dict):
-            raise CodebookError(
-                f"{where} has no 'variables' mapping.",
-                hint="start from `survey-tools codebook draft <export>`",
-            )
-        variables = {
-            str(name): _variable(str(name), body, where) for name, body in spec["variables"].items()
-        }
+    def from_dict(
+        cls,
+        spec: dict,
+        *,
+        where: str = "the codebook",
+        lines: dict[tuple, int] | None = None,
+        problems: list | None = None,
+    ) -> Codebook:
+        """Build a codebook from the structure a YAML codebook holds, checked as a whole.
+
+        ``lines`` maps key paths to YAML lines for the messages; ``problems`` are found
+        beforehand (keys written twice) and reported with the rest.
+        """
+        found = [*(problems or []), *check_spec(spec)]
+        if not found:
+            found = check_refs(spec)
+        if found:
+            raise codebook_error(found, lines or {}, where)
+        variables = {name: _variable(name, body) for name, body in spec["variables"].items()}
         quality = spec.get("quality") or {}
-        unknown = set(quality) - set(Quality.__dataclass_fields__)
-        if unknown:
-            raise CodebookError(
-                f"{where}: unknown quality setting(s) {', '.join(sorted(unknown))}.",
-                hint=f"use {', '.join(Quality.__dataclass_fields__)}",
-            )
         quality = Quality(
             **{
                 k: tuple(v) if k in ("rules", "exclude") else v
@@ -249,7 +259,7 @@ class Codebook:
                 if v is not None
             }
         )
-        book = cls(
+        return cls(
             survey=str(spec.get("survey") or "survey"),
             variables=variables,
             id=spec.get("id"),
@@ -259,8 +269,6 @@ class Codebook:
             redact_patterns=dict(spec.get("redact_patterns") or {}),
             path=where,
         )
-        _check(book, where)
-        return book
 
     def to_dict(self) -> dict:
         out: dict = {"survey": self.survey}
@@ -397,151 +405,38 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
-def _check(book: Codebook, where: str) -> None:
-    """Cross-references: routing parents, derivations, the id, the roll and quality names."""
-    names = set(book.variables)
-    for var in book.variables.values():
-        for parent in var.asked_if:
-            if parent not in names:
-                raise CodebookError(
-                    f"{where}: variable {var.name!r} is asked_if {parent!r}, which the "
-                    "codebook does not define.",
-                    hint=f"add {parent!r} to variables or fix the name",
-                )
-        if var.derive and var.derive not in names:
-            raise CodebookError(
-                f"{where}: variable {var.name!r} derives from {var.derive!r}, which the "
-                "codebook does not define.",
-                hint="derive from a variable defined in the codebook",
-            )
-    if book.id and book.id not in names:
-        raise CodebookError(
-            f"{where}: id {book.id!r} is not a variable.", hint="define it with type: id"
-        )
-    clash = names & set(book.roll.get("columns", {}))
-    if clash:
-        raise CodebookError(
-            f"{where}: roll column(s) {', '.join(sorted(clash))} have the names of survey "
-            "variables.",
-            hint="rename the survey variables (e.g. region_reported) or the roll columns",
-        )
-    if book.roll and book.roll.get("key") not in names:
-        raise CodebookError(
-            f"{where}: the roll key {book.roll.get('key')!r} is not a variable.",
-            hint="set roll: key: to the variable holding the member ID",
-        )
-    q = book.quality
-    refs = [q.duplicate_key, q.duration, q.start, *q.consent, *q.attention]
-    refs += [v for items in q.grids.values() for v in items]
-    for rule in q.rules:
-        refs += list(rule_parts(rule, where)[::2])
-    for ref in refs:
-        if ref is not None and ref not in names:
-            raise CodebookError(
-                f"{where}: the quality settings name {ref!r}, which is not a variable.",
-                hint="use the canonical name of a variable in the codebook",
-            )
-
-
-RULE = re.compile(r"^\s*(\w+)\s*(<=|<|>=|>|==|!=)\s*(\w+)\s*$")
-
-
-def rule_parts(rule: str, where: str) -> tuple[str, str, str]:
-    match = RULE.match(str(rule))
-    if not match:
-        raise CodebookError(
-            f"{where}: the consistency rule {rule!r} is not of the form 'a <= b'.",
-            hint="compare two variables with <=, <, >=, >, == or !=",
-        )
-    return match[1], match[2], match[3]
-
-
-def _variable(name: str, body, where: str) -> Variable:
-    if not isinstance(body, dict):
-        raise CodebookError(
-            f"{where}: variable {name!r} must be a mapping with at least 'type'.",
-            hint="write e.g. `type: single`",
-        )
-    kind = body.get("type")
-    if kind not in TYPES:
-        raise CodebookError(
-            f"{where}: variable {name!r} has type {kind!r}.", hint=f"use one of {', '.join(TYPES)}"
-        )
-    unknown = set(body) - set(Variable.__dataclass_fields__) - {"name"}
-    if unknown:
-        raise CodebookError(
-            f"{where}: variable {name!r} has unknown key(s) {', '.join(sorted(unknown))}.",
-            hint="see help(survey_tools.Codebook) for the keys a variable takes",
-        )
-    source = body.get("source", [] if kind == "multi" or body.get("derive") else [name])
+def _variable(name: str, body: dict) -> Variable:
+    """A variable from its checked codebook entry."""
+    kind = body["type"]
+    source = body.get("source") or ([] if kind == "multi" or body.get("derive") else [name])
     source = tuple(str(s) for s in ([source] if isinstance(source, str) else source))
     options = {}
-    if kind == "multi":
-        raw = body.get("options") or {}
-        if not raw:
-            raise CodebookError(
-                f"{where}: multi-select variable {name!r} has no options.",
-                hint="list each option column under options:",
-            )
-        for col, opt in raw.items():
-            opt = opt or {}
-            src = opt.get("source", col)
-            options[str(col)] = (
-                tuple(str(s) for s in ([src] if isinstance(src, str) else src)),
-                str(opt.get("label", col)),
-            )
+    for col, opt in (body.get("options") or {}).items():
+        opt = opt or {}
+        src = opt.get("source") or col
+        options[str(col)] = (
+            tuple(str(s) for s in ([src] if isinstance(src, str) else src)),
+            str(opt.get("label") or col),
+        )
     valid = body.get("valid")
-    if valid is not None and (len(valid) != 2 or valid[0] > valid[1]):
-        raise CodebookError(
-            f"{where}: variable {name!r} has valid {valid!r}.", hint="write valid: [low, high]"
-        )
-    action = body.get("action", "drop")
-    if action not in ACTIONS:
-        raise CodebookError(
-            f"{where}: identifier {name!r} has action {action!r}.", hint="use drop or hash"
-        )
     zone = body.get("timezone")
-    if zone is not None and kind != "date":
-        raise CodebookError(
-            f"{where}: variable {name!r} of type {kind} has a timezone.",
-            hint="timezone applies to date variables only: remove it or set type: date",
-        )
-    if zone is not None and iana_zone(zone) is None:
-        raise CodebookError(
-            f"{where}: date variable {name!r} has timezone {zone!r}, which is no IANA time zone.",
-            hint="write a name such as America/Los_Angeles, Europe/London or UTC",
-        )
-    parse = body.get("parse")
-    if parse not in (None, "pay"):
-        raise CodebookError(
-            f"{where}: variable {name!r} has parse {parse!r}.", hint="the parser is 'pay'"
-        )
-    if body.get("derive") and not body.get("recode"):
-        raise CodebookError(
-            f"{where}: derived variable {name!r} has no recode.",
-            hint="give recode: {new label: [source codes]}",
-        )
-    if kind in ("single", "likert") and not body.get("codes") and not body.get("derive"):
-        raise CodebookError(
-            f"{where}: variable {name!r} of type {kind} has no codes.",
-            hint="list its codes and labels under codes:",
-        )
+    ordered = body.get("ordered")
     return Variable(
         name=name,
         type=kind,
         source=source,
-        label=str(body.get("label", "")),
+        label=str(body.get("label") or ""),
         codes=dict(body.get("codes") or {}),
         missing=dict(body.get("missing") or {}),
         valid=tuple(valid) if valid is not None else None,
         options=options,
         asked_if={str(k): list(v) for k, v in (body.get("asked_if") or {}).items()},
-        parse=parse,
-        action=action,
+        parse=body.get("parse"),
+        action=body.get("action") or "drop",
         derive=body.get("derive"),
         recode={str(k): list(v) for k, v in (body.get("recode") or {}).items()},
-        ordered=bool(body.get("ordered", kind == "likert")),
-        redact=bool(body.get("redact", True)),
+        ordered=kind == "likert" if ordered is None else ordered,
+        redact=body.get("redact") is not False,
         timezone=iana_zone(zone) if zone is not None else None,
         scale=dict(body.get("scale") or {}),
     )

@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DesignError
-from .columns import category_codes, no_column, qrule_math
+from .columns import category_codes, check_level, check_weights, no_column, qrule_math
 from .crosstab import Crosstab, crosstab
 from .intervals import CI_METHODS, prop_ci
 from .variance import LONELY_RULES, VarianceEngine, build_stages
@@ -134,15 +134,9 @@ class SurveyDesign:
         self.data = data
         self.lonely_psu = lonely_psu
         self._spec = {"weights": weights, "strata": stratas, "psu": psus, "fpc": fpcs}
+        w = check_weights(data, weights)  # also refuses a frame without rows
         stages, fpc_weights = build_stages(data, stratas, psus, fpcs)
-        if weights is not None:
-            w = pd.to_numeric(data[weights], errors="coerce").to_numpy(float)
-            if np.isnan(w).any() or (w < 0).any():
-                raise DesignError(
-                    f"Weights in {weights!r} must be non-negative numbers.",
-                    hint="check the weight column",
-                )
-        else:
+        if w is None:
             w = fpc_weights if fpc_weights is not None else np.ones(len(data))
         self.weights = w
         self.engine = VarianceEngine(stages, lonely_psu, w)
@@ -383,6 +377,7 @@ class SurveyDesign:
         rows in the domain with the variable present) and ``deff`` when asked. Rows with the
         variable missing are left out of the estimate but keep their place in the design.
         """
+        check_level(level)
         if not isinstance(col, str):
             return self._stacked(self.mean, col, by=by, deff=deff, level=level)
         if col in self.data.columns and (
@@ -414,6 +409,7 @@ class SurveyDesign:
 
         Returns the same columns as :meth:`mean`; for categories one row per domain and level.
         """
+        check_level(level)
         dom, table = self._domains(by)
         n_dom = len(table)
         categorical = not pd.api.types.is_numeric_dtype(
@@ -490,6 +486,7 @@ class SurveyDesign:
         the design's degrees of freedom in the domain (PSUs minus strata) and stays in [0, 1].
         ``deff=True`` adds each level's design effect, as R's ``svymean(deff=TRUE)``.
         """
+        check_level(level)
         if not isinstance(col, str):
             return self._stacked(self.proportion, col, by=by, ci=ci, level=level, deff=deff)
         if ci not in CI_METHODS:
@@ -518,6 +515,7 @@ class SurveyDesign:
 
     def ratio(self, num: str, den: str, *, by=None, level: float = 0.95) -> pd.DataFrame:
         """Ratio of two weighted totals, ``sum(w num) / sum(w den)``, with its linearised SE."""
+        check_level(level)
         dom, table = self._domains(by)
         n_dom = len(table)
         y, x = self._numeric(num), self._numeric(den)
@@ -544,8 +542,9 @@ class SurveyDesign:
         inverts the confidence interval of the CDF at the estimate (t with the design's
         degrees of freedom); ``se`` is the interval's width over twice the critical value.
         """
+        check_level(level)
         qs = np.atleast_1d(np.asarray(q, dtype=float))
-        if ((qs < 0) | (qs > 1)).any():
+        if not np.isfinite(qs).all() or ((qs < 0) | (qs > 1)).any():
             raise DesignError(f"Quantiles must lie in [0, 1], not {q!r}.")
         dom, table = self._domains(by)
         n_dom = len(table)

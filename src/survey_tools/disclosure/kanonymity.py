@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import PrivacyError
+from ..files import atomic_file, write_csv
 
 __all__ = [
     "GUILD_QUASI_IDENTIFIERS",
@@ -209,8 +210,10 @@ def write_extract(
     """Write a respondent-level extract (``.csv`` or ``.parquet``) only if it is k-anonymous.
 
     Runs :func:`require_k_anonymity` first and writes what it returns (banded columns when
-    ``bins`` is given). Drop direct identifiers (names, emails, member IDs) before calling:
-    ``clean()`` already replaces them with salted hashes.
+    ``bins`` is given), atomically. In a CSV, text cells that a spreadsheet would run as a
+    formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) get a leading ``'``
+    (:func:`survey_tools.files.write_csv`). Drop direct identifiers (names, emails, member
+    IDs) before calling: ``clean()`` already replaces them with salted hashes.
 
     Raises
     ------
@@ -232,8 +235,9 @@ def write_extract(
             hint="name the file .csv or .parquet",
         )
     safe = require_k_anonymity(data, quasi_identifiers, k=k, bins=bins)
-    if path.suffix == ".csv":
-        safe.to_csv(path, index=False)
-    else:
-        safe.to_parquet(path, index=False)
+    with atomic_file(path) as tmp:
+        if path.suffix == ".csv":
+            write_csv(safe, tmp)  # cells that would start a spreadsheet formula are neutralised
+        else:
+            safe.to_parquet(tmp, index=False)
     return path

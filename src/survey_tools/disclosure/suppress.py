@@ -40,10 +40,16 @@ from ..errors import PrivacyError
 from .audit import audit, published_margins
 from .complementary import METHODS, protect
 from .magnitude import dominated_cells
+from .thresholds import (
+    DASH,
+    below_standard_note,
+    check_thresholds,
+    hide_small_sizes,
+    small_size_note,
+)
 
 __all__ = ["DASH", "REASONS", "Suppressed", "suppress"]
 
-DASH = "—"
 REASONS = ("small count", "small base", "dominance", "complementary")
 _HIDDEN_STATS = ("estimate", "se", "ci_low", "ci_high", "deff")
 
@@ -85,6 +91,12 @@ class Suppressed:
     audit: pd.DataFrame
     source: pd.DataFrame | None = None
     params: dict = field(default_factory=dict)
+
+    @property
+    def below_standard(self) -> bool:
+        """True when a threshold is below the standard (10, 30, (2, 85), 1): the table is then
+        not disclosure-checked at the standard thresholds, and its notes say so."""
+        return bool(self.params.get("below_standard"))
 
     @property
     def cells_hidden(self) -> int:
@@ -156,7 +168,7 @@ class Suppressed:
         return self.table.to_html() + notes
 
 
-def _notes(reasons: set[str], p: dict) -> tuple[str, ...]:
+def _notes(reasons: set[str], p: dict, sizes: bool = False) -> tuple[str, ...]:
     text = {
         "small count": f"{DASH} small count: fewer than {p['min_count']} respondents (zero is "
         "shown).",
@@ -167,7 +179,10 @@ def _notes(reasons: set[str], p: dict) -> tuple[str, ...]:
         "complementary": f"{DASH} complementary: withheld so that other withheld cells cannot be "
         "worked out from the totals.",
     }
-    return tuple(text[r] for r in REASONS if r in reasons)
+    notes = [text[r] for r in REASONS if r in reasons]
+    notes += [small_size_note(p["min_count"])] if sizes else []
+    notes += [below_standard_note(p, p["below_standard"])] if p.get("below_standard") else []
+    return tuple(notes)
 
 
 def _reasons(small_count, small_base, dom, hidden) -> np.ndarray:
@@ -227,7 +242,10 @@ def _counts_result(counts, values, primary_parts, p, *, display=None, percent=No
             shown.loc["Total"] = [*counts.sum(axis=0).astype(int)] + (
                 [int(values.sum())] if rows_pub else []
             )
-    notes = _notes(set(reason[hidden]), p)
+    shown, sizes = hide_small_sizes(
+        shown, p["min_count"], columns=("n", "Total"), rows=("n", "Total")
+    )
+    notes = _notes(set(reason[hidden]), p, sizes)
     shown.attrs["notes"] = notes
     return Suppressed(
         kind="counts",
@@ -351,7 +369,8 @@ def _estimate_result(table, counts, values, parts, p, cells, *, magnitude=False)
     stats = [c for c in (*_HIDDEN_STATS, *(["n"] if magnitude else [])) if c in shown]
     for col in stats:
         shown[col] = shown[col].astype(object).where(~flat, DASH)
-    notes = _notes(set(reason[hidden]), p)
+    shown, sizes = hide_small_sizes(shown, p["min_count"], columns=("n",))
+    notes = _notes(set(reason[hidden]), p, sizes)
     shown.attrs["notes"] = notes
     hidden_df = pd.DataFrame(hidden, index=counts.index, columns=counts.columns)
     return Suppressed(
@@ -409,7 +428,8 @@ def _stacked(table: pd.DataFrame, p: dict, contributions) -> Suppressed:
         )
 
     reasons = side_by_side("reason", "")
-    notes = _notes(set(reasons.to_numpy().ravel()) - {""}, p)
+    sizes = any(small_size_note(p["min_count"]) in part.notes for part in parts.values())
+    notes = _notes(set(reasons.to_numpy().ravel()) - {""}, p, sizes)
     shown = stacked("table")
     shown.attrs["notes"] = notes
     first = next(iter(parts.values()))
@@ -504,17 +524,17 @@ def suppress(
     """
     if method not in METHODS:
         raise PrivacyError(f"Unknown suppression method {method!r}.", hint=f"use one of {METHODS}")
-    p = {
-        "min_count": min_count,
-        "min_base": min_base,
-        "dominance": tuple(dominance),
-        "protection": protection,
-        "method": method,
-    }
+
+    def params(percentages: bool) -> dict:
+        """The checked thresholds; ``min_base`` only where the table shows percentages."""
+        base = min_base if percentages else None
+        checked, below = check_thresholds(min_count, base, dominance, protection)
+        return {**checked, "method": method, "below_standard": below}
+
     if isinstance(table, Crosstab):
         percent = "row" if percent is None else percent
         pct = {"row": table.row_pct, "column": table.col_pct}.get(percent)
-        return _from_counts(table.n, p, percent=percent, pct=pct)
+        return _from_counts(table.n, params(True), percent=percent, pct=pct)
     if not isinstance(table, pd.DataFrame):
         raise PrivacyError(
             f"suppress() got a {type(table).__name__}.",
@@ -523,9 +543,10 @@ def suppress(
     if {"estimate", "n"} <= set(table.columns):
         named = any(name is not None for name in table.index.names)
         flat = table.reset_index(drop=not named)  # by-columns moved to the index come back
+        p = params("level" in flat.columns)
         if "variable" in flat.columns:
             return _stacked(flat, p, contributions)
         if "level" in flat.columns:
             return _from_proportions(flat, p)
         return _from_magnitudes(flat, p, contributions)
-    return _from_counts(table, p, percent=percent)
+    return _from_counts(table, params(percent is not None), percent=percent)

@@ -229,7 +229,7 @@ memo_figure(
 # %%
 if rank:
     table_one = Captioned(
-        ev.ranking_table(rank),
+        ev.ranking_table(rank, min_count=p.min_count),
         f"{number('table')}. {cap(head.wording)}, by {group_word}: intervals allow for "
         "comparing all groups together (Bonferroni); tests against the top group (Holm)",
     )
@@ -242,7 +242,7 @@ table_one
 focus_rank = found.rankings.get(focus.measure.id) if focus else None
 if focus_rank:
     table_two = Captioned(
-        ev.ranking_table(focus_rank),
+        ev.ranking_table(focus_rank, min_count=p.min_count),
         f"{number('table')}. {cap(focus.name)} by {group_word}: share of {p.population} "
         f"who {focus.measure.wording}",
     )

@@ -12,6 +12,7 @@ import pandas as pd
 from .cleaning import CleanSurvey, Codebook, clean
 from .cleaning.aapor import response_rates
 from .design import read_margins, representation
+from .files import staged_folder, write_csv, write_xlsx
 from .ingest import read_export
 from .report.findings import (
     weighted_and_unweighted,
@@ -114,12 +115,11 @@ def run_demo(
         "weighting": raked.diagnostics.to_frame(),
         "ai_lost_work": withheld_shares(estimates, raked, "ai_lost_work", "Yes", by="role_group"),
     }
-    out.mkdir(parents=True, exist_ok=True)
-    outputs = {key: out / f"{key}.csv" for key in frames}
-    for key, frame in frames.items():
-        tmp = outputs[key].with_suffix(".tmp")
-        frame.to_csv(tmp, index=False, lineterminator="\n")
-        tmp.replace(outputs[key])
+    with staged_folder(out, name="tables") as staging:  # the demo's tables as one set
+        for key, frame in frames.items():
+            write_csv(frame, staging / f"{key}.csv")
+        write_xlsx(frames, staging / "tables.xlsx")
+    outputs = {key: out / f"{key}.csv" for key in frames} | {"tables_xlsx": out / "tables.xlsx"}
     outputs["clean_data"] = written["data"]
     memo = None
     if notebooks is not None:
@@ -181,9 +181,9 @@ def _series(folder: Path, out: Path, params: dict, say: Callable[[str], None]):
         done = {name: pool.submit(run, name) for name in series}
         executed = {name: job.result() for name, job in done.items()}
         files = memo.result()  # the memo set is swapped in before the notebooks are written
-    ran.mkdir(parents=True, exist_ok=True)
-    for name, nb in executed.items():
-        nbformat.write(nb, ran / f"{name}.ipynb")
+    with staged_folder(ran, name="notebooks") as staging:
+        for name, nb in executed.items():
+            nbformat.write(nb, staging / f"{name}.ipynb")
     say(f"7. notebooks: {', '.join(series)} ran on the demo ({ran}/)")
     say(
         f"8. memo: {files['html']} (also .pdf, -letter.pdf, .docx; figures in "

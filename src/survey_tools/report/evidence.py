@@ -19,7 +19,7 @@ from ..errors import ReportError
 from .findings import Share, share
 from .ranking import Ranking, rank_groups
 from .role_models import role_model
-from .tables import pct, screened
+from .tables import base, pct, screened
 from .text import cap as _cap
 
 __all__ = ["Evidence", "Link", "gather"]
@@ -394,7 +394,7 @@ def conditions_table(evidence: Evidence, plan) -> pd.DataFrame:
                 "Condition": _cap(plan.focus.conditions[key].wording),
                 "Share": s.pct,
                 "95% CI": s.interval,
-                "Base (n)": f"{s.n:,}",
+                "Base (n)": base(s.n, plan.min_count),
             }
         )
     return pd.DataFrame(rows, columns=["Condition", "Share", "95% CI", "Base (n)"]).set_index(
@@ -402,7 +402,7 @@ def conditions_table(evidence: Evidence, plan) -> pd.DataFrame:
     )
 
 
-def ranking_table(ranking: Ranking) -> pd.DataFrame:
+def ranking_table(ranking: Ranking, *, min_count: int = 10) -> pd.DataFrame:
     """A ranking as the memo prints it: share with its simultaneous interval, base, and
     whether the group can be told apart from the top one."""
     t = ranking.table
@@ -414,7 +414,7 @@ def ranking_table(ranking: Ranking) -> pd.DataFrame:
             f"Interval holding for all {k}": [
                 f"{pct(lo)} to {pct(hi)}" for lo, hi in zip(t["ci_low"], t["ci_high"], strict=True)
             ],
-            "Base (n)": [f"{int(n):,}" for n in t["n"]],
+            "Base (n)": [base(n, min_count) for n in t["n"]],
             "Below the top group?": [
                 "top group" if str(g) == ranking.top else ("yes" if p < 0.05 else "not clearly")
                 for g, p in zip(t[ranking.by], t["p_holm"], strict=True)

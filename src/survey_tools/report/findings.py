@@ -111,14 +111,14 @@ class Share:
     def basis(self) -> str:
         """``'95% CI 10.6% to 13.0%; n = 3,215'`` (the interval and base without the share)."""
         if self.withheld:
-            return f"withheld: {self.withheld}; n = {self.n:,}"
+            return f"withheld: {self.withheld}"
         return f"95% CI {self.interval}; n = {self.n:,}"
 
     @property
     def text(self) -> str:
         """``'11.7% (95% CI 10.6% to 13.0%; n = 3,215)'``, or why it is withheld."""
         if self.withheld:
-            return f"withheld ({self.withheld}; n = {self.n:,})"
+            return f"withheld ({self.withheld})"
         return f"{self.pct} (95% CI {self.interval}; n = {self.n:,})"
 
     def to_frame(self) -> pd.DataFrame:

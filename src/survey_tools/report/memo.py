@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
 from ..errors import SurveyToolsError
+from ..files import staged_folder
 from .pages import memo_date, notebook_html, write_pdf
 from .word import write_docx
 
@@ -263,44 +263,6 @@ def _without_stderr(nb):
     return clean
 
 
-def _swap(staging: Path, out: Path) -> None:
-    """Put the new memo set in place of the old one in one folder rename.
-
-    Files in ``out`` that are not part of a memo set (a demo's tables, notebooks) are copied
-    into the staging folder first, so they survive; the old folder is renamed aside, the new
-    one takes its name, and the old one is removed. A run killed between the two renames
-    leaves the old set beside ``out``, which the next run puts back first.
-    """
-    aside = out.parent / f".{out.name}.previous"
-    if aside.exists() and not out.exists():
-        aside.rename(out)  # a run was killed between the renames: the old set comes back
-    elif aside.exists():
-        shutil.rmtree(aside)
-    if out.exists():
-        for entry in out.iterdir():
-            if entry.name in _MEMO_SET or (staging / entry.name).exists():
-                continue
-            if entry.is_dir():
-                shutil.copytree(entry, staging / entry.name)
-            else:
-                shutil.copy2(entry, staging / entry.name)
-        out.rename(aside)
-    staging.rename(out)
-    if aside.exists():
-        shutil.rmtree(aside)
-
-
-_MEMO_SET = {
-    "memo.ipynb",
-    "memo.html",
-    "memo.pdf",
-    "memo-letter.pdf",
-    "memo.docx",
-    "figures",
-    "memo-failed.ipynb",
-}
-
-
 def _plan_wave(nb) -> str:
     """The wave label the memo printed in its header ("**Re:** <wave>"), if any."""
     for cell in nb.cells:
@@ -353,23 +315,13 @@ def render_memo(
             f"The memo's output folder {out} is a file.", hint="give a folder with --out"
         )
     params = dict(params or {})
-    staging = out.parent / f".{out.name}.staging"
-    if staging.exists():
-        shutil.rmtree(staging)  # an earlier run was interrupted before its swap
-    staging.mkdir(parents=True)
-    try:
-        final_figures = str((out / "figures").resolve())
-        params.setdefault("figures_dir", final_figures)
-        if params["figures_dir"] == final_figures:
+    final_figures = str((out / "figures").resolve())
+    params.setdefault("figures_dir", final_figures)
+    with staged_folder(out, name="memo") as staging:
+        if params["figures_dir"] == final_figures:  # saved with the set, swapped in with it
             params["figures_dir"] = str((staging / "figures").resolve())
         nb = execute_notebook(notebook, params=params, failed_copy=out / "memo-failed.ipynb")
-        if params["figures_dir"] != final_figures:
-            params["figures_dir"] = final_figures  # what the executed notebook records
         written = _write_memo(nb, notebook, params, staging, formats)
-        _swap(staging, out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     (out / "memo-failed.ipynb").unlink(missing_ok=True)
     paths = {kind: out / Path(path).relative_to(staging) for kind, path in written.items()}
     return MemoFiles(paths)

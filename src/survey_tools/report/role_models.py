@@ -20,6 +20,7 @@ from ..design.survey_design import SurveyDesign
 from ..errors import ReportError
 from ..exposure import exposure_sensitivity
 from ..models import WaldTest, predict_margins, svyglm
+from .tables import base as base_text
 from .tables import pct, screened
 
 __all__ = [
@@ -227,7 +228,7 @@ def odds_ratio_table(model: RoleModel, *, min_count: int = 10, min_base: int = 3
                 "Odds ratio": f"{r.estimate:.2f}" if show else "—",
                 "95% CI": _ci(r.ci_low, r.ci_high, lambda x: f"{x:.2f}") if show else "—",
                 "p": (f"{r.p_value:.3f}" if r.p_value >= 0.001 else "<0.001") if show else "—",
-                "Base (n)": f"{base:,}",
+                "Base (n)": base_text(base, min_count),
             }
         )
     table = pd.DataFrame(out)
@@ -260,7 +261,7 @@ def margins_table(model: RoleModel, *, min_count: int = 10, min_base: int = 30):
                 "—" if h else _ci(lo, hi, pct)
                 for h, lo, hi in zip(m["hidden"], m["ci_low"], m["ci_high"], strict=True)
             ],
-            "Base (n)": [f"{n:,}" for n in m["n"]],
+            "Base (n)": [base_text(n, min_count) for n in m["n"]],
         }
     )
     table.index = range(1, len(table) + 1)
@@ -373,7 +374,7 @@ def exposure_table(
             "Role": safe["role"].astype(str),
             "Share": [pct(x) for x in safe["estimate"]],
             "95% CI": [_ci(lo, hi, pct) for lo, hi in zip(safe["ci_low"], safe["ci_high"])],
-            "Base (n)": [f"{n:,}" for n in safe["n"]],
+            "Base (n)": [base_text(n, min_count) for n in safe["n"]],
             "SOC": safe["soc_code"].fillna("none"),
             "Certainty": safe["certainty"],
         }

@@ -13,6 +13,7 @@ from ..errors import SurveyToolsError
 
 __all__ = [
     "Captioned",
+    "base",
     "cleaning_table",
     "item_nonresponse",
     "pct",
@@ -35,6 +36,19 @@ def pct(x: float, digits: int = 1) -> str:
     '—'
     """
     return "—" if x is None or not np.isfinite(x) else f"{100 * x:.{digits}f}%"
+
+
+def base(n, min_count: int = 10) -> str:
+    """An unweighted base as a table prints it: ``'1,234'``, or ``'<10'`` below ``min_count``
+    (a group that small is itself disclosive).
+
+    Examples
+    --------
+    >>> base(3215), base(7)
+    ('3,215', '<10')
+    """
+    n = int(n)
+    return f"<{min_count}" if 0 < n < min_count else f"{n:,}"
 
 
 def _level_row(table: pd.DataFrame, col: str, level) -> pd.DataFrame:
@@ -86,7 +100,7 @@ def share_table(
                 "95% CI": [
                     f"{pct(lo)} to {pct(hi)}" for lo, hi in zip(rows["ci_low"], rows["ci_high"])
                 ],
-                "Base (n)": [f"{int(n):,}" for n in rows["n"]],
+                "Base (n)": [base(n, min_count) for n in rows["n"]],
             }
         )
         part.loc[hide, ["Share", "95% CI"]] = "—"
@@ -210,7 +224,7 @@ def stats_table(
                 "95% CI": f"{fmt.format(est['ci_low'])} to {fmt.format(est['ci_high'])}"
                 if shown
                 else "—",
-                "Base (n)": f"{int(est['n']):,}",
+                "Base (n)": base(est["n"], min_count),
             }
         )
     return (

@@ -41,3 +41,37 @@ def test_the_recommendation_quotes_the_computed_shares(memo):
     favourable = yoda.isin(["Somewhat favorably", "Very favorably"]).mean()
     recommendation = memo[memo.index("Recommendation.") :][:400]
     assert f"whom {100 * favourable:.1f}% and" in recommendation
+
+
+HOSTILE = {
+    "guild": "<script>alert('guild')</script>",
+    "wave": "<svg onload=alert(1)>",
+    "recommendation": "See [this](javascript:alert(1)) and <iframe srcdoc='<script>x</script>'>"
+    " ({feature_yoda.all.pct}).",
+}
+
+
+def test_hostile_plan_and_codebook_text_stays_inert(tmp_path):
+    import yaml
+
+    plan = yaml.safe_load((EXAMPLES / "538_starwars.plan.yaml").read_text(encoding="utf-8"))
+    plan |= {k: v for k, v in HOSTILE.items()}
+    plan["options"]["feature_yoda"]["wording"] = "<img src=x onerror=alert(2)> Yoda"
+    plan["next_steps"] = [{"step": "<a href='javascript:alert(3)'>go</a>", "owner": "@SUM(A1)"}]
+    (tmp_path / "plan.yaml").write_text(yaml.safe_dump(plan), encoding="utf-8")
+    book = yaml.safe_load((EXAMPLES / "538_starwars.yaml").read_text(encoding="utf-8"))
+    book["variables"]["yoda"]["label"] = "Yoda <script>document.cookie</script>"
+    (tmp_path / "book.yaml").write_text(yaml.safe_dump(book), encoding="utf-8")
+    out = tmp_path / "memo"
+    args = ["memo", str(EXPORT), "--codebook", str(tmp_path / "book.yaml")]
+    args += ["--plan", str(tmp_path / "plan.yaml"), "--out", str(out), "--formats", "html"]
+    args += ["--notebook", str(ROOT / "notebooks/reports/05_memo.ipynb")]
+    assert main(args) == 0
+    html = (out / "memo.html").read_text(encoding="utf-8")
+    lowered = html.lower()
+    assert "<script" not in lowered and "<iframe" not in lowered
+    assert not re.search(r"<[a-z][^>]*\son\w+\s*=", lowered)  # no event handler in a tag
+    assert not re.search(r"<[a-z][^>]*(?:href|src)\s*=\s*[\"']?\s*javascript:", lowered)
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    text = unescape(re.sub(r"<[^>]+>", " ", html))
+    assert "<script>alert('guild')</script>" in text  # shown as text, not run

@@ -9,6 +9,7 @@ themselves are :mod:`.pages`.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from dataclasses import dataclass
@@ -271,7 +272,7 @@ def _plan_wave(nb) -> str:
                 r"\*\*Re:\*\* ([^\n·]+)", out.get("data", {}).get("text/markdown", "")
             )
             if found:
-                return found.group(1).strip().replace("\\", "")
+                return html.unescape(found.group(1).strip().replace("\\", ""))
     return ""
 
 

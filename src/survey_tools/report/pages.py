@@ -122,7 +122,8 @@ _EXTERNAL = re.compile(
 
 
 _ACTIVE = re.compile(
-    r"<script\b|<iframe\b|<object\b|<embed\b|\son[a-z]+\s*=|javascript:|<meta[^>]+refresh",
+    r"<script\b|<iframe\b|<object\b|<embed\b|<[a-z][^>]*\son[a-z]+\s*=|"
+    r"<[a-z][^>]*(?:href|src|action|data)\s*=\s*[\"']?\s*javascript:|<meta[^>]+refresh",
     re.IGNORECASE,
 )
 CSP = (

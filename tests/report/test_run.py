@@ -63,3 +63,39 @@ def test_notebooks_run_without_dispositions(name, demo_files):
     assert "Traceback" not in text
     if name == "01_cleaning":
         assert "not computable" in text
+
+
+def _tiny_memo(folder, text: str):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(f"from IPython.display import Markdown\nMarkdown('# {text}')")
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = folder / "05_tiny.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_an_interrupted_memo_leaves_the_old_set_whole(tmp_path, monkeypatch):
+    from survey_tools.report import memo as memo_module
+    from survey_tools.report.memo import render_memo
+
+    out = tmp_path / "memo"
+    render_memo(_tiny_memo(tmp_path, "First"), out_dir=out, formats=("html", "pdf"))
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert "First" in before["memo.html"].decode()
+
+    def dies_half_way(html, path, **kw):
+        path.write_bytes(b"%PDF-1.7 half")  # a file starts to change, then the run stops
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(memo_module, "write_pdf", dies_half_way)
+    with pytest.raises(KeyboardInterrupt):
+        render_memo(_tiny_memo(tmp_path, "Second"), out_dir=out, formats=("html", "pdf"))
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before  # the complete old set, no half-written PDF, no new HTML
+    assert not [p for p in out.iterdir() if p.name.startswith(".memo.")]

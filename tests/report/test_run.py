@@ -99,3 +99,16 @@ def test_an_interrupted_memo_leaves_the_old_set_whole(tmp_path, monkeypatch):
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before  # the complete old set, no half-written PDF, no new HTML
     assert not [p for p in out.iterdir() if p.name.startswith(".memo.")]
+
+
+def test_a_mean_dominated_by_two_members_is_withheld_in_tables():
+    from survey_tools import SurveyDesign
+    from survey_tools.report.tables import stats_table
+
+    df = pd.DataFrame({"pay": [900.0, 850.0] + [20.0] * 10, "hours": [5.0] * 12})
+    table = stats_table(
+        SurveyDesign(df),
+        {"Mean pay": ("pay", "mean", "${:,.2f}"), "Mean hours": ("hours", "mean", "{:.1f}")},
+    )
+    assert table.loc["Mean pay", "Estimate"] == "—"  # two members hold 90% of the total
+    assert table.loc["Mean hours", "Estimate"] == "5.0"

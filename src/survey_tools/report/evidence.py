@@ -19,7 +19,7 @@ from ..errors import ReportError
 from .findings import Share, share
 from .ranking import Ranking, rank_groups
 from .role_models import role_model
-from .tables import base, pct, screened
+from .tables import base, magnitude_shown, pct, screened
 from .text import cap as _cap
 
 __all__ = ["Evidence", "Link", "gather"]
@@ -232,7 +232,7 @@ def _numbers(run) -> dict:
             else run.design.mean(col, by=within)
         )
         row = table[table[within].astype(object) == True].iloc[0]  # noqa: E712
-        shown = int(row["n"]) >= plan.min_count
+        shown = magnitude_shown(run.design, col, within, min_count=plan.min_count, stat=stat)
         out[key] = {
             **spec,
             "estimate": float(row["estimate"]),
@@ -245,7 +245,8 @@ def _numbers(run) -> dict:
                 f"{spec['wording']} (95% CI {row['ci_low']:.1f} to {row['ci_high']:.1f}; "
                 f"n = {int(row['n']):,})"
                 if shown
-                else f"{spec['wording']}: withheld (fewer than {plan.min_count} answers)"
+                else f"{spec['wording']}: withheld by disclosure control (fewer than "
+                f"{plan.min_count} answers, or a few answers dominate the total)"
             ),
         }
     return out

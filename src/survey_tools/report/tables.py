@@ -187,6 +187,41 @@ def item_nonresponse(cleaned, columns) -> pd.DataFrame:
     return pd.DataFrame(rows, index=pd.Index(list(columns), name="variable"))
 
 
+def magnitude_shown(
+    design: SurveyDesign,
+    col: str,
+    within: str | None = None,
+    *,
+    min_count: int = 10,
+    stat: str = "mean",
+    dominance: tuple = (2, 85.0),
+) -> bool:
+    """Whether a mean or median of ``col`` (among ``within``'s True rows) may be published:
+    at least ``min_count`` contributors and, for a mean, no ``(n, k)`` dominance (the ``n``
+    largest weighted contributions holding more than ``k`` percent of the total), the rule
+    disclosure control applies to magnitude tables. Tables and the memo's text use it alike.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"hours": [200.0] + [1.0] * 11})
+    >>> magnitude_shown(SurveyDesign(df), "hours"), magnitude_shown(SurveyDesign(df), "hours",
+    ...                                                            stat="median")
+    (False, True)
+    """
+    from ..disclosure.magnitude import dominated
+
+    values = pd.to_numeric(design.data[col], errors="coerce").to_numpy(float)
+    keep = ~np.isnan(values)
+    if within is not None:
+        keep &= design.data[within].astype("boolean").fillna(False).to_numpy(bool)
+    if keep.sum() < min_count:
+        return False
+    if stat != "mean":
+        return True
+    n, k = dominance
+    return not dominated(values[keep] * design.weights[keep], n=n, k=k)
+
+
 def stats_table(
     design: SurveyDesign, specs: dict, *, within: str | None = None, min_count: int = 10
 ) -> pd.DataFrame:
@@ -195,7 +230,8 @@ def stats_table(
     ``specs`` maps a row label to ``(column, "median" | "mean", format)``, e.g.
     ``{"Median hourly pay": ("pay", "median", "${:,.2f}")}``; ``within`` names a boolean
     column whose True rows form the domain (full-design variance). Estimates resting on fewer
-    than ``min_count`` contributors are withheld ("—"); absent columns are skipped.
+    than ``min_count`` contributors, and means that fail the (2, 85) dominance rule, are
+    withheld ("—") by :func:`magnitude_shown`; absent columns are skipped.
 
     Examples
     --------
@@ -216,7 +252,7 @@ def stats_table(
         if within is not None:
             table = table[table[within].astype(object) == True]  # noqa: E712
         est = table.iloc[0]
-        shown = int(est["n"]) >= min_count
+        shown = magnitude_shown(design, col, within, min_count=min_count, stat=stat)
         rows.append(
             {
                 "": label,

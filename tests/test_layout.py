@@ -136,7 +136,8 @@ def _strings(path: Path) -> set[str]:
 
 def test_report_machinery_names_no_questionnaire_variable():
     """The standard questionnaire lives in its template (codebook, plan, notebooks), so the
-    report stage works for any survey: no variable of it appears in report/'s code."""
+    report stage works for any survey: no variable or answer label of it appears in report/'s
+    code (docstrings may use them as examples)."""
     import re
 
     import yaml
@@ -145,8 +146,11 @@ def test_report_machinery_names_no_questionnaire_variable():
         (ROOT / "data" / "codebooks" / "guild_ai_survey_2026.yaml").read_text(encoding="utf-8")
     )
     names = set(book["variables"]) | set(book["roll"]["columns"])
+    labels = set()  # the questionnaire's answer labels: the plan and the scale say which count
     for spec in book["variables"].values():
         names |= set(spec.get("options") or {})
+        labels |= {str(v) for v in (spec.get("codes") or {}).values()}
+        labels |= {str(v) for v in (spec.get("missing") or {}).values()}
     found = {}
     for path in sorted((PACKAGE / "report").glob("*.py")):
         for text in _strings(path):
@@ -154,7 +158,7 @@ def test_report_machinery_names_no_questionnaire_variable():
                 n
                 for n in names
                 if text == n or ("_" in n and re.search(rf"(?<![\w.]){re.escape(n)}(?!\w)", text))
-            ]
+            ] + [label for label in labels if text == label]
             if hits:
                 found.setdefault(path.name, set()).update(hits)
     assert not found, f"questionnaire variables named in report/: {found}"

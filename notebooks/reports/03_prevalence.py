@@ -43,25 +43,12 @@ seed = 2026
 import survey_tools as st
 from survey_tools.report import evidence as ev
 from survey_tools.report import findings, tables
-from survey_tools.report.run import prepare_survey
+from survey_tools.report.run import notebook_survey
 from survey_tools.report.tables import share_table
 from survey_tools.report.text import cap
 
 st.setup_notebook(seed=seed)
-run = prepare_survey(
-    export,
-    codebook,
-    plan=plan,
-    roll=roll,
-    margins=roll_margins,
-    dispositions=dispositions,
-    invited=invited,
-    benchmarks={"scale_rate": scale_rate},
-    guild=guild,
-    wave=wave,
-    min_count=min_count,
-    min_base=min_base,
-)
+run = notebook_survey(globals())
 p, design = run.plan, run.design
 limits = {"min_count": p.min_count, "min_base": p.min_base}
 found = ev.gather(run)

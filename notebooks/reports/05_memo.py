@@ -40,7 +40,7 @@ from survey_tools.report import evidence as ev
 from survey_tools.report import fig_likert, fig_pay, fig_prevalence, fig_weighting
 from survey_tools.report.findings import field_dates, listing, option_columns, partials_note
 from survey_tools.report.notebook import memo_figure
-from survey_tools.report.run import prepare_survey
+from survey_tools.report.run import notebook_survey
 from survey_tools.report.tables import (
     Captioned,
     pct,
@@ -51,20 +51,7 @@ from survey_tools.report.tables import (
 from survey_tools.report.text import cap, safe, say
 
 st.setup_notebook(seed=seed)
-run = prepare_survey(
-    export,
-    codebook,
-    plan=plan,
-    roll=roll,
-    margins=roll_margins,
-    dispositions=dispositions,
-    invited=invited,
-    benchmarks={"scale_rate": scale_rate},
-    guild=guild,
-    wave=wave,
-    min_count=min_count,
-    min_base=min_base,
-)
+run = notebook_survey(globals())
 p, design = run.plan, run.design
 found = ev.gather(run)
 limits = {"min_count": p.min_count, "min_base": p.min_base}
@@ -157,7 +144,8 @@ if focus:
     base = f"n = {bases[0]:,}" if len(bases) == 1 else f"n = {bases[0]:,} to {bases[-1]:,}"
     if pay_line or listed:
         bullets.append(
-            f"Conditions among {safe(focus.name)}: {pay_line}{listed} ({base}; Table 3, Figure 2)."
+            f"Conditions among {safe(focus.name)}: {pay_line}{listed} ({base}; Table 3"
+            + (", Figure 2)." if focus.pay else ").")
         )
     if found.numbers:
         bullets.append(
@@ -333,7 +321,7 @@ platform_table
 # ## The options: support among all members and the groups the question is about
 
 # %%
-option_scale = design.data[next(iter(p.options.values())).variable] if p.options else None
+option_scale = next(iter(p.options.values())).scale if p.options else None
 if p.options:
     say(
         f"Table {numbered['table'] + 1} gives the share who agree (the positive side of each "
@@ -343,9 +331,11 @@ if p.options:
         "shows every answer."
         + (
             " The statements were answered on the scale \u201c"
-            + safe(" / ".join(map(str, option_scale.cat.categories)))
+            + safe(" / ".join(map(str, option_scale.ladder)))
+            + "\u201d; the agree share counts \u201c"
+            + safe(" / ".join(map(str, option_scale.positive)))
             + "\u201d."
-            if hasattr(option_scale, "cat")
+            if option_scale
             else ""
         )
         + (
@@ -374,6 +364,7 @@ if p.options:
         fig_likert(
             pd.concat(stacked, names=["item"]).reset_index(0),
             by="item",
+            scale=option_scale,
             title=f"{fig_no}. Answers to each option's statement (weighted)",
             **limits,
         ),
@@ -422,7 +413,12 @@ response = (
     if rates["rr1"] == rates["rr1"]
     else f"Response rates {safe(rates['note'])}"
 )
-invited_text = f"{rates['invited']:,} members were invited; " if rates["invited"] else ""
+fieldwork = f"fieldwork {field_dates(run.cleaned)}"
+fieldwork = (
+    f"{rates['invited']:,} members were invited; {fieldwork}"
+    if rates["invited"]
+    else cap(fieldwork)
+)
 if run.weighted:
     raw = run.unweighted.proportion(head.id).set_index("level").loc[True, "estimate"]
     moved = "lowered" if raw > lead.estimate else "raised"
@@ -482,7 +478,7 @@ dropped = (
 )
 say(
     f"""**Survey.** {safe(p.wave)}, sponsored and conducted by the research staff of
-{safe(p.guild or "the guild")}. {invited_text}fieldwork {field_dates(run.cleaned)}.
+{safe(p.guild or "the guild")}. {fieldwork}.
 **Response.** {summary["received"]:,} responses received, {summary["kept"]:,} kept
 {completion}; {response}.
 **Quality rules as used.** {"; ".join(rules) or "none declared in the codebook"}. Excluded:

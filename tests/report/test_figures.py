@@ -60,7 +60,7 @@ def _xs(line):
 
 
 def test_prevalence_sorts_shows_bases_and_marks_small_groups_instead_of_dropping_them():
-    fig = fig_prevalence(_table(), source="Demo")
+    fig = fig_prevalence(_table(), source="Demo", level="Yes")
     ticks = _ticks(fig)
     assert sorted(ticks) == sorted(ROLES)  # every group stays on the figure
     assert ticks[-1] == "Music editor"  # withheld groups at the bottom, marked
@@ -82,26 +82,26 @@ def test_prevalence_sorts_shows_bases_and_marks_small_groups_instead_of_dropping
 
 
 def test_turning_suppression_off_is_explicit_and_stamps_the_figure():
-    fig = fig_prevalence(_table(), suppress=False)
+    fig = fig_prevalence(_table(), suppress=False, level="Yes")
     assert "Music editor" in _ticks(fig)
     assert "NOT DISCLOSURE-CHECKED" in _notes(fig)
     assert "not for publication" in _notes(fig)
     assert "suppressed" not in " ".join(t.get_text() for t in fig.axes[0].texts)
     with pytest.raises(ReportError, match="suppress must be True or False"):
-        fig_prevalence(_table(), suppress="no")
+        fig_prevalence(_table(), suppress="no", level="Yes")
 
 
 def test_small_counts_are_withheld_through_the_disclosure_stage():
     table = _table(n=(422, 314, 60, 300))
     table.loc[table["role"] == "Animator/2D-3D artist", "estimate"] = [0.1, 0.9]  # 6 of 60
-    fig = fig_prevalence(table)
+    fig = fig_prevalence(table, level="Yes")
     assert "a count under 10" in _notes(fig)
     assert "Animator/2D-3D artist" in _notes(fig)
 
 
 def test_errors_name_the_column_level_and_fix():
     with pytest.raises(ReportError, match=r"no column\(s\) \['ci_low'\].*SurveyDesign.proportion"):
-        fig_prevalence(_table().drop(columns="ci_low"))
+        fig_prevalence(_table().drop(columns="ci_low"), level="Yes")
     with pytest.raises(ReportError, match=r"level 'Maybe'.*level='Yes'"):
         fig_prevalence(_table(), level="Maybe")
     with pytest.raises(ReportError, match=r"no 'n' column"):
@@ -129,7 +129,7 @@ def test_odds_ratios_read_statsmodels_terms_drop_the_intercept_and_name_the_refe
 def test_weighting_dumbbell_shows_both_estimates_for_shown_groups():
     raw = _table()
     new = raw.assign(estimate=raw["estimate"] * 0.8)
-    fig = fig_weighting(raw, new, by="role")
+    fig = fig_weighting(raw, new, by="role", level="Yes")
     xs = {round(float(x), 3) for line in _dot_lines(fig.axes[0]) for x in _xs(line)}
     assert {0.2, 0.16} <= xs or {0.08, 0.064} <= xs
     assert "Music editor" in _notes(fig)
@@ -225,7 +225,9 @@ def test_pay_by_group_withholds_small_groups():
 
 
 def test_exposure_scatter_labels_shown_roles_and_names_the_rest():
-    fig = fig_exposure(_table(), {"Voice actor": 0.2, "TV writer": 0.9, "Music editor": 0.5})
+    fig = fig_exposure(
+        _table(), {"Voice actor": 0.2, "TV writer": 0.9, "Music editor": 0.5}, level="Yes"
+    )
     labels = sorted(t.get_text() for t in fig.axes[0].texts)
     assert labels == ["TV writer", "Voice actor"]
     assert "No index value: Animator/2D-3D artist" in _notes(fig)
@@ -244,11 +246,11 @@ def demo_design(demo_files, tmp_path_factory):
 def test_demo_figures_render_at_memo_and_slide_sizes(demo_design):
     table = demo_design.proportion("ai_lost_work", by="role_primary")
     for size, width in (("memo", 6.3), ("slide", 12.0)):
-        fig = fig_prevalence(table, size=size)
+        fig = fig_prevalence(table, size=size, level="Yes")
         assert fig.get_figwidth() == width
         fig.draw_without_rendering()
         assert fig.get_layout_engine() is not None
-    assert "Music editor" in _notes(fig_prevalence(table))  # 27 respondents: withheld
+    assert "Music editor" in _notes(fig_prevalence(table, level="Yes"))  # 27 respondents: withheld
 
 
 def _render(path):
@@ -258,7 +260,9 @@ def _render(path):
     scale = ["Disagree", "Neutral", "Agree"]
     likert = fig_likert(_likert_items(scale), title="Support")
     save_figure(likert, f"{path}_likert", alt="Support.", formats=("svg", "pdf"))
-    return save_figure(fig_prevalence(table, title="Lost work"), path, alt="Lost work by role.")
+    return save_figure(
+        fig_prevalence(table, title="Lost work", level="Yes"), path, alt="Lost work by role."
+    )
 
 
 def test_save_figure_writes_every_format_and_alt_text(tmp_path):
@@ -269,9 +273,11 @@ def test_save_figure_writes_every_format_and_alt_text(tmp_path):
     assert paths["png"].read_bytes()[:4] == b"\x89PNG"
     assert paths["alt"].read_text() == "Lost work by role.\n"
     with pytest.raises(ReportError, match="alt text"):
-        save_figure(fig_prevalence(_table()), tmp_path / "x", alt=" ")
+        save_figure(fig_prevalence(_table(), level="Yes"), tmp_path / "x", alt=" ")
     with pytest.raises(ReportError, match="gif"):
-        save_figure(fig_prevalence(_table()), tmp_path / "x", alt="A", formats=("gif",))
+        save_figure(
+            fig_prevalence(_table(), level="Yes"), tmp_path / "x", alt="A", formats=("gif",)
+        )
 
 
 def test_svg_and_pdf_are_byte_identical_across_renders_and_processes(tmp_path):
@@ -501,3 +507,21 @@ def test_likert_centre_line_does_not_cross_the_share_labels(size):
     assert all(abs(line.x0 - x) < 1 for line in centre)
     gaps = sum(line.height for line in centre)
     assert gaps > 0.2 * ax.get_window_extent(renderer).height
+
+
+def test_likert_draws_the_scales_favourable_side_right_whatever_its_code_order():
+    """A scale coded favourable-first, in French: the codebook's scale says which side is which."""
+    from survey_tools.cleaning.scales import orient_scale
+
+    codes = {1: "Tout à fait d'accord", 2: "Plutôt d'accord", 3: "Plutôt pas d'accord",
+             4: "Pas du tout d'accord", 9: "Ne sais pas"}  # fmt: skip
+    scale = orient_scale("q", codes)
+    shares = [0.5, 0.3, 0.1, 0.05, 0.05]
+    table = pd.DataFrame(
+        {"item": "Tarifs", "level": list(codes.values()), "estimate": shares, "n": 900}
+    )
+    ax = fig_likert(table, scale=scale).axes[0]
+    right = sum(p.get_width() for p in ax.patches if p.get_x() >= -1e-9)
+    assert right == pytest.approx(0.8)  # "Tout à fait" and "Plutôt d'accord" on the right
+    assert ax.get_xlabel().startswith("\u2190 pas du tout d'accord")
+    assert len(ax.patches) == 4  # "Ne sais pas" is outside the scale: not drawn

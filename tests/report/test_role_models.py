@@ -87,7 +87,7 @@ def test_exposure_table_withholds_small_roles_and_agreement_skips_them():
     from survey_tools import role_exposure_table
 
     table = role_exposure_table(design, "role", "lost")
-    safe, shown = role_models.exposure_table(design, table, "lost", role="role")
+    safe, shown = role_models.exposure_table(design, table, "lost", "Yes", role="role")
     small = shown[shown["Role"] == "Music editor"].iloc[0]
     assert small["Share"] == "—" and np.isnan(
         safe.set_index("role").loc["Music editor", "estimate"]

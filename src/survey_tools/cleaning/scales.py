@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..errors import CodebookError
 
-__all__ = ["Scale", "orient_scale"]
+__all__ = ["Scale", "nonsubstantive", "orient_scale"]
 
 _POSITIVE = (
     r"agree|accord|acuerdo|concord|zustimm|einverstanden|satisf|zufrieden|likely|probabl|"
@@ -47,6 +47,15 @@ def _plain(label: object) -> str:
     return re.sub(r"\s+", " ", text.lower()).strip()
 
 
+def nonsubstantive(label: object) -> bool:
+    """True for an answer outside any scale: "Don't know", "Prefer not to say", "N/A"...
+
+    >>> nonsubstantive("Prefer not to say"), nonsubstantive("Somewhat agree")
+    (True, False)
+    """
+    return bool(re.search(_NONSUBSTANTIVE, _plain(label)))
+
+
 def _polarity(label: object) -> int | None:
     """+1 positive, -1 negative, 0 neutral, None when the words do not say."""
     text = _plain(label)
@@ -73,6 +82,18 @@ class Scale:
     midpoint: object = None
     other: tuple = ()
     how: str = "words"
+
+    @property
+    def ladder(self) -> tuple:
+        """The answers from most negative to most positive (the midpoint in between).
+
+        Examples
+        --------
+        >>> orient_scale("q", {1: "Agree", 2: "Neutral", 3: "Disagree"}).ladder
+        ('Disagree', 'Neutral', 'Agree')
+        """
+        high = self.labels.index(self.positive[0]) > self.labels.index(self.negative[0])
+        return self.labels if high else self.labels[::-1]
 
     def __repr__(self) -> str:
         return (
@@ -113,7 +134,7 @@ def orient_scale(name: str, codes: dict, scale: dict | None = None) -> Scale:
     survey_tools.errors.CodebookError: Cannot tell which end of 'q'...
     """
     items = [(code, str(label)) for code, label in codes.items()]
-    other = tuple(lab for _, lab in items if re.search(_NONSUBSTANTIVE, _plain(lab)))
+    other = tuple(lab for _, lab in items if nonsubstantive(lab))
     ladder = [(code, lab) for code, lab in items if lab not in other]
     labels = tuple(lab for _, lab in ladder)
     if len(ladder) < 2:

@@ -30,6 +30,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from ..errors import ReportError
 from ._kit import (
+    answer_level,
     by_column,
     canvas,
     collapse,
@@ -90,6 +91,7 @@ def _dot_figure(
 ) -> Figure:
     require(table, _CI, what)
     group = by_column(table, by, what)
+    level = answer_level(table, level, what)
     params = {"min_count": min_count, "min_base": min_base}
     screened = screen(
         collapse(table, level, group, what), [group], suppress=suppress, what=what, **params
@@ -121,7 +123,7 @@ def fig_prevalence(
     table: pd.DataFrame,
     *,
     by: str | None = None,
-    level: object = "Yes",
+    level: object = None,
     title: str | None = None,
     xlabel: str | None = None,
     source: str | None = None,
@@ -150,7 +152,8 @@ def fig_prevalence(
     by
         The group column; needed only when the table has more than one non-estimate column.
     level
-        Which answer to plot from a proportion table (default ``"Yes"``).
+        Which answer to plot from a proportion table (default: its only answer, or True for
+        a yes/no measure; name it otherwise).
     title, xlabel, source, base
         Text; ``source`` and ``base`` go in the notes under the plot.
     overall
@@ -306,7 +309,7 @@ def fig_weighting(
     weighted: pd.DataFrame,
     *,
     by: str | None = None,
-    level: object = "Yes",
+    level: object = None,
     title: str | None = None,
     xlabel: str | None = None,
     source: str | None = None,
@@ -344,6 +347,7 @@ def fig_weighting(
         require(table, _CI, what)
     group = by_column(weighted, by, what)
     by_column(unweighted, group, what)
+    level = answer_level(weighted, level, what)
     raw = pick_level(unweighted, level, what).set_index(group)["estimate"]
     params = {"min_count": min_count, "min_base": min_base}
     screened = screen(

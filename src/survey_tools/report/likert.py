@@ -9,6 +9,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..cleaning.scales import nonsubstantive
 from ..errors import ReportError
 from ._kit import (
     by_column,
@@ -33,7 +34,8 @@ def fig_likert(
     *,
     by: str | None = None,
     levels: list[str] | None = None,
-    exclude: tuple[str, ...] = ("Don't know", "Prefer not to say"),
+    scale=None,
+    exclude: tuple[str, ...] | None = None,
     separate: bool | None = None,
     title: str | None = None,
     source: str | None = None,
@@ -68,10 +70,16 @@ def fig_likert(
         ``pd.concat({"Rate floor": d.proportion("att_rate_floor"), ...}, names=["item"])
         .reset_index(0)``.
     levels
-        The answer order from most negative to most positive; by default the categories of
-        ``level`` in their codebook order, minus ``exclude``.
+        The answer order from most negative to most positive; by default the ``scale``'s, else
+        the categories of ``level`` in their codebook order, minus ``exclude``.
+    scale
+        The item's oriented scale (:func:`survey_tools.cleaning.scales.orient_scale` of its
+        codebook entry): which answers are negative, the midpoint and which are positive, so a
+        scale whose favourable end comes first, or is worded in any language, is drawn the
+        right way round. Without it the codebook order is taken as negative to positive.
     exclude
-        Answers not drawn (their share is left out of the bars, and said so in a note).
+        Answers not drawn (their share is left out of the bars, and said so in a note);
+        by default those outside the scale ("Don't know", "Prefer not to say"...).
     separate
         Run disclosure control on each row alone (right for separate questions, whose answers
         are never totalled across rows) rather than on the whole table (right for one question
@@ -105,11 +113,16 @@ def fig_likert(
     what = "fig_likert"
     require(table, ["level", "estimate"], what)
     group = by_column(table, by, what)
+    present = set(table["level"].astype(str))
+    if exclude is None:
+        exclude = tuple(scale.other) if scale is not None else ()
+    if levels is None and scale is not None:
+        levels = [str(v) for v in scale.ladder if str(v) in present]
     if levels is None:
         lv = table["level"]
         order = list(lv.cat.categories) if isinstance(lv.dtype, pd.CategoricalDtype) else None
         order = [str(v) for v in (order or pd.unique(lv.astype(str)))]
-        levels = [v for v in order if v not in exclude and v in set(lv.astype(str))]
+        levels = [v for v in order if v in present and v not in exclude and not nonsubstantive(v)]
     if len(levels) < 2:
         raise ReportError(
             f"{what}: need at least two answer levels to draw, got {levels}.",
@@ -162,8 +175,14 @@ def fig_likert(
         .fillna("")
     )
     k = len(levels)
-    neg, pos = levels[: k // 2], levels[(k + 1) // 2 :]
-    mid = levels[k // 2] if k % 2 else None
+    if scale is not None:  # the scale's own sides: a midpoint need not sit in the middle
+        neg = [v for v in levels if v in set(map(str, scale.negative))]
+        pos = [v for v in levels if v in set(map(str, scale.positive))]
+        mid = str(scale.midpoint) if scale.midpoint is not None else None
+        mid = mid if mid in levels else None
+    else:
+        neg, pos = levels[: k // 2], levels[(k + 1) // 2 :]
+        mid = levels[k // 2] if k % 2 else None
     rows["net"] = wide[pos].sum(axis=1) - wide[neg].sum(axis=1)
     rows["estimate"] = rows["net"]
     rows = ordered(rows.assign(label=rows[group]), sort)
@@ -236,7 +255,9 @@ def fig_likert(
         ax.set_xlim(-1, 1)
         ax.set_xticks(np.linspace(-1, 1, 5))
         ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{abs(v):.0%}"))
-        ax.set_xlabel("\u2190 disagree        share of members        agree \u2192")
+        ax.set_xlabel(  # the scale's own end answers name the two sides
+            f"\u2190 {levels[0].lower()}        share        {levels[-1].lower()} \u2192"
+        )
         hidden = rows["hidden"].to_numpy(bool)
         marks = zip(
             y[hidden], np.array(ax.get_yticklabels())[hidden], rows["reason"][hidden], strict=True

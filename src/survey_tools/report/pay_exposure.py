@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from ..errors import ReportError
 from ._kit import (
     ESTIMATE_COLUMNS,
+    answer_level,
     by_column,
     canvas,
     collapse,
@@ -314,7 +315,7 @@ def fig_exposure(
     exposure: pd.Series | Mapping[str, float] | str,
     *,
     by: str | None = None,
-    level: object = "Yes",
+    level: object = None,
     title: str | None = None,
     xlabel: str = "Occupational AI exposure index",
     ylabel: str | None = None,
@@ -373,8 +374,9 @@ def fig_exposure(
         index.index = index.index.astype(str)
     extra = [c for c in table.columns if c not in (group, *ESTIMATE_COLUMNS)]
     table = table.drop(columns=extra)
-    if "level" not in table.columns and _is_share(table):
-        table = table.assign(level=str(level))  # one answer's share: disclose it with the rest
+    if "level" not in table.columns and _is_share(table):  # one answer's share (whichever)
+        table = table.assign(level=str(level) if level is not None else "the answer")
+    level = answer_level(table, level, what)
     params = {"min_count": min_count, "min_base": min_base}
     rows = part = pick_level(
         screen(
@@ -436,7 +438,14 @@ def fig_exposure(
         ax.set_axisbelow(True)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(
-            ylabel or (f"Share answering \u201c{level}\u201d (95% CI)" if percent else "Estimate")
+            ylabel
+            or (
+                "Share (95% CI)"
+                if percent and level == "the answer"
+                else f"Share answering \u201c{level}\u201d (95% CI)"
+                if percent
+                else "Estimate"
+            )
         )
         other = f"No index value: {', '.join(missing)}." if missing else None
         if len(withheld):

@@ -80,7 +80,8 @@ _KEYS = {
 class Measure:
     """One yes/no measure: members whose ``variable`` is one of ``answers`` (labels), on the
     positive side of its scale (``answers: positive``), or ``below``/``above`` a number or a
-    benchmark. ``id`` names the boolean column it adds to the data."""
+    benchmark. ``id`` names the boolean column it adds to the data; after :meth:`Plan.check`,
+    ``scale`` is the variable's oriented answer scale when ``positive`` counts."""
 
     id: str
     variable: str
@@ -91,6 +92,7 @@ class Measure:
     above: object = None
     headline: bool = False
     addresses: tuple = ()
+    scale: object = field(default=None, compare=False, repr=False)  # set by check: the Scale
 
 
 @dataclass(frozen=True)

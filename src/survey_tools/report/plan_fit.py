@@ -39,6 +39,10 @@ def codebook_variables(codebook) -> dict:
     return out
 
 
+def _scale(m, spec: dict):
+    return orient_scale(m.variable, spec["codes"], spec.get("scale") or None)
+
+
 def _labels(m, spec: dict, where: str, problems: list) -> tuple:
     codes = {str(k): str(v) for k, v in (spec.get("codes") or {}).items()}
     if m.positive:
@@ -46,7 +50,7 @@ def _labels(m, spec: dict, where: str, problems: list) -> tuple:
             problems.append(f"{where}: {m.variable} has no ordered answers for 'positive'")
             return ()
         try:
-            return orient_scale(m.variable, spec["codes"], spec.get("scale") or None).positive
+            return _scale(m, spec).positive
         except Exception as exc:  # CodebookError: the scale cannot be oriented
             problems.append(f"{where}: {exc}")
             return ()
@@ -94,7 +98,9 @@ def _check(plan, variables: dict):
             else:
                 dropped.append(f"{m.wording} ({m.variable} was not asked)")
             return None
-        return replace(m, answers=_labels(m, spec, where, problems))
+        answers = _labels(m, spec, where, problems)
+        scale = _scale(m, spec) if m.positive and answers else None
+        return replace(m, answers=answers, scale=scale)
 
     indicators = {k: m for k, m in ((k, fit(m)) for k, m in plan.indicators.items()) if m}
     focus = plan.focus

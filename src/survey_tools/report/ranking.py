@@ -95,8 +95,13 @@ class Ranking:
         )
         if self.clear:
             return (
-                f"{self.top} stand out ({self._figure(rows.loc[self.top])}): above each of the "
-                f"{k - 1} other {self.group_name}s shown{held}{left}. The highest of several "
+                f"{self.top} stand out ({self._figure(rows.loc[self.top])}): above "
+                + (
+                    f"each of the {k - 1} other {self.group_name}s shown"
+                    if k > 2
+                    else f"the other {self.group_name} shown"
+                )
+                + f"{held}{left}. The highest of several "
                 "estimates tends to run high, so read it with its interval"
             )
         tied = [self.top, *self.tied]

@@ -349,7 +349,7 @@ def exposure_table(
     design: SurveyDesign,
     table: pd.DataFrame,
     outcome: str,
-    level="Yes",
+    level,
     *,
     role: str,
     indices=("eloundou_human_beta", "anthropic_observed_exposure"),

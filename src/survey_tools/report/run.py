@@ -25,7 +25,13 @@ from .findings import grid_exclusions
 from .plan import Plan, read_plan
 from .tables import pct
 
-__all__ = ["SurveyRun", "fill_weighting_gaps", "prepare_survey", "survey_rates"]
+__all__ = [
+    "SurveyRun",
+    "fill_weighting_gaps",
+    "notebook_survey",
+    "prepare_survey",
+    "survey_rates",
+]
 
 
 @dataclass(frozen=True)
@@ -224,3 +230,25 @@ def _options_grid(cleaned: CleanSurvey, plan: Plan) -> list:
     grids = (cleaned.codebook.get("quality", {}) or {}).get("grids") or {}
     variables = {m.variable for m in plan.options.values()}
     return [name for name, items in grids.items() if variables & set(items)]
+
+
+def notebook_survey(parameters: dict) -> SurveyRun:
+    """:func:`prepare_survey` from a report notebook's papermill parameters (its ``globals()``).
+
+    The report notebooks share one parameters cell (``export``, ``codebook``, ``plan``,
+    ``roll``, ``roll_margins``, ``dispositions``, ``invited``, ``guild``, ``wave``,
+    ``min_count``, ``min_base``, ``scale_rate``); each opens the survey with
+    ``run = notebook_survey(globals())``. None keeps the plan's value.
+    """
+    get = parameters.get
+    return prepare_survey(
+        get("export"),
+        get("codebook"),
+        plan=get("plan"),
+        roll=get("roll"),
+        margins=get("roll_margins"),
+        dispositions=get("dispositions"),
+        invited=get("invited"),
+        benchmarks={"scale_rate": get("scale_rate")},
+        **{key: get(key) for key in ("guild", "wave", "min_count", "min_base")},
+    )

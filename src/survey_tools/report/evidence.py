@@ -11,7 +11,7 @@ may quote (``{lost_work.pct}``...).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -19,7 +19,7 @@ from ..errors import ReportError
 from .findings import Share, share
 from .ranking import Ranking, rank_groups
 from .role_models import role_model
-from .tables import base, magnitude_shown, pct, screened
+from .tables import base, domain_estimate, magnitude_shown, pct
 from .text import cap as _cap
 
 __all__ = ["Evidence", "Link", "gather"]
@@ -82,10 +82,6 @@ class Driver:
             f"{100 * self.ci_high:+.1f}; n = {self.n:,})"
         )
 
-    @property
-    def clear(self) -> bool:
-        return self.ci_low > 0 or self.ci_high < 0
-
 
 @dataclass(frozen=True)
 class Evidence:
@@ -111,11 +107,11 @@ class Evidence:
         return pd.DataFrame(rows)
 
 
-def _share(run, ident: str, *, within: str | None = None, design=None) -> Share:
+def _share(run, ident: str, *, within: str | None = None) -> Share:
     plan = run.plan
     m = plan.measures()[ident]
     return share(
-        design or run.design,
+        run.design,
         ident,
         True,
         label=m.wording,
@@ -226,12 +222,7 @@ def _numbers(run) -> dict:
     for key, spec in plan.focus.numbers.items():
         col, stat = spec["variable"], spec["stat"]
         within = plan.focus.measure.id
-        table = (
-            run.design.quantile(col, 0.5, by=within)
-            if stat == "median"
-            else run.design.mean(col, by=within)
-        )
-        row = table[table[within].astype(object) == True].iloc[0]  # noqa: E712
+        row = domain_estimate(run.design, col, stat, within)
         shown = magnitude_shown(run.design, col, within, min_count=plan.min_count, stat=stat)
         out[key] = {
             **spec,
@@ -267,7 +258,6 @@ def _pay(run) -> dict:
         else {}
     )
     answered = {k: v for k, v in statuses.items() if k != "blank"}
-    unread = int(answered.get("unparseable", 0))
     bench = plan.benchmarks.get(focus.pay.get("benchmark")) if focus.pay.get("benchmark") else None
     out = {
         "variable": col,
@@ -276,7 +266,6 @@ def _pay(run) -> dict:
         "benchmark": bench,
         "statuses": statuses,
         "answered": int(sum(answered.values())),
-        "unreadable": unread,
         "converted_total": int(answered.get("total", 0)),
         "ranges": int(answered.get("range", 0)),
     }
@@ -290,8 +279,7 @@ def _pay(run) -> dict:
             min_count=plan.min_count,
             min_base=plan.min_base,
         )
-    median = run.design.quantile(col, 0.5, by=focus.measure.id)
-    row = median[median[focus.measure.id].astype(object) == True].iloc[0]  # noqa: E712
+    row = domain_estimate(run.design, col, "median", focus.measure.id)
     out["median"] = float(row["estimate"]) if int(row["n"]) >= plan.min_count else None
     out["median_ci"] = (float(row["ci_low"]), float(row["ci_high"]))
     out["median_n"] = int(row["n"])
@@ -358,8 +346,6 @@ def _with_values(evidence: Evidence, run) -> Evidence:
         values |= {key: b.text, f"{key}.value": f"{b.value:,g}"}
     for key, n in evidence.numbers.items():
         values |= {key: n["text"], f"{key}.value": f"{n['estimate']:.1f}" if n["shown"] else "—"}
-    from dataclasses import replace
-
     return replace(evidence, values=values)
 
 
@@ -422,11 +408,3 @@ def ranking_table(ranking: Ranking, *, min_count: int = 10) -> pd.DataFrame:
             ],
         }
     ).set_index(_cap(ranking.group_name))
-
-
-def screened_by_group(run, ident: str) -> pd.DataFrame:
-    """A measure's shares by the main group after disclosure control (for figures)."""
-    plan = run.plan
-    return screened(
-        run.design, ident, True, by=plan.group, min_count=plan.min_count, min_base=plan.min_base
-    )

@@ -24,7 +24,6 @@ __all__ = [
     "option_columns",
     "partials_note",
     "share",
-    "shares",
     "weighted_and_unweighted",
     "withheld_representation",
     "withheld_shares",
@@ -169,30 +168,6 @@ def share(
         int(row["n"]),
         str(row.get("withheld", "") or ""),
     )
-
-
-def shares(design: SurveyDesign, cols, level=True, *, by: str | None = None) -> pd.DataFrame:
-    """Weighted shares answering ``level`` for several columns (rows), optionally by group.
-
-    ``cols`` is a list of columns or a ``{column: label}`` mapping. Returns ``item`` (the
-    label), the ``by`` column when given, ``estimate``, ``ci_low``, ``ci_high``, ``n`` (the
-    unweighted base: respondents with an answer) and ``count`` (unweighted respondents
-    answering ``level``), ready for disclosure control.
-    """
-    labels = cols if isinstance(cols, dict) else {c: c for c in cols}
-    parts = []
-    for col, label in labels.items():
-        table = _level_row(design.proportion(col, by=by), col, level)
-        hits = (design.data[col] == level).fillna(False).astype(bool)
-        if by:
-            counts = hits.groupby(design.data[by].astype(object)).sum()
-            table["count"] = table[by].astype(object).map(counts).fillna(0).astype(int)
-        else:
-            table["count"] = int(hits.sum())
-        parts.append(table.assign(item=label))
-    out = pd.concat(parts, ignore_index=True)
-    keep = ["item", *([by] if by else []), "estimate", "ci_low", "ci_high", "n", "count"]
-    return out[keep]
 
 
 def weighted_and_unweighted(

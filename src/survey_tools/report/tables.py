@@ -187,6 +187,26 @@ def item_nonresponse(cleaned, columns) -> pd.DataFrame:
     return pd.DataFrame(rows, index=pd.Index(list(columns), name="variable"))
 
 
+def domain_estimate(
+    design: SurveyDesign, col: str, stat: str = "mean", within: str | None = None
+) -> pd.Series:
+    """The weighted mean or median of ``col`` among ``within``'s True rows (a domain of the
+    full design; all rows without ``within``): ``estimate``, ``ci_low``, ``ci_high``, ``n``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"pay": [10.0, 20.0, 30.0, 40.0], "paid": [True, True, False, True]})
+    >>> float(domain_estimate(SurveyDesign(df), "pay", "median", "paid")["estimate"])
+    20.0
+    """
+    table = (
+        design.quantile(col, 0.5, by=within) if stat == "median" else design.mean(col, by=within)
+    )
+    if within is not None:
+        table = table[table[within].astype(object) == True]  # noqa: E712 (nullable booleans)
+    return table.iloc[0]
+
+
 def magnitude_shown(
     design: SurveyDesign,
     col: str,
@@ -244,14 +264,7 @@ def stats_table(
     for label, (col, stat, fmt) in specs.items():
         if col not in design.data:
             continue
-        table = (
-            design.quantile(col, 0.5, by=within)
-            if stat == "median"
-            else design.mean(col, by=within)
-        )
-        if within is not None:
-            table = table[table[within].astype(object) == True]  # noqa: E712
-        est = table.iloc[0]
+        est = domain_estimate(design, col, stat, within)
         shown = magnitude_shown(design, col, within, min_count=min_count, stat=stat)
         rows.append(
             {

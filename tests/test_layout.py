@@ -19,6 +19,7 @@ STAGES = [
     "ingest",
     "cleaning",
     "design",
+    "waves",
     "models",
     "exposure",
     "disclosure",

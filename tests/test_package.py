@@ -13,6 +13,8 @@ PUBLIC = {
     "CleanSurvey",
     "Codebook",
     "CodebookError",
+    "ComparabilityError",
+    "LinkError",
     "DemoDataError",
     "DesignError",
     "Export",

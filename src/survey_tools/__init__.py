@@ -20,10 +20,12 @@ from .disclosure import (
 )
 from .errors import (
     CodebookError,
+    ComparabilityError,
     DemoDataError,
     DesignError,
     ExportReadError,
     ExposureError,
+    LinkError,
     LonelyPSUError,
     MarginsError,
     PlanError,
@@ -42,6 +44,7 @@ from .exposure import (
     role_exposure_table,
 )
 from .ingest import Export, ExportMeta, read_export
+from .waves import compare_waves
 
 # Models and the report stage load statsmodels, matplotlib and the notebook machinery; they are
 # imported on first use (PEP 562), so `import survey_tools` and the command line start fast.
@@ -83,6 +86,7 @@ __all__ = [
     "CleanSurvey",
     "Codebook",
     "CodebookError",
+    "ComparabilityError",
     "DemoDataError",
     "DesignError",
     "Export",
@@ -90,6 +94,7 @@ __all__ = [
     "ExportReadError",
     "ExposureError",
     "KAnonymity",
+    "LinkError",
     "LonelyPSUError",
     "MarginsError",
     "PlanError",
@@ -101,6 +106,7 @@ __all__ = [
     "WeightingError",
     "__version__",
     "clean",
+    "compare_waves",
     "exposure_model",
     "exposure_sensitivity",
     "fig_exposure",

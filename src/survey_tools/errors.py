@@ -19,7 +19,9 @@ can catch all of them at once, or one family at a time::
     ├── OutputError             an output set cannot be written or read back whole (a name
     │                           leaving the output folder, a busy folder, files that do not
     │                           belong together)
-    └── WeightingError          weights cannot be fitted to the population totals as asked
+    ├── WeightingError          weights cannot be fitted to the population totals as asked
+    ├── ComparabilityError      a variable is not comparable across survey waves (a ``break``)
+    └── LinkError               members cannot be linked across waves (e.g. a changed salt)
 
 Messages say what went wrong, where (file, column, level) and how to fix it. The structured
 parts are also kept as attributes so that notebooks and the command line can show them.
@@ -31,10 +33,12 @@ from pathlib import Path
 
 __all__ = [
     "CodebookError",
+    "ComparabilityError",
     "DemoDataError",
     "DesignError",
     "ExportReadError",
     "ExposureError",
+    "LinkError",
     "LonelyPSUError",
     "MarginsError",
     "OutputError",
@@ -113,3 +117,17 @@ class OutputError(SurveyToolsError):
 
 class WeightingError(SurveyToolsError):
     """Weights cannot be fitted to the population totals (names the margin and level)."""
+
+
+class ComparabilityError(SurveyToolsError):
+    """A variable cannot be compared across waves: its crosswalk marks a ``break`` (names the
+    variable, the waves and the crosswalk's note), or a wave has no crosswalk entry for it."""
+
+    def __init__(self, message: str, *, variable: str, hint: str | None = None) -> None:
+        self.variable = variable
+        super().__init__(message, hint=hint)
+
+
+class LinkError(SurveyToolsError):
+    """Members cannot be linked across waves (no key column, or keys that never match because
+    the waves were hashed with different salts)."""

@@ -15,6 +15,7 @@ PUBLIC = {
     "CodebookError",
     "ComparabilityError",
     "LinkError",
+    "compare_waves",
     "DemoDataError",
     "DesignError",
     "Export",

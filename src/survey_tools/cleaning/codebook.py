@@ -308,6 +308,16 @@ class Codebook:
             raise
         return path
 
+    def diff(self, other: Codebook, *, wave_a: str = "a", wave_b: str = "b"):
+        """What changed from this (earlier) wave's codebook to ``other``: a
+        :class:`~survey_tools.cleaning.codebook_diff.CodebookDiff` whose ``.crosswalk()`` /
+        ``.to_yaml(path)`` draft the crosswalk (matched by name, then question text; changed
+        wording, answers and routing flagged; comparability ``same``, ``recoded``, ``caveat``
+        or ``break``)."""
+        from .codebook_diff import diff_codebooks
+
+        return diff_codebooks(self, other, wave_a=wave_a, wave_b=wave_b)
+
     # --- drafting ----------------------------------------------------------------------------
 
     @classmethod

@@ -12,6 +12,20 @@ May import: ``survey_tools.errors``, ``survey_tools.files``, ``survey_tools.clea
 ``survey_tools.design``; never a later stage.
 """
 
-from .change import compare_waves
+from .change import bh_qvalues, compare_waves
+from .crosswalk import COMPARABILITY, Crosswalk
+from .link import Links, link_waves, with_member_key
+from .trend import Trend, gross_flows, trend
 
-__all__ = ["compare_waves"]
+__all__ = [
+    "COMPARABILITY",
+    "Crosswalk",
+    "Links",
+    "Trend",
+    "bh_qvalues",
+    "compare_waves",
+    "gross_flows",
+    "link_waves",
+    "trend",
+    "with_member_key",
+]

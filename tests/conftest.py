@@ -19,9 +19,9 @@ def pytest_sessionstart(session):
 @pytest.fixture(scope="session")
 def demo_files():
     """The bundled demo survey as committed in data/raw/demo."""
-    from survey_tools.synth import DEMO_FILES
+    from survey_tools.synth import DEMO_FILES, WAVE_FILES
 
-    files = {kind: DEMO / name for kind, name in DEMO_FILES.items()}
+    files = {kind: DEMO / name for kind, name in (DEMO_FILES | WAVE_FILES).items()}
     missing = [str(p) for p in files.values() if not p.exists()]
     assert not missing, f"bundled demo files missing: {missing}; run `make demo`"
     return files

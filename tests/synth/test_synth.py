@@ -6,7 +6,7 @@ import pyreadstat
 import pytest
 
 from survey_tools import DemoDataError
-from survey_tools.synth import DEMO_FILES, DEMO_SEED, generate_demo
+from survey_tools.synth import DEMO_FILES, DEMO_SEED, WAVE_FILES, generate_demo
 from survey_tools.synth._questionnaire import ITEMS, NOT_ASKED, ROLES
 
 ITEM_COLUMNS = [col for item in ITEMS for col in item.columns]
@@ -40,7 +40,7 @@ def test_failed_generation_leaves_existing_files_untouched(tmp_path, monkeypatch
     with pytest.raises(DemoDataError, match="No space left"):
         generate_demo(tmp_path, seed=7)
     assert {k: p.read_bytes() for k, p in files.items()} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(DEMO_FILES.values())
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted((DEMO_FILES | WAVE_FILES).values())
 
 
 def test_unwritable_folder_gives_a_clear_error(tmp_path):

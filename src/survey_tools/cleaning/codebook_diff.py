@@ -100,6 +100,8 @@ def _compare(a, b) -> tuple[list[str], str, dict]:
     changes: list[str] = []
     if a.type != b.type and {a.type, b.type} != {"single", "likert"}:
         return [f"type {a.type} -> {b.type}"], "break", {}
+    if a.source[:1] != b.source[:1] and a.source and b.source:
+        changes.append(f"export column {a.source[0]} -> {b.source[0]}")
     if " ".join(a.label.split()) != " ".join(b.label.split()):
         changes.append("question wording")
     if dict(a.asked_if) != dict(b.asked_if):
@@ -145,7 +147,7 @@ def _compare(a, b) -> tuple[list[str], str, dict]:
     if set(a.options) != set(b.options):
         changes.append("multi-select options")
         verdict = "caveat" if verdict in ("same", "recoded") else verdict
-    if verdict == "same" and changes:
+    if verdict == "same" and any(not c.startswith("export column") for c in changes):
         verdict = "caveat"
     if verdict == "recoded" and any(c.startswith(("question", "routing")) for c in changes):
         verdict = "caveat"

@@ -32,6 +32,7 @@ from . import _truth
 from ._fieldwork import run_fieldwork
 from ._population import MEMBER_CLASSES, make_roll, population_frame, true_answers
 from ._questionnaire import AGE_BANDS, GENDERS, REGIONS, ROLE_GROUPS, ROLES
+from ._waves import WAVE2_FILES, export_rows, second_wave, wave_truth, write_wave2_sav
 from ._writers import (
     margins_frame,
     write_qualtrics_csv,
@@ -40,7 +41,7 @@ from ._writers import (
     write_surveymonkey_csv,
 )
 
-__all__ = ["DEMO_FILES", "DEMO_SEED", "generate_demo"]
+__all__ = ["DEMO_FILES", "DEMO_SEED", "WAVE_FILES", "generate_demo"]
 
 DEMO_SEED = 2026
 DEMO_FILES = {
@@ -52,6 +53,8 @@ DEMO_FILES = {
     "dispositions": "dispositions.csv",
     "truth": "truth.json",
 }
+WAVE_FILES = {f"{kind}_2027": name for kind, name in WAVE2_FILES.items()}
+"""The second wave, a year later (``synth._waves``): its export, roll, margins, dispositions."""
 ROLL_LABELS = {
     "role": {code: label for code, (label, _) in ROLES.items()},
     "role_group": {group: group for group in ROLE_GROUPS},
@@ -81,7 +84,8 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = DEMO_SEED) -> dict[
     dict
         ``{kind: path}`` for each file in ``DEMO_FILES``: the SPSS ``.sav``, the Qualtrics-style
         and SurveyMonkey-style CSVs, the roll, its published margins, the AAPOR dispositions of
-        the invitations, and ``truth.json``.
+        the invitations, and ``truth.json``; then the second wave's files (``WAVE_FILES``,
+        kinds ending ``_2027``: a year later, with roll churn and returning respondents).
     """
     out = Path(out_dir)
     rng = np.random.default_rng(seed)
@@ -99,6 +103,12 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = DEMO_SEED) -> dict[
         "fieldwork": _truth.fieldwork_truth(field.dispositions, len(field.responses)),
         "planted": field.planted,
     }
+    # The second wave draws from its own generator, so the first wave's files stay as they were.
+    rng2 = np.random.default_rng([seed, 2027])
+    wave2 = second_wave(roll, answers, field, rng2)
+    rows2 = export_rows(wave2.field.responses, rng2)
+    margins2 = margins_frame(wave2.roll, ROLL_LABELS)
+    truth["waves"] = wave_truth(roll, answers, wave2, set(field.responses["member_id"].dropna()))
     try:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=out, prefix=".demo-") as tmp:
@@ -109,14 +119,22 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = DEMO_SEED) -> dict[
             write_roll(roll, staged["roll"], ROLL_LABELS)
             margins.to_csv(staged["margins"], index=False, lineterminator="\n")
             field.dispositions.to_csv(staged["dispositions"], index=False, lineterminator="\n")
+            names = dict(DEMO_FILES) | WAVE_FILES
+            staged |= {kind: Path(tmp) / name for kind, name in WAVE_FILES.items()}
+            write_wave2_sav(rows2, staged["spss_2027"], write_sav)
+            write_roll(wave2.roll, staged["roll_2027"], ROLL_LABELS)
+            margins2.to_csv(staged["margins_2027"], index=False, lineterminator="\n")
+            wave2.field.dispositions.to_csv(
+                staged["dispositions_2027"], index=False, lineterminator="\n"
+            )
             staged["truth"].write_text(
                 json.dumps(truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
             )
             for kind, path in staged.items():
-                shutil.move(path, out / DEMO_FILES[kind])
+                shutil.move(path, out / names[kind])
     except OSError as exc:
         raise DemoDataError(
             f"Cannot write the demo survey to {out}: {exc.strerror or exc}.",
             hint="choose a folder you can write to, e.g. data/raw/demo",
         ) from exc
-    return {kind: out / name for kind, name in DEMO_FILES.items()}
+    return {kind: out / name for kind, name in (DEMO_FILES | WAVE_FILES).items()}

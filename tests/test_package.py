@@ -42,6 +42,7 @@ PUBLIC = {
     "fig_pay",
     "fig_predicted",
     "fig_prevalence",
+    "fig_trend",
     "fig_weighting",
     "flag_reliability",
     "join_exposure",

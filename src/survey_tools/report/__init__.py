@@ -14,6 +14,7 @@ from .notebook import setup_notebook
 from .pay_exposure import fig_exposure, fig_pay
 from .save import save_figure
 from .theme import house_theme, use_theme
+from .trend_figure import fig_trend
 
 __all__ = [
     "fig_exposure",
@@ -22,6 +23,7 @@ __all__ = [
     "fig_pay",
     "fig_predicted",
     "fig_prevalence",
+    "fig_trend",
     "fig_weighting",
     "house_theme",
     "render_memo",

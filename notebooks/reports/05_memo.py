@@ -32,6 +32,11 @@ min_count = None
 min_base = None
 scale_rate = None
 figures_dir = None  # where to save memo figures (render_memo sets it)
+previous = None  # the previous wave's export: adds "Since last year" (needs SURVEY_TOOLS_SALT)
+previous_codebook = None  # its codebook (None: this wave's)
+previous_roll = None  # its membership roll
+previous_margins = None  # its roll margins
+crosswalk = None  # the crosswalk YAML between the waves (questions marked break are not compared)
 seed = 2026
 
 # %%
@@ -372,6 +377,57 @@ if p.options:
         alt=f"{fig_no}: weighted answers to the statements behind the {len(items)} options.",
         figures_dir=figures_dir,
     )
+
+# %%
+if previous:
+    from survey_tools.report.since import previous_run, since_last_year
+
+    before = previous_run(
+        run,
+        previous,
+        previous_codebook or codebook,
+        roll=previous_roll,
+        margins=previous_margins,
+    )
+    since = since_last_year(run, before, crosswalk=crosswalk)
+    wa, wb = since.waves
+    linked = (
+        f"{since.linked:,} members answered both waves ({since.share_linked:.0%} of the "
+        f"{since.n_before:,} in {wa}); their two answers are linked, so the intervals of change "
+        "allow for members answering alike both times"
+        if since.linked
+        else "Members could not be linked between the waves, so the intervals treat them as "
+        "independent samples"
+    )
+    lines = []
+    for c in since.changes:
+        if c.note:
+            lines.append(f"- **{safe(cap(c.wording))}**: not compared. {safe(c.note)}")
+            continue
+        line = f"- **{safe(cap(c.wording))}**: {safe(c.sentence)} (all members)."
+        if c.clear:
+            line += f" Clear changes by {safe(group_word)}: " + "; ".join(map(safe, c.clear)) + "."
+        else:
+            line += f" No {safe(group_word)} changed clearly once all were compared."
+        lines.append(line)
+    say(
+        f"## Since last year\n\n{wa} to {wb}, each wave weighted to its own roll. "
+        f"{linked}. Intervals are 95%; a change by {safe(group_word)} is called clear only "
+        "when it holds after allowing for comparing every group (Benjamini-Hochberg).\n\n"
+        + "\n".join(lines)
+    )
+
+# %%
+if previous:
+    for c in since.changes:
+        if c.table is not None:
+            display(
+                Captioned(
+                    c.table.set_index(group).rename_axis(cap(group_word)),
+                    f"{number('table')}. Since {wa}: {c.wording}, by {group_word} "
+                    f"(\"—\": withheld by disclosure control)",
+                )
+            )
 
 # %%
 steps = "\n".join(

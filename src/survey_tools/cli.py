@@ -51,7 +51,10 @@ a guild that fields that questionnaire needs only a codebook mapping its columns
 variables. The files, and the plan against the codebook, are checked before anything runs or
 is written. --roll, --margins and --dispositions are optional: without margins the memo is
 unweighted and says so; without dispositions RR1/RR2 come from --invited or are reported as
-not computable.
+not computable. --previous (the previous wave's export, with --previous-roll, --previous-margins,
+--previous-codebook and --crosswalk) adds "Since last year": the headline and focus measures
+against that wave, by group, with members who answered both waves linked on a member key
+hashed with SURVEY_TOOLS_SALT (the same salt for both waves).
 """
 
 
@@ -86,7 +89,19 @@ def _memo(args: argparse.Namespace) -> int:
             f"Unknown memo format(s): {', '.join(unknown)}.",
             hint=f"use any of {', '.join(FORMATS)}",
         )
-    paths = ("export", "codebook", "plan", "roll", "roll_margins", "dispositions")
+    paths = (
+        "export",
+        "codebook",
+        "plan",
+        "roll",
+        "roll_margins",
+        "dispositions",
+        "previous",
+        "previous_codebook",
+        "previous_roll",
+        "previous_margins",
+        "crosswalk",
+    )
     params = {
         key: str(Path(getattr(args, key)).resolve()) if getattr(args, key) else None
         for key in paths
@@ -228,6 +243,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-base", type=int, help="smallest base for a percentage (default: the plan's, 30)"
     )
     memo.add_argument("--scale-rate", type=float, help="the plan's scale_rate benchmark, USD/hour")
+    memo.add_argument(
+        "--previous",
+        help="the previous wave's export: adds 'Since last year' (both waves are hashed with "
+        "SURVEY_TOOLS_SALT to link members)",
+    )
+    memo.add_argument(
+        "--previous-codebook", help="the previous wave's codebook (default: --codebook)"
+    )
+    memo.add_argument("--previous-roll", help="the previous wave's membership roll CSV")
+    memo.add_argument("--previous-margins", help="the previous wave's roll margins CSV")
+    memo.add_argument(
+        "--crosswalk", help="crosswalk YAML between the waves (Codebook.diff drafts it)"
+    )
     memo.add_argument(
         "--notebook",
         default="notebooks/reports/05_memo.ipynb",

@@ -19,9 +19,15 @@ from .report.findings import (
     withheld_representation,
     withheld_shares,
 )
-from .synth import DEMO_FILES, DEMO_SEED, generate_demo
+from .synth import DEMO_FILES, DEMO_SEED, WAVE_FILES, generate_demo
 
-__all__ = ["REPORT_NOTEBOOKS", "DemoRun", "demo_params", "run_demo"]
+__all__ = ["DEMO_SALT", "REPORT_NOTEBOOKS", "DemoRun", "demo_params", "run_demo", "since_params"]
+
+DEMO_SALT = "survey-tools-synthetic-demo-salt-never-for-member-data"
+"""The salt that links the synthetic demo's two waves when ``SURVEY_TOOLS_SALT`` is unset.
+It is in the repository, so it protects nothing: never use it for real members."""
+WAVE_CODEBOOK = "data/codebooks/guild_ai_survey_2027.yaml"
+CROSSWALK = "data/codebooks/guild_ai_survey_2026_2027.crosswalk.yaml"
 
 REPORT_NOTEBOOKS = (
     "01_cleaning",
@@ -66,13 +72,14 @@ def run_demo(
     ``reports_dir/demo/notebooks/``) and the memo is rendered to ``reports_dir/demo``
     (``memo.html``, ``memo.pdf``, ``memo-letter.pdf``, ``memo.docx``, ``figures/``).
     ``progress`` is called once per step, in order, with a line saying what the step did, as
-    it completes (1. demo data ... 8. memo). Every report table written goes through disclosure
-    control (:func:`survey_tools.suppress`): withheld cells are blank and a ``withheld`` column
-    gives the reason.
+    it completes (1. demo data ... 8. memo; 9. the 2027 memo in ``reports_dir/demo/2027``,
+    whose "Since last year" compares the demo's second wave with the first). Every report
+    table written goes through disclosure control (:func:`survey_tools.suppress`): withheld
+    cells are blank and a ``withheld`` column gives the reason.
     """
     say = progress or (lambda _line: None)
     data_dir, out = Path(data_dir), Path(reports_dir) / "demo"
-    files = {kind: data_dir / name for kind, name in DEMO_FILES.items()}
+    files = {kind: data_dir / name for kind, name in (DEMO_FILES | WAVE_FILES).items()}
     generated = regenerate or not all(p.exists() for p in files.values())
     if generated:
         files = generate_demo(data_dir, seed=seed)
@@ -125,6 +132,9 @@ def run_demo(
     if notebooks is not None:
         memo = _series(Path(notebooks), out, demo_params(files, codebook), say)
         outputs.update({k: v for k, v in memo.paths.items() if k != "figures"})
+        since = _since_memo(Path(notebooks), out / "2027", files, codebook)
+        say(f"9. the next wave: {since['html']}, with 'Since last year' against 2026")
+        outputs["memo_2027"] = since["html"]
     return DemoRun(generated, rates, cleaned, same, raked.diagnostics, estimates, outputs, memo)
 
 
@@ -141,6 +151,47 @@ def _cleaning_line(s: dict, same_as_qualtrics: bool) -> str:
             else "; WARNING: the Qualtrics CSV cleans to different data"
         )
     )
+
+
+def since_params(files: dict, codebook: str | os.PathLike) -> dict:
+    """The memo's parameters for the demo's 2027 wave with 2026 as the previous wave."""
+    folder = Path(codebook).parent
+    book = folder / Path(WAVE_CODEBOOK).name
+    plan = book.with_suffix(".plan.yaml")
+    return {
+        "plan": str(plan.resolve()),
+        "export": str(Path(files["spss_2027"]).resolve()),
+        "codebook": str(book.resolve()),
+        "roll": str(Path(files["roll_2027"]).resolve()),
+        "roll_margins": str(Path(files["margins_2027"]).resolve()),
+        "dispositions": str(Path(files["dispositions_2027"]).resolve()),
+        "previous": str(Path(files["spss"]).resolve()),
+        "previous_codebook": str(Path(codebook).resolve()),
+        "previous_roll": str(Path(files["roll"]).resolve()),
+        "previous_margins": str(Path(files["margins"]).resolve()),
+        "crosswalk": str((folder / Path(CROSSWALK).name).resolve()),
+    }
+
+
+def _since_memo(folder: Path, out: Path, files: dict, codebook) -> dict:
+    """The 2027 memo with "Since last year" (the 2026 memo stays the demo's main memo).
+
+    Both waves are hashed with ``SURVEY_TOOLS_SALT``, or the demo's own salt when it is unset
+    (set for the memo's kernel only, then restored).
+    """
+    from .report.memo import render_memo
+
+    before = os.environ.get("SURVEY_TOOLS_SALT")
+    os.environ["SURVEY_TOOLS_SALT"] = before or DEMO_SALT
+    try:
+        return render_memo(
+            folder / f"{REPORT_NOTEBOOKS[-1]}.ipynb",
+            params=since_params(files, codebook),
+            out_dir=out,
+        ).paths
+    finally:
+        if before is None:
+            del os.environ["SURVEY_TOOLS_SALT"]
 
 
 def demo_params(files: dict, codebook: str | os.PathLike) -> dict:

@@ -144,7 +144,7 @@ def fill_weighting_gaps(data: pd.DataFrame, margins: dict) -> tuple[pd.DataFrame
 
 
 def _codebook(path) -> Codebook:
-    return Codebook.from_yaml(path)
+    return path if isinstance(path, Codebook) else Codebook.from_yaml(path)
 
 
 def prepare_survey(

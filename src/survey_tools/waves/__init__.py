@@ -14,6 +14,7 @@ May import: ``survey_tools.errors``, ``survey_tools.files``, ``survey_tools.clea
 
 from .change import bh_qvalues, compare_waves
 from .crosswalk import COMPARABILITY, Crosswalk
+from .describe import describe_change
 from .link import Links, link_waves, with_member_key
 from .trend import Trend, gross_flows, trend
 
@@ -24,6 +25,7 @@ __all__ = [
     "Trend",
     "bh_qvalues",
     "compare_waves",
+    "describe_change",
     "gross_flows",
     "link_waves",
     "trend",

@@ -197,14 +197,9 @@ def _values(designs: Mapping[str, SurveyDesign], column: str, level):
         )
     out = []
     for s in frames:
-        obj = s.astype(object)
         miss = s.isna().to_numpy()
-        hits = np.column_stack(
-            [
-                (obj.map(lambda v, lv=lv: v == lv or str(v) == str(lv))).to_numpy(bool)
-                for lv in levels
-            ]
-        )
+        text = s.astype(object).where(~miss, None).map(str).to_numpy()
+        hits = np.column_stack([(text == str(lv)) & ~miss for lv in levels])
         out.append(np.where(miss[:, None], np.nan, hits * 1.0))
     return out, levels
 

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT
 from survey_tools.cli import main
-from survey_tools.synth import DEMO_FILES
+from survey_tools.synth import DEMO_FILES, WAVE_FILES
 
 
 def _command() -> list[str]:
@@ -34,6 +34,7 @@ def test_help_explains_each_step():
         "6. estimates",
         "7. notebooks",
         "8. memo",
+        "9. next wave",
         "RR1",
         "--regenerate",
     ):
@@ -46,7 +47,7 @@ def test_demo_generates_when_absent_then_reuses(tmp_path, capsys, truth):
     assert main(["demo", "--data", str(data), "--reports", str(reports), *paths]) == 0
     out = capsys.readouterr().out
     assert "generated (seed 2026)" in out and "RR1 15.7%" in out
-    assert sorted(p.name for p in data.iterdir()) == sorted(DEMO_FILES.values())
+    assert sorted(p.name for p in data.iterdir()) == sorted((DEMO_FILES | WAVE_FILES).values())
     table = pd.read_csv(reports / "demo" / "representation.csv")
     assert set(table["margin"]) == {"role_group", "region", "age_band", "member_status"}
     assert table.groupby("margin")["respondent_share"].sum().sub(1).abs().max() < 1e-12

@@ -35,7 +35,10 @@ Steps:
                  (logit), assuming respondents are a random sample within weighting cells;
   7. notebooks   run the report notebooks (notebooks/reports/01..04) on the demo files;
   8. memo        run 05_memo and render the briefing memo: memo.html (self-contained),
-                 memo.pdf (A4), memo-letter.pdf (US Letter), memo.docx and figures/.
+                 memo.pdf (A4), memo-letter.pdf (US Letter), memo.docx and figures/;
+  9. next wave   the demo's second wave (2027, a year later: roll churn, members answering
+                 again) gets its own memo in REPORTS/demo/2027/, whose "Since last year"
+                 reports the change since 2026 by role group (members linked on a salted key).
 Outputs go to REPORTS/demo/; the last line says where the memo is.
 """
 

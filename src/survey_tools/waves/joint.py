@@ -106,7 +106,14 @@ def _check_design(name: str, design: SurveyDesign) -> None:
             f"Wave {name!r} is a {type(design).__name__}, not a SurveyDesign.",
             hint="pass {wave: SurveyDesign(...).rake(roll margins of that wave)}",
         )
-    stage = design.engine.stages[0]
+    stages = getattr(design.engine, "stages", None)
+    if not stages or not hasattr(design.engine, "steps"):
+        raise DesignError(
+            f"Wave {name!r} is not a linearised design (e.g. replicate weights); the change "
+            "between waves is linearised with each wave's calibration residuals.",
+            hint="build each wave as SurveyDesign(data).rake(margins of that wave's roll)",
+        )
+    stage = stages[0]
     if len(np.unique(stage.cluster)) != len(design.data):
         raise DesignError(
             f"Wave {name!r} has clusters other than its respondents; the change between waves "

@@ -137,7 +137,9 @@ def _domains(designs: Mapping[str, SurveyDesign], by: list[str]):
                 hint="harmonise the waves with their crosswalk so every wave has it",
             )
         frame = design.data[by].astype(object)
-        keys.append([None if r.isna().any() else tuple(r) for _, r in frame.iterrows()])
+        gaps = frame.isna().any(axis=1).to_numpy()
+        rows = zip(*(frame[c].to_numpy() for c in by))
+        keys.append([None if gap else tuple(r) for gap, r in zip(gaps, rows)])
     first = next(iter(designs.values())).data
     orders = []
     for col in by:

@@ -48,6 +48,9 @@ class Estimators:
         d = np.where(missing, -1, dom) if missing.any() else dom
         ok, dk, w, wsum, share, n = self._domain_weights(d, n_dom)
         y0 = np.where(ok[:, None], y, 0.0)
+        if self.engine.replicates:
+            est, var = self.engine.ratio(y0, ok * 1.0, d, n_dom)
+            return est, var, n, d, w, wsum, y0
         with np.errstate(invalid="ignore", divide="ignore"):  # a domain with no answers: NaN
             est = (
                 np.column_stack(
@@ -140,15 +143,10 @@ class Estimators:
         d = np.where(ok, dom, -1)
         y0 = np.where(ok[:, None], y, 0.0)
         infl = self.weights[:, None] * y0
-        est = np.column_stack(
-            [
-                np.bincount(
-                    np.maximum(d, 0), weights=np.where(ok, infl[:, j], 0.0), minlength=n_dom
-                )
-                for j in range(y.shape[1])
-            ]
-        )
-        var = self.engine.variance(np.where(ok[:, None], infl, 0.0), d, n_dom).T
+        if self.engine.replicates:
+            est, var = self.engine.totals(y0, d, n_dom)
+        else:
+            est, var = self._linear_totals(infl, ok, d, n_dom)
         se = np.sqrt(var)
         z = stats.norm.ppf(0.5 + level / 2)
         n = np.bincount(d[d >= 0], minlength=n_dom)
@@ -167,6 +165,19 @@ class Estimators:
         if categorical:
             return self._long(table, cats, body)
         return self._frame(table, {k: v[:, 0] for k, v in body.items()})
+
+    def _linear_totals(self, infl, ok, d, n_dom):
+        """Domain totals of influence values and their linearised variances, (n_dom, q) each."""
+        est = np.column_stack(
+            [
+                np.bincount(
+                    np.maximum(d, 0), weights=np.where(ok, infl[:, j], 0.0), minlength=n_dom
+                )
+                for j in range(infl.shape[1])
+            ]
+        )
+        var = self.engine.variance(np.where(ok[:, None], infl, 0.0), d, n_dom).T
+        return est, var
 
     @staticmethod
     def _long(table: pd.DataFrame, cats: pd.Index, body: dict) -> pd.DataFrame:
@@ -218,7 +229,11 @@ class Estimators:
         se = np.sqrt(var)
         df = self.engine.domain_degf(dom, len(table))[:, None] * np.ones_like(est)
         rows = np.bincount(dom[dom >= 0], minlength=len(table))[:, None] * np.ones_like(est)
-        low, high = prop_ci(est, se, df, rows, ci, level)
+        se_ci = se
+        if ci == "logit" and self.engine.replicates:  # R refits the logit on each replicate
+            _, v_eta = self.engine.ratio(y0, (d >= 0) * 1.0, d, len(table), link="logit")
+            se_ci = np.sqrt(v_eta) * est * (1 - est)
+        low, high = prop_ci(est, se_ci, df, rows, ci, level)
         body = {
             "estimate": est,
             "se": se,
@@ -243,9 +258,12 @@ class Estimators:
         ty = np.bincount(np.maximum(d, 0), weights=w * y0, minlength=n_dom)
         tx = np.bincount(np.maximum(d, 0), weights=w * x0, minlength=n_dom)
         r = ty / tx
-        k = np.maximum(d, 0)
-        infl = np.where(ok, w * (y0 - r[k] * x0) / tx[k], 0.0)
-        se = np.sqrt(self.engine.variance(infl[:, None], d, n_dom)[0])
+        if self.engine.replicates:
+            se = np.sqrt(self.engine.ratio(y0[:, None], x0[:, None], d, n_dom)[1][:, 0])
+        else:
+            k = np.maximum(d, 0)
+            infl = np.where(ok, w * (y0 - r[k] * x0) / tx[k], 0.0)
+            se = np.sqrt(self.engine.variance(infl[:, None], d, n_dom)[0])
         z = stats.norm.ppf(0.5 + level / 2)
         n = np.bincount(d[d >= 0], minlength=n_dom)
         return self._frame(

@@ -26,6 +26,14 @@ from ..errors import DesignError
 from .columns import category_codes, check_weights, no_column
 from .crosstab import Crosstab, crosstab
 from .estimators import Estimators
+from .replicate import (
+    CONVERSIONS,
+    ReplicateEngine,
+    recalibrated,
+    replicate_engine,
+    replicate_factors,
+    with_replicates,
+)
 from .variance import LONELY_RULES, VarianceEngine, build_stages
 from .weighting import (
     WeightDiagnostics,
@@ -70,6 +78,15 @@ class SurveyDesign(Estimators):
         :class:`LonelyPSUError`), ``"certainty"`` or ``"remove"`` (it adds no variance),
         ``"adjust"`` (centre it at zero instead of its own mean), ``"average"`` (give it the
         average variance of the other strata). These are R's ``survey.lonely.psu`` options.
+    repweights, type, rho, scale, rscales, mse
+        A replicate-weight design, as R's ``svrepdesign(combined.weights=TRUE)``:
+        ``repweights`` lists the columns of full replicate weights (or is a regular expression
+        of their names, e.g. ``"PWGTP[0-9]+"``); ``type`` is ``"bootstrap"``, ``"jk1"``,
+        ``"jkn"``, ``"brr"``, ``"fay"`` (with ``rho``), ``"sdr"`` or ``"acs"`` (successive
+        differences, scale 4/R). ``scale`` and ``rscales`` default as in R (``"jkn"`` needs
+        ``rscales``); ``mse=True`` centres the replicates at the full estimate. Without strata,
+        PSUs or fpc: the replicates carry the design. To build replicates from a design, see
+        :meth:`as_replicate`; for an ACS public-use extract, :meth:`from_acs`.
 
     Examples
     --------
@@ -91,11 +108,17 @@ class SurveyDesign(Estimators):
         psu: str | Sequence[str] | None = None,
         fpc: str | Sequence[str] | None = None,
         lonely_psu: str = "fail",
+        repweights: str | Sequence[str] | None = None,
+        type: str | None = None,
+        rho: float | None = None,
+        scale: float | None = None,
+        rscales=None,
+        mse: bool = False,
     ) -> None:
         if not isinstance(data, pd.DataFrame):
             inner = getattr(data, "data", None)
             raise DesignError(
-                f"SurveyDesign needs a DataFrame of respondents, not a {type(data).__name__}.",
+                f"SurveyDesign needs a DataFrame of respondents, not a {data.__class__.__name__}.",
                 hint="pass its .data (e.g. SurveyDesign(read_clean(path).data))"
                 if isinstance(inner, pd.DataFrame)
                 else "build a pandas DataFrame with one row per respondent",
@@ -131,13 +154,30 @@ class SurveyDesign(Estimators):
         self.data = data
         self.lonely_psu = lonely_psu
         self._spec = {"weights": weights, "strata": stratas, "psu": psus, "fpc": fpcs}
+        self._domain_cache: dict = {}
+        self._replay: tuple = ()  # each weighting step as a function of the weights
         w = check_weights(data, weights)  # also refuses a frame without rows
+        if repweights is not None or type is not None:
+            self.engine = replicate_engine(
+                data,
+                w,
+                repweights,
+                type,
+                rho=rho,
+                scale=scale,
+                rscales=rscales,
+                mse=mse,
+                linear=(stratas, psus, fpcs),
+                weights_col=weights,
+            )
+            self._spec.update(repweights=f"{self.engine.n_replicates} columns", type=type)
+            self.weights = self._base_weights = self.engine.weights
+            return
         stages, fpc_weights = build_stages(data, stratas, psus, fpcs)
         if w is None:
             w = fpc_weights if fpc_weights is not None else np.ones(len(data))
-        self.weights = w
+        self.weights = self._base_weights = w
         self.engine = VarianceEngine(stages, lonely_psu, w)
-        self._domain_cache: dict = {}
         self.engine.check_lonely()
 
     def __repr__(self) -> str:
@@ -154,11 +194,79 @@ class SurveyDesign(Estimators):
         """The calibration steps applied so far (raking, post-stratification, calibration)."""
         return self.engine.steps
 
-    def _reweighted(self, step) -> SurveyDesign:
+    def _reweighted(self, step, redo=None) -> SurveyDesign:
+        """The design after a weighting ``step``; ``redo(weights, replicate)`` repeats it on other
+        weights (each replicate's, and the replicates :meth:`as_replicate` makes)."""
+        if self.engine.replicates:
+            engine = recalibrated(self.engine, step, redo)
+        else:
+            engine = self.engine.calibrated(step.weights, step)
+        return self._evolve(weights=step.weights, engine=engine, _replay=(*self._replay, redo))
+
+    def _evolve(self, **changes) -> SurveyDesign:
+        """A shallow copy with some attributes replaced (the rows are shared, never changed)."""
         new = copy.copy(self)
-        new.weights = step.weights
-        new.engine = self.engine.calibrated(step.weights, step)
+        vars(new).update(changes)
         return new
+
+    def as_replicate(
+        self, type: str | None = None, *, replicates: int = 50, seed=None, mse: bool = False
+    ) -> SurveyDesign:
+        """The same design with replicate weights, as R's ``as.svrepdesign``.
+
+        ``type``: ``"jk1"`` (unstratified; the default without strata), ``"jkn"`` (the default
+        with strata), ``"brr"`` (two PSUs per stratum) or ``"bootstrap"`` (``replicates``
+        resamples of the PSUs within strata, reproducible by ``seed``). Replicates are built on
+        the first stage's strata and PSUs (with its fpc for the jackknives and the bootstrap)
+        from the weights before any weighting step; raking, post-stratification and calibration
+        are then repeated on every replicate, so the variance reflects them.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": [10.0, 10.0, 20.0, 20.0]})
+        >>> SurveyDesign(df, weights="w").as_replicate("jk1").mean("y")["se"].round(4).item()
+        0.5528
+        """
+        if self.engine.replicates:
+            raise DesignError("The design already has replicate weights.")
+        if None in self._replay:
+            raise DesignError(
+                "A weighting step of this design cannot be repeated on replicates.",
+                hint="convert the design before that step, then apply it to the replicates",
+            )
+        kind = type or ("jkn" if self._spec["strata"] else "jk1")
+        if kind not in CONVERSIONS:
+            raise DesignError(f"Cannot convert to type {kind!r}.", hint=f"use one of {CONVERSIONS}")
+        factors, scale, rscales = replicate_factors(
+            self.engine.stages[0], bool(self._spec["strata"]), kind, replicates, seed
+        )
+        base = self._base_weights
+        engine = ReplicateEngine(
+            np.column_stack([base, base[:, None] * factors]), kind, scale, rscales, mse
+        )
+        weights = base
+        for redo in self._replay:  # every weighting step again, on the full sample and replicates
+            step = redo(weights)
+            weights, engine = step.weights, recalibrated(engine, step, redo)
+        return self._evolve(
+            weights=weights, engine=engine, _spec={**self._spec, "as_replicate": kind}
+        )
+
+    def with_replicates(self, func) -> pd.DataFrame:
+        """Any statistic ``func(data, weights)`` with its replicate standard error, as R's
+        ``withReplicates``: ``estimate`` and ``se`` (and ``term`` when func returns a Series).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": [10.0, 10.0, 20.0, 20.0]})
+        >>> d = SurveyDesign(df, weights="w").as_replicate("jk1")
+        >>> d.with_replicates(lambda data, w: (w * data["y"]).sum() / w.sum()).round(4)
+           estimate      se
+        0    2.8333  0.5528
+        """
+        return with_replicates(self, func)
 
     def rake(
         self,
@@ -180,10 +288,13 @@ class SurveyDesign(Estimators):
         respondents, a respondent's level has no population total, or the fit does not
         converge.
         """
-        step = rake_weights(
-            self.data, self.weights, margins, max_iter=max_iter, tol=tol, bounds=bounds
-        )
-        return self._reweighted(step)
+
+        def redo(w, replicate=False):
+            return rake_weights(
+                self.data, w, margins, max_iter=max_iter, tol=tol, bounds=bounds, zeros=replicate
+            )
+
+        return self._reweighted(redo(self.weights), redo)
 
     def poststratify(self, cols: str | Sequence[str], totals) -> SurveyDesign:
         """Post-stratify to population counts of the cells of ``cols``.
@@ -192,9 +303,11 @@ class SurveyDesign(Estimators):
         ``{(level1, level2): count}`` for several, or a Series indexed the same way. Every
         sample cell needs a count and every counted cell needs respondents.
         """
-        return self._reweighted(
-            poststratify_weights(self.data, self.weights, _as_list(cols), totals)
-        )
+
+        def redo(w, replicate=False):
+            return poststratify_weights(self.data, w, _as_list(cols), totals)
+
+        return self._reweighted(redo(self.weights), redo)
 
     def crosstab(self, row: str, col: str) -> Crosstab:
         """Weighted table of ``row`` by ``col`` with row and column percentages and the
@@ -217,9 +330,11 @@ class SurveyDesign(Estimators):
         Raises :class:`WeightingError` naming the column when a column is missing or has gaps,
         or when the totals cannot all be met.
         """
-        return self._reweighted(
-            calibrate_weights(self.data, self.weights, totals, self._numeric, tol=tol)
-        )
+
+        def redo(w, replicate=False):
+            return calibrate_weights(self.data, w, totals, self._numeric, tol=tol)
+
+        return self._reweighted(redo(self.weights), redo)
 
     @property
     def diagnostics(self) -> WeightDiagnostics:
@@ -320,5 +435,7 @@ class SurveyDesign(Estimators):
         Details and errors: :func:`survey_tools.design.propensity.propensity_step`."""
         from .propensity import propensity_step
 
-        step = propensity_step(self.data, self.weights, roll, key=key, model=model, classes=classes)
-        return self._reweighted(step)
+        def redo(w, replicate=False):
+            return propensity_step(self.data, w, roll, key=key, model=model, classes=classes)
+
+        return self._reweighted(redo(self.weights), redo)

@@ -1,0 +1,162 @@
+# Golden values from R's survey package for replicate-weight designs (tests/design/test_replicate.py).
+# Run from the project root:  Rscript tests/golden/r_replicate.R ../shared/reference/r-survey-api
+# Writes tests/golden/r_replicate.json and the replicate weights it used,
+# tests/golden/r_replicate_<data>.csv (one column per replicate, rows in the api file's order).
+# CI never runs R: it reads the committed files.
+suppressMessages({library(survey); library(jsonlite)})
+args <- commandArgs(trailingOnly = TRUE)
+ref <- if (length(args)) args[1] else "../shared/reference/r-survey-api"
+rd <- function(name) {
+  d <- read.csv(file.path(ref, paste0(name, ".csv")), stringsAsFactors = FALSE)
+  for (f in c("stype", "sch.wide", "comp.imp", "both", "awards", "yr.rnd"))
+    if (f %in% names(d)) d[[f]] <- factor(d[[f]])
+  d
+}
+apistrat <- rd("apistrat"); apiclus1 <- rd("apiclus1"); apiclus2 <- rd("apiclus2")
+# apiclus2's 40 districts paired in order into 20 strata of two PSUs, for BRR and Fay.
+apiclus2$pair <- (match(apiclus2$dnum, sort(unique(apiclus2$dnum))) - 1) %/% 2
+set.seed(20261206)
+dclus1 <- svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = apiclus1)
+dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat)
+dpair <- svydesign(id = ~dnum, strata = ~pair, weights = ~pw, data = apiclus2)
+
+# Replicate weights from R's own conversions, written out as full (combined) weights.
+full <- function(rd) { m <- weights(rd, "analysis"); matrix(as.numeric(unclass(m)), nrow = NROW(m)) }
+conv <- list(
+  jk1 = list(rep = as.svrepdesign(dclus1, type = "JK1", compress = FALSE), data = "apiclus1"),
+  jkn = list(rep = as.svrepdesign(dpair, type = "JKn", compress = FALSE), data = "apiclus2"),
+  boot = list(rep = as.svrepdesign(dstrat, type = "bootstrap", replicates = 50, compress = FALSE),
+              data = "apistrat"),
+  brr = list(rep = as.svrepdesign(dpair, type = "BRR", compress = FALSE), data = "apiclus2"),
+  fay = list(rep = as.svrepdesign(dpair, type = "Fay", fay.rho = 0.3, compress = FALSE),
+             data = "apiclus2")
+)
+files <- list()
+for (nm in names(conv)) {
+  m <- full(conv[[nm]]$rep)
+  colnames(m) <- paste0(nm, "_", seq_len(ncol(m)))
+  dn <- conv[[nm]]$data
+  files[[dn]] <- if (is.null(files[[dn]])) as.data.frame(m) else cbind(files[[dn]], m)
+}
+for (dn in names(files))
+  write.csv(as.data.frame(lapply(files[[dn]], function(x) sprintf("%.17g", x))), sprintf("tests/golden/r_replicate_%s.csv", dn),
+            row.names = FALSE, quote = FALSE)
+dat <- list(apiclus1 = cbind(apiclus1, files$apiclus1), apistrat = cbind(apistrat, files$apistrat),
+            apiclus2 = cbind(apiclus2, files$apiclus2))
+
+# svrepdesign for each type, from the written weights (combined.weights = TRUE).
+specs <- list(
+  jk1 = list(data = "apiclus1", weights = "pw", repweights = "jk1_", type = "jk1"),
+  jk1_mse = list(data = "apiclus1", weights = "pw", repweights = "jk1_", type = "jk1",
+                 scale = conv$jk1$rep$scale, mse = TRUE),
+  jkn = list(data = "apiclus2", weights = "pw", repweights = "jkn_", type = "jkn",
+             rscales = conv$jkn$rep$rscales),
+  bootstrap = list(data = "apistrat", weights = "pw", repweights = "boot_", type = "bootstrap"),
+  brr = list(data = "apiclus2", weights = "pw", repweights = "brr_", type = "brr"),
+  fay = list(data = "apiclus2", weights = "pw", repweights = "fay_", type = "fay", rho = 0.3),
+  sdr = list(data = "apistrat", weights = "pw", repweights = "boot_", type = "sdr"),
+  acs = list(data = "apistrat", weights = "pw", repweights = "boot_", type = "acs")
+)
+rtype <- c(jk1 = "JK1", jkn = "JKn", bootstrap = "bootstrap", brr = "BRR", fay = "Fay",
+           sdr = "successive-difference", acs = "ACS")
+designs <- lapply(specs, function(s) {
+  a <- list(data = dat[[s$data]], weights = ~pw, repweights = paste0("^", s$repweights, "[0-9]+$"),
+            type = rtype[[s$type]], combined.weights = TRUE)
+  for (k in c("scale", "rscales", "rho", "mse")) if (!is.null(s[[k]])) a[[k]] <- s[[k]]
+  suppressWarnings(do.call(svrepdesign, a))
+})
+# Conversions of linearisation designs (Python's design.as_replicate), compared by value.
+pop_types <- data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018))
+pop_schwide <- data.frame(sch.wide = c("No", "Yes"), Freq = c(1072, 5122))
+tight <- list(maxit = 200, epsilon = 1e-13, verbose = FALSE)
+designs$as_jk1 <- conv$jk1$rep
+designs$as_jkn <- conv$jkn$rep
+designs$as_brr <- conv$brr$rep
+designs$as_jk1_raked <- rake(conv$jk1$rep, list(~stype, ~sch.wide), list(pop_types, pop_schwide),
+                             control = tight)
+specs$as_jk1 <- list(data = "apiclus1", psu = "dnum", weights = "pw", fpc = "fpc", as = "jk1")
+designs$as_jkn_fpc <- as.svrepdesign(dstrat, type = "JKn")
+specs$as_jkn <- list(data = "apiclus2", strata = "pair", psu = "dnum", weights = "pw", as = "jkn")
+specs$as_jkn_fpc <- list(data = "apistrat", strata = "stype", weights = "pw", fpc = "fpc", as = "jkn")
+specs$as_brr <- list(data = "apiclus2", strata = "pair", psu = "dnum", weights = "pw", as = "brr")
+specs$as_jk1_raked <- c(specs$as_jk1, list(rake = "stype, sch.wide"))
+
+out <- list()
+add <- function(case, design, stat, var, est, se, ci = c(NA, NA), by = NA, level = NA,
+                df = NA, extra = list()) {
+  out[[length(out) + 1]] <<- c(list(case = case, design = design, stat = stat, var = var,
+                                    by = by, level = level, estimate = as.numeric(est),
+                                    se = as.numeric(se), ci_low = as.numeric(ci[1]),
+                                    ci_high = as.numeric(ci[2]), df = df), extra)
+}
+rows <- function(case, dname, stat, var, s, level = NA) {
+  ci <- confint(s)
+  for (i in seq_along(coef(s)))
+    add(case, dname, stat, var, coef(s)[i], SE(s)[i], ci[i, ],
+        level = if (is.na(level[1])) NA else level[i])
+}
+glm_ctl <- glm.control(epsilon = 1e-14, maxit = 100)
+for (dname in names(designs)) {
+  d <- designs[[dname]]
+  rows("mean", dname, "mean", "api00", svymean(~api00, d))
+  rows("total", dname, "total", "enroll", svytotal(~enroll, d, na.rm = TRUE))
+  rows("mean_na", dname, "mean", "acs.k3", svymean(~acs.k3, d, na.rm = TRUE))
+  rows("levels", dname, "mean", "stype", svymean(~stype, d), level = levels(d$variables$stype))
+  rows("level_totals", dname, "total", "stype", svytotal(~stype, d), level = levels(d$variables$stype))
+  r <- svyratio(~api.stu, ~enroll, d, na.rm = TRUE)
+  add("ratio", dname, "ratio", "api.stu/enroll", coef(r), SE(r), confint(r))
+  for (m in c("logit", "beta", "asin", "mean")) {
+    p <- svyciprop(~I(sch.wide == "Yes"), d, method = m)
+    add(paste0("ciprop_", m), dname, "proportion", "sch.wide", coef(p), SE(p), attr(p, "ci"),
+        level = "Yes", df = degf(d))
+  }
+  by <- "awards"
+  b <- svyby(~api00, ~awards, d, svymean)
+  for (i in seq_len(nrow(b)))
+    add("mean_by", dname, "mean", "api00", coef(b)[i], SE(b)[i], confint(b)[i, ], by = by,
+        level = as.character(b$awards[i]))
+  b <- svyby(~enroll, ~awards, d, svytotal, na.rm = TRUE)
+  for (i in seq_len(nrow(b)))
+    add("total_by", dname, "total", "enroll", coef(b)[i], SE(b)[i], confint(b)[i, ], by = by,
+        level = as.character(b$awards[i]))
+  b <- svyby(~api.stu, ~awards, d, svyratio, denominator = ~enroll, na.rm = TRUE)
+  for (i in seq_len(nrow(b)))
+    add("ratio_by", dname, "ratio", "api.stu/enroll", coef(b)[i], SE(b)[i], by = by,
+        level = as.character(b$awards[i]))
+  b <- svyby(~I(sch.wide == "Yes"), ~awards, d, svyciprop, vartype = "ci")
+  s <- svyby(~I(sch.wide == "Yes"), ~awards, d, svyciprop, vartype = "se")
+  for (i in seq_len(nrow(b))) {
+    sub <- d[d$variables$awards == b$awards[i], ]
+    add("ciprop_logit_by", dname, "proportion", "sch.wide", coef(b)[i], SE(s)[i],
+        c(b$ci_l[i], b$ci_u[i]), by = by, level = as.character(b$awards[i]), df = degf(sub))
+  }
+  q <- svyquantile(~api00, d, quantiles = c(0.25, 0.5, 0.9), ci = TRUE)$api00
+  for (i in seq_len(nrow(q)))
+    add("quantile", dname, "quantile", "api00", q[i, "quantile"], q[i, 4],
+        q[i, c("ci.2.5", "ci.97.5")], level = c(0.25, 0.5, 0.9)[i], df = degf(d))
+  b <- svyby(~api00, ~awards, d, svyquantile, quantiles = 0.5, ci = TRUE)
+  for (i in seq_len(nrow(b)))
+    add("quantile_by", dname, "quantile", "api00", coef(b)[i], SE(b)[i], by = by,
+        level = as.character(b$awards[i]))
+  s2 <- svychisq(~sch.wide + awards, d)
+  add("chisq", dname, "crosstab", "sch.wide x awards", s2$statistic[[1]], NA,
+      extra = list(ndf = s2$parameter[["ndf"]], ddf = s2$parameter[["ddf"]], p_value = s2$p.value))
+  fits <- list(
+    gaussian = svyglm(api00 ~ ell + meals + stype, d, control = glm_ctl),
+    binomial = svyglm(I(sch.wide == "Yes") ~ ell + meals, d, family = quasibinomial(),
+                      control = glm_ctl))
+  for (g in names(fits)) {
+    m <- fits[[g]]
+    for (i in seq_along(coef(m)))
+      add(paste0("svyglm_", g), dname, "svyglm", deparse(formula(m)), coef(m)[i], SE(m)[i],
+          level = names(coef(m))[i], df = m$df.residual)
+  }
+}
+
+writeLines(toJSON(list(r_version = R.version.string,
+                       survey_version = as.character(packageVersion("survey")),
+                       designs = specs, scales = lapply(designs, function(d) d$scale),
+                       rscales = lapply(designs, function(d) d$rscales),
+                       degf = lapply(designs, degf), results = out),
+                  digits = NA, auto_unbox = TRUE, na = "null", pretty = TRUE),
+           "tests/golden/r_replicate.json")

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT
 from r_designs import load_api
-from survey_tools import DesignError, SurveyDesign, svyglm
+from survey_tools import DesignError, SurveyDesign, svyglm, svyolr
 
 GOLDEN = json.loads((ROOT / "tests" / "golden" / "r_replicate.json").read_text())
 MARGINS = {
@@ -22,6 +22,8 @@ MARGINS = {
 def _data(name: str) -> pd.DataFrame:
     data = load_api(name)
     data["yes"] = (data["sch.wide"] == "Yes").astype(float)
+    meals = data["meals"]
+    data["mealcat"] = 1 + (meals > 25).astype(int) + (meals > 50) + (meals > 75)
     if name == "apiclus2":  # districts paired in order into strata of two, as the R script
         data["pair"] = pd.Series(pd.factorize(data["dnum"], sort=True)[0] // 2)
     return data
@@ -68,7 +70,7 @@ def _ours(row: dict) -> pd.Series:
     elif case == "chisq":
         test = d.crosstab("sch.wide", "awards").test
         return pd.Series({"estimate": test["F"], "ndf": test["ndf"], "ddf": test["ddf"]})
-    elif case.startswith("svyglm_"):
+    elif case in ("svyolr",) or case.startswith("svyglm_"):
         fit = _fit(row["design"], case)
         term = row["level"].replace("stypeH", "stype[T.H]").replace("stypeM", "stype[T.M]")
         term = {"(Intercept)": "Intercept"}.get(term, term)
@@ -86,6 +88,8 @@ def _ours(row: dict) -> pd.Series:
 @cache
 def _fit(name: str, case: str):
     d = rep_design(name)
+    if case == "svyolr":
+        return svyolr("mealcat ~ ell + stype", d)
     if case == "svyglm_gaussian":
         return svyglm("api00 ~ ell + meals + stype", d)
     return svyglm("yes ~ ell + meals", d, family="binomial")
@@ -120,6 +124,8 @@ def test_agrees_with_r(row):
         got = float(ours[key])
         # a raked margin's SE is rounding noise in both (about 1e-11 of its estimate)
         tiny = 1e-9 * max(1.0, abs(row["estimate"]))
+        if row["case"] == "svyolr":  # polr's BFGS stops some 3e-7 short of the maximum
+            tiny = 1e-6
         assert got == pytest.approx(want, rel=rel, abs=tiny), f"{key}: {got} vs R {want}"
 
 

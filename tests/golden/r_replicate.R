@@ -96,6 +96,25 @@ rows <- function(case, dname, stat, var, s, level = NA) {
         level = if (is.na(level[1])) NA else level[i])
 }
 glm_ctl <- glm.control(epsilon = 1e-14, maxit = 100)
+# svyolr on replicates, step by step as survey's svyolr.svyrep.design does it (polr on the
+# sampling weights, then on each replicate's from that start, then svrVar), but with every
+# fit converged: svyolr passes control= to the full-sample fit only, and polr's default
+# tolerance leaves errors of up to 1% in jackknife SEs (each replicate moves little).
+olr_reps <- function(formula, d) {
+  environment(formula) <- environment()
+  df <- model.frame(d)
+  ctl <- list(reltol = 1e-15, maxit = 5000)
+  .olr.pw <- weights(d, "sampling")  # not "pw": polr looks in the data first
+  full <- MASS::polr(formula, data = df, weights = .olr.pw, control = ctl)
+  start <- c(full$coefficients, full$zeta)
+  betas <- apply(weights(d, "analysis"), 2, function(w) {
+    environment(formula) <- environment()
+    m <- MASS::polr(formula, data = df, weights = w, start = start, control = ctl)
+    c(m$coefficients, m$zeta)
+  })
+  list(coef = start, var = svrVar(t(betas), d$scale, d$rscales, mse = d$mse, coef = start),
+       df = degf(d) - length(full$coefficients))
+}
 for (dname in names(designs)) {
   d <- designs[[dname]]
   rows("mean", dname, "mean", "api00", svymean(~api00, d))
@@ -145,6 +164,12 @@ for (dname in names(designs)) {
     gaussian = svyglm(api00 ~ ell + meals + stype, d, control = glm_ctl),
     binomial = svyglm(I(sch.wide == "Yes") ~ ell + meals, d, family = quasibinomial(),
                       control = glm_ctl))
+  d$variables$mealcat <- factor(1 + (d$variables$meals > 25) + (d$variables$meals > 50) +
+                                  (d$variables$meals > 75))
+  o <- olr_reps(mealcat ~ ell + stype, d)
+  for (i in seq_along(o$coef))
+    add("svyolr", dname, "svyolr", "mealcat ~ ell + stype", o$coef[i], sqrt(diag(o$var))[i],
+        level = names(o$coef)[i], df = o$df)
   for (g in names(fits)) {
     m <- fits[[g]]
     for (i in seq_along(coef(m)))

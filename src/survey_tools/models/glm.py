@@ -163,6 +163,7 @@ class SvyGLMResult(DesignCoefficients):
     used: np.ndarray = field(repr=False)
     influence: np.ndarray = field(repr=False)
     design_info: object = field(repr=False)
+    replicates: np.ndarray | None = field(default=None, repr=False)  # each replicate's params
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """Wald intervals with t on the design's residual df (R's ``confint`` on svyglm).
@@ -352,6 +353,7 @@ def svyglm(formula: str, design, *, family: str = "gaussian", domain=None) -> Sv
         cov = design.engine.spread_cov(params.to_numpy(), betas)
         df_resid = design.engine.degf(inside) + 1 - x.shape[1]
     else:
+        betas = None
         cov = design.engine.vcov(influence)
         df_resid = design.engine.degf(used) + 1 - x.shape[1]
     cov = pd.DataFrame(cov, index=x.columns, columns=x.columns)
@@ -378,4 +380,5 @@ def svyglm(formula: str, design, *, family: str = "gaussian", domain=None) -> Sv
         used=used,
         influence=influence,
         design_info=info_x,
+        replicates=betas,
     )

@@ -239,3 +239,36 @@ def test_predicted_margins_on_replicates_refit_each_replicate():
     oracle = d.with_replicates(margins)
     assert ours["estimate"].to_numpy() == pytest.approx(oracle["estimate"].to_numpy(), rel=1e-8)
     assert ours["se"].to_numpy() == pytest.approx(oracle["se"].to_numpy(), rel=1e-6)
+
+
+ACS = json.loads((ROOT / "tests" / "golden" / "r_replicate_acs.json").read_text())
+
+
+def test_an_acs_extract_reads_in_one_call_and_agrees_with_r():
+    """SurveyDesign.from_acs(read_export(path)): PWGTP with PWGTP1..80, the Census Bureau's
+    4/80 successive-difference variance (R: svrepdesign(type="ACS", mse=TRUE))."""
+    from survey_tools import read_export
+
+    export = read_export(ROOT / "tests" / "golden" / "r_replicate_acs.csv")
+    d = SurveyDesign.from_acs(export)
+    assert d.engine.scale == pytest.approx(ACS["scale"]) and d.engine.n_replicates == 80
+    assert d.engine.degf() == ACS["degf"]
+    coded = SurveyDesign.from_acs(export.data.assign(SEX=export.data["SEX"].astype(str)))
+    ours = {
+        ("mean", None): d.mean("AGEP").iloc[0],
+        ("median", None): d.quantile("WAGP", 0.5).iloc[0],
+        **{("total", r["level"]): r for _, r in coded.total("SEX").iterrows()},
+        **{("mean_by", r["SEX"]): r for _, r in coded.mean("WAGP", by="SEX").iterrows()},
+    }
+    for row in ACS["results"]:
+        got = ours[(row["case"], row["level"])]
+        assert got["estimate"] == pytest.approx(row["estimate"], rel=1e-6), row
+        assert got["se"] == pytest.approx(row["se"], rel=1e-5), row
+
+
+def test_an_extract_without_its_replicates_is_refused_naming_them():
+    data = pd.read_csv(ROOT / "tests" / "golden" / "r_replicate_acs.csv")
+    with pytest.raises(DesignError, match=r"not its replicate weights \['PWGTP80'\]"):
+        SurveyDesign.from_acs(data.drop(columns="PWGTP80"))
+    with pytest.raises(DesignError, match="No ACS weight column"):
+        SurveyDesign.from_acs(data.drop(columns="PWGTP"))

@@ -185,3 +185,38 @@ writeLines(toJSON(list(r_version = R.version.string,
                        degf = lapply(designs, degf), results = out),
                   digits = NA, auto_unbox = TRUE, na = "null", pretty = TRUE),
            "tests/golden/r_replicate.json")
+
+# --- An ACS-style public-use extract: PWGTP and PWGTP1..80 (successive differences) ---------
+# No small real PUMS extract with its replicate weights was found under a licence we could
+# commit, so this one is synthetic in the PUMS layout: replicate factors 1 +/- 2^(-1/2) and 1
+# from two Hadamard rows per person (as the Census Bureau's SDR method assigns them), and
+# the Census Bureau's variance formula, 4/80 sum (X_r - X)^2 (R: type = "ACS", mse = TRUE).
+set.seed(2026)
+n <- 400
+H <- survey::hadamard(80)[1:80, 1:80]
+row1 <- sample(80, n, replace = TRUE); row2 <- ((row1 + sample(1:78, n, replace = TRUE)) %% 80) + 1
+fac <- 1 + 2^(-1.5) * t(H[, row1]) - 2^(-1.5) * t(H[, row2])
+acs <- data.frame(SERIALNO = sprintf("2023HU%07d", 1:n), SPORDER = 1L,
+                  PUMA = sample(c("00101", "00102", "00103"), n, replace = TRUE),
+                  AGEP = sample(18:80, n, replace = TRUE), SEX = sample(1:2, n, replace = TRUE),
+                  PWGTP = sample(20:250, n, replace = TRUE))
+acs$WAGP <- ifelse(runif(n) < 0.2, 0, round(exp(rnorm(n, 10.5 + 0.1 * (acs$SEX == 1), 0.8)), -2))
+rep <- round(acs$PWGTP * fac)
+colnames(rep) <- paste0("PWGTP", 1:80)
+acs <- cbind(acs, rep)
+write.csv(acs, "tests/golden/r_replicate_acs.csv", row.names = FALSE, quote = FALSE)
+acs$SEX <- factor(acs$SEX)
+da <- svrepdesign(data = acs, weights = ~PWGTP, repweights = "PWGTP[0-9]+", type = "ACS",
+                  mse = TRUE)
+aout <- list()
+addA <- function(case, est, se, level = NA) aout[[length(aout) + 1]] <<-
+  list(case = case, level = level, estimate = as.numeric(est), se = as.numeric(se))
+s <- svymean(~AGEP, da); addA("mean", coef(s), SE(s))
+s <- svytotal(~SEX, da); for (i in 1:2) addA("total", coef(s)[i], SE(s)[i], levels(acs$SEX)[i])
+b <- svyby(~WAGP, ~SEX, da, svymean)
+for (i in 1:2) addA("mean_by", coef(b)[i], SE(b)[i], as.character(b$SEX[i]))
+q <- svyquantile(~WAGP, da, 0.5, ci = TRUE)$WAGP
+addA("median", q[1, "quantile"], q[1, 4])
+writeLines(toJSON(list(r_version = R.version.string, scale = da$scale, degf = degf(da),
+                       results = aout), digits = NA, auto_unbox = TRUE, pretty = TRUE),
+           "tests/golden/r_replicate_acs.json")

@@ -33,6 +33,7 @@ __all__ = [
     "CONVERSIONS",
     "REPLICATE_TYPES",
     "ReplicateEngine",
+    "acs_spec",
     "recalibrated",
     "replicate_columns",
     "replicate_engine",
@@ -323,6 +324,32 @@ def recalibrated(engine: ReplicateEngine, step, redo) -> ReplicateEngine:
         )
     reps = [redo(engine.repweights[:, r], True).weights for r in range(engine.n_replicates)]
     return engine.calibrated(np.column_stack([step.weights, *reps]), step)
+
+
+def acs_spec(data: pd.DataFrame, weights: str | None) -> dict:
+    """``weights`` and ``repweights`` of an ACS-style extract: the person weight PWGTP or the
+    housing weight WGTP (any case), with its 80 numbered replicates."""
+    lower = {str(c).lower(): c for c in data.columns}
+    candidates = [weights] if weights else ["PWGTP", "WGTP"]
+    for name in candidates:
+        col = lower.get(str(name).lower())
+        if col is None:
+            continue
+        reps = [lower.get(f"{str(name).lower()}{k}") for k in range(1, 81)]
+        missing = [f"{col}{k}" for k, c in zip(range(1, 81), reps) if c is None]
+        if missing:
+            raise DesignError(
+                f"The extract has {col!r} but not its replicate weights {missing[:3]}"
+                + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+                + ".",
+                hint="download the extract with its 80 replicate weights (the Census Bureau's "
+                "PUMS files have them; the API needs them asked for)",
+            )
+        return {"weights": col, "repweights": reps}
+    raise DesignError(
+        f"No ACS weight column ({' or '.join(map(str, candidates))}) in the extract.",
+        hint="a PUMS person file has PWGTP and PWGTP1..80, a housing file WGTP and WGTP1..80",
+    )
 
 
 # --- converting a linearisation design ---------------------------------------------------------

@@ -29,6 +29,7 @@ from .estimators import Estimators
 from .replicate import (
     CONVERSIONS,
     ReplicateEngine,
+    acs_spec,
     recalibrated,
     replicate_engine,
     replicate_factors,
@@ -252,6 +253,32 @@ class SurveyDesign(Estimators):
         return self._evolve(
             weights=weights, engine=engine, _spec={**self._spec, "as_replicate": kind}
         )
+
+    @classmethod
+    def from_acs(cls, extract, *, weights: str | None = None, mse: bool = True) -> SurveyDesign:
+        """A design from an ACS-style public-use extract and its 80 replicate weights.
+
+        ``extract`` is the export (``read_export(path)``) or its DataFrame: an ACS PUMS person
+        file (``PWGTP`` and ``PWGTP1``..``PWGTP80``) or housing file (``WGTP``, ``WGTP1``..),
+        in any letter case. The variance is the Census Bureau's successive-difference formula,
+        ``4/80 * sum((X_r - X)^2)`` (``mse=True``, centred at the full estimate; R:
+        ``svrepdesign(type="ACS", mse=TRUE)``). ``weights`` names another weight whose
+        replicates are ``<weights>1``..``<weights>80`` (e.g. IPUMS' ``PERWT`` with
+        ``REPWTP1``..: give ``weights="PERWT"`` and rename, or use the constructor).
+
+        Examples
+        --------
+        >>> from survey_tools import SurveyDesign, read_export  # doctest: +SKIP
+        >>> acs = SurveyDesign.from_acs(read_export("psam_p06.csv"))  # doctest: +SKIP
+        >>> acs.mean("AGEP", by="SEX")  # doctest: +SKIP
+        """
+        data = extract if isinstance(extract, pd.DataFrame) else getattr(extract, "data", None)
+        if not isinstance(data, pd.DataFrame):
+            raise DesignError(
+                f"from_acs needs an export or a DataFrame, not a {extract.__class__.__name__}.",
+                hint='read the file first: SurveyDesign.from_acs(read_export("psam_p06.csv"))',
+            )
+        return cls(data, **acs_spec(data, weights), type="acs", mse=mse)
 
     def with_replicates(self, func) -> pd.DataFrame:
         """Any statistic ``func(data, weights)`` with its replicate standard error, as R's

@@ -49,7 +49,7 @@ class Estimators:
         ok, dk, w, wsum, share, n = self._domain_weights(d, n_dom)
         y0 = np.where(ok[:, None], y, 0.0)
         if self.engine.replicates:
-            est, var = self.engine.ratio(y0, ok * 1.0, d, n_dom)
+            est, var = self.engine.ratio(y0, None, d, n_dom)
             return est, var, n, d, w, wsum, y0
         with np.errstate(invalid="ignore", divide="ignore"):  # a domain with no answers: NaN
             est = (
@@ -231,7 +231,7 @@ class Estimators:
         rows = np.bincount(dom[dom >= 0], minlength=len(table))[:, None] * np.ones_like(est)
         se_ci = se
         if ci == "logit" and self.engine.replicates:  # R refits the logit on each replicate
-            _, v_eta = self.engine.ratio(y0, (d >= 0) * 1.0, d, len(table), link="logit")
+            _, v_eta = self.engine.ratio(y0, None, d, len(table), link="logit")
             se_ci = np.sqrt(v_eta) * est * (1 - est)
         low, high = prop_ci(est, se_ci, df, rows, ci, level)
         body = {

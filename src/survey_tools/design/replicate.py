@@ -119,8 +119,19 @@ def replicate_scales(type: str, n_rep: int, scale, rscales, rho) -> tuple[float,
     return float(1.0 if scale is None else scale), rscales
 
 
-def _rank(w: np.ndarray) -> int:
-    """Rank of a rows x replicates matrix, tolerance 1e-5 on column-scaled singular values."""
+def _rank(w: np.ndarray, rows: np.ndarray) -> int:
+    """Rank of ``w[rows]`` (rows x replicates), tolerance 1e-5 on column-scaled singular values.
+
+    A sample of the rows that already has full column rank settles it (adding rows cannot
+    lower the rank), so a million rows cost no more than a few thousand."""
+    if len(rows) > 100 * w.shape[1]:
+        pick = np.random.default_rng(0).choice(len(rows), 20 * w.shape[1], replace=False)
+        if _full_rank(w[rows[np.sort(pick)]]) == w.shape[1]:
+            return w.shape[1]
+    return _full_rank(w[rows])
+
+
+def _full_rank(w: np.ndarray) -> int:
     norms = np.sqrt(np.einsum("ij,ij->j", w, w))
     w = w[:, norms > 0] / norms[norms > 0]
     if w.shape[1] == 0:
@@ -179,8 +190,12 @@ class ReplicateEngine:
         q = x.shape[1]
         rows = np.flatnonzero(dom >= 0)
         keys = (dom[rows][:, None] * q + np.arange(q)).ravel()
-        m = sparse.csr_matrix(
-            (x[rows].ravel(), (keys, np.repeat(rows, q))), shape=(n_dom * q, len(dom))
+        vals, cols = x[rows].ravel(), np.repeat(rows, q)
+        if q > 1:  # indicators of levels: mostly zeros, left out
+            nz = vals != 0
+            vals, keys, cols = vals[nz], keys[nz], cols[nz]
+        m = sparse.csc_matrix(  # column-compressed: rows of the data in order, one pass
+            (vals, (keys, cols)), shape=(n_dom * q, len(dom))
         )
         return np.asarray(m @ self.all_weights).reshape(n_dom, q, -1)
 
@@ -214,14 +229,27 @@ class ReplicateEngine:
         self, num: np.ndarray, den: np.ndarray, dom: np.ndarray, n_dom: int, *, link=None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Domain ratios of weighted sums ``sum(w num) / sum(w den)`` (n_dom, q) and their
-        replicate variances; ``link="logit"`` gives the variance of the ratio's logit."""
+        replicate variances (``den=None``: the domain's weight, a mean); ``link="logit"``
+        gives the variance of the ratio's logit."""
         top = self.sums(num, dom, n_dom)
-        bottom = self.sums(den, dom, n_dom)
+        bottom = self.domain_sizes(dom, n_dom) if den is None else self.sums(den, dom, n_dom)
         with np.errstate(invalid="ignore", divide="ignore"):
             theta = top / bottom
             if link == "logit":
                 theta = np.log(theta / (1 - theta))
         return theta[..., 0], self.spread(theta[..., 0], theta[..., 1:])
+
+    def domain_sizes(self, dom: np.ndarray, n_dom: int) -> np.ndarray:
+        """Each domain's weight total, full and per replicate: (n_dom, 1, 1 + R). Kept for the
+        last domain arrays seen (estimators pass the same array for every column)."""
+        sizes = self._cache.setdefault("sizes", [])
+        for d, n, out in sizes:
+            if d is dom and n == n_dom:
+                return out
+        out = self.sums(np.ones(len(dom)), dom, n_dom)
+        sizes.insert(0, (dom, n_dom, out))
+        del sizes[4:]
+        return out
 
     def totals(self, x: np.ndarray, dom: np.ndarray, n_dom: int):
         """Domain totals (n_dom, q) and their replicate variances."""
@@ -267,7 +295,10 @@ class ReplicateEngine:
         hit = self._cache.get(key)
         if hit is not None and (len(dom) < 5000 or hit[0] is dom):
             return hit[1]
-        out = np.array([_rank(self.repweights[dom == k]) - 1.0 for k in range(n_dom)], dtype=float)
+        reps = self.repweights
+        out = np.array(
+            [_rank(reps, np.flatnonzero(dom == k)) - 1.0 for k in range(n_dom)], dtype=float
+        )
         self._cache[key] = (dom, out)
         return out
 
@@ -276,7 +307,7 @@ class ReplicateEngine:
         inside = np.ones(len(self.weights), bool) if mask is None else np.asarray(mask, bool)
         if mask is None:
             return float(self.domain_degf(np.zeros(len(inside), dtype=np.int64), 1)[0])
-        return float(_rank(self.repweights[inside]) - 1)
+        return float(_rank(self.repweights, np.flatnonzero(inside)) - 1)
 
 
 _ALIASES = {"successive-difference": "sdr", "other": None}
@@ -300,7 +331,14 @@ def replicate_engine(
     kind = str(type).lower()
     kind = _ALIASES.get(kind, kind)
     cols = replicate_columns(data, repweights, weights_col)
-    rep = data[cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    w = np.ones(len(data)) if w is None else w
+    block = data[cols]
+    if not all(pd.api.types.is_numeric_dtype(t) for t in block.dtypes):
+        block = block.apply(pd.to_numeric, errors="coerce")
+    both = np.empty((len(data), len(cols) + 1))
+    both[:, 0] = w
+    both[:, 1:] = block.to_numpy(dtype=float, na_value=np.nan)
+    rep = both[:, 1:]
     bad = ~np.isfinite(rep)
     if bad.any():
         row, col = np.argwhere(bad)[0]
@@ -310,8 +348,7 @@ def replicate_engine(
             hint="replicate weights must be numbers in every row: fix or drop those rows",
         )
     scale, rscales = replicate_scales(kind, len(cols), scale, rscales, rho)
-    w = np.ones(len(data)) if w is None else w
-    return ReplicateEngine(np.column_stack([w, rep]), kind, scale, rscales, bool(mse), rho)
+    return ReplicateEngine(both, kind, scale, rscales, bool(mse), rho)
 
 
 def recalibrated(engine: ReplicateEngine, step, redo) -> ReplicateEngine:

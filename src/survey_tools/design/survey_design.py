@@ -41,6 +41,7 @@ from .weighting import (
     calibrate_weights,
     dense_codes,
     diagnostics,
+    margin_codes,
     poststratify_weights,
     rake_weights,
 )
@@ -316,9 +317,18 @@ class SurveyDesign(Estimators):
         converge.
         """
 
+        parts = margin_codes(self.data, margins) if margins else None
+
         def redo(w, replicate=False):
             return rake_weights(
-                self.data, w, margins, max_iter=max_iter, tol=tol, bounds=bounds, zeros=replicate
+                self.data,
+                w,
+                margins,
+                max_iter=max_iter,
+                tol=tol,
+                bounds=bounds,
+                zeros=replicate,
+                parts=parts,
             )
 
         return self._reweighted(redo(self.weights), redo)

@@ -47,10 +47,10 @@ def rep_design(name: str) -> SurveyDesign:
 def _ours(row: dict) -> pd.Series:
     d = rep_design(row["design"])
     case, by = row["case"], row["by"]
-    if case in ("mean", "mean_by"):
-        out = d.mean("api00", by=by)
-    elif case in ("total", "total_by"):
-        out = d.total("enroll", by=by)
+    if case in ("mean", "mean_by", "deff_mean"):
+        out = d.mean("api00", by=by, deff=case == "deff_mean")
+    elif case in ("total", "total_by", "deff_total"):
+        out = d.total("enroll", by=by, deff=case == "deff_total")
     elif case == "mean_na":
         out = d.mean("acs.k3")
     elif case == "levels":
@@ -111,7 +111,7 @@ ROWS = [r for r in GOLDEN["results"] if not (r["design"] == "as_brr" and r["case
 @pytest.mark.parametrize("row", ROWS, ids=_id)
 def test_agrees_with_r(row):
     ours = _ours(row)
-    keys = ["estimate", "se", "ci_low", "ci_high", "df", "ndf", "ddf"]
+    keys = ["estimate", "se", "ci_low", "ci_high", "df", "ndf", "ddf", "deff"]
     if row["case"] in ("levels", "level_totals", "mean_by", "total_by"):
         keys = ["estimate", "se"]  # R's svymean gives Wald intervals; levels get logit ones here
     if row["design"] == "as_brr" and row["case"] not in LINEAR:

@@ -118,6 +118,10 @@ olr_reps <- function(formula, d) {
 for (dname in names(designs)) {
   d <- designs[[dname]]
   rows("mean", dname, "mean", "api00", svymean(~api00, d))
+  s <- svymean(~api00, d, deff = TRUE)
+  add("deff_mean", dname, "mean", "api00", coef(s), SE(s), extra = list(deff = deff(s)[[1]]))
+  s <- svytotal(~enroll, d, deff = TRUE, na.rm = TRUE)
+  add("deff_total", dname, "total", "enroll", coef(s), SE(s), extra = list(deff = deff(s)[[1]]))
   rows("total", dname, "total", "enroll", svytotal(~enroll, d, na.rm = TRUE))
   rows("mean_na", dname, "mean", "acs.k3", svymean(~acs.k3, d, na.rm = TRUE))
   rows("levels", dname, "mean", "stype", svymean(~stype, d), level = levels(d$variables$stype))

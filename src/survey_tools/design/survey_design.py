@@ -228,7 +228,7 @@ class SurveyDesign(Estimators):
         >>> import pandas as pd
         >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": [10.0, 10.0, 20.0, 20.0]})
         >>> SurveyDesign(df, weights="w").as_replicate("jk1").mean("y")["se"].round(4).item()
-        0.5528
+        0.6154
         """
         if self.engine.replicates:
             raise DesignError("The design already has replicate weights.")
@@ -292,7 +292,7 @@ class SurveyDesign(Estimators):
         >>> d = SurveyDesign(df, weights="w").as_replicate("jk1")
         >>> d.with_replicates(lambda data, w: (w * data["y"]).sum() / w.sum()).round(4)
            estimate      se
-        0    2.8333  0.5528
+        0    2.8333  0.6154
         """
         return with_replicates(self, func)
 

@@ -5,7 +5,8 @@ fitted row is given level ``g`` of ``by``, the model predicts each row's mean (a
 binomial), and the weighted average over the fitted rows is the margin of ``g``. Its
 design-based variance linearises both sources of error: the coefficients (through their
 influence values) and the averaging over the sample's covariate distribution; the design's
-variance engine takes the sum over every row.
+variance engine takes the sum over every row. On a replicate design each replicate's refit
+(``SvyGLMResult.replicates``) is averaged with that replicate's weights instead.
 """
 
 from __future__ import annotations

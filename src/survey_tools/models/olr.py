@@ -137,6 +137,7 @@ class SvyOLRResult(DesignCoefficients):
     design: object = field(repr=False)
     used: np.ndarray = field(repr=False)
     influence: np.ndarray = field(repr=False)
+    replicates: np.ndarray | None = field(default=None, repr=False)  # each replicate's params
 
     def tidy(self, level: float = 0.95) -> pd.DataFrame:
         """One row per slope and cutpoint: estimate, se, p, interval, odds ratio for slopes."""
@@ -301,6 +302,7 @@ def svyolr(formula: str, design, *, domain=None) -> SvyOLRResult:
         cov = pd.DataFrame(design.engine.spread_cov(theta, betas), index=names, columns=names)
         df_resid = design.engine.degf(inside) - x.shape[1]
     else:
+        betas = None
         cov = pd.DataFrame(design.engine.vcov(influence), index=names, columns=names)
         df_resid = design.engine.degf(used) - x.shape[1]
     return SvyOLRResult(
@@ -316,4 +318,5 @@ def svyolr(formula: str, design, *, domain=None) -> SvyOLRResult:
         design=design,
         used=used,
         influence=influence,
+        replicates=betas,
     )

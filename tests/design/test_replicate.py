@@ -33,10 +33,17 @@ def _data(name: str) -> pd.DataFrame:
 def rep_design(name: str) -> SurveyDesign:
     spec = dict(GOLDEN["designs"][name])
     data = _data(spec.pop("data"))
-    if "as" in spec:  # a linearisation design converted (and raked after conversion in R)
-        kind, rake = spec.pop("as"), spec.pop("rake", None)
+    if "as" in spec:  # a linearisation design converted (and weighted after conversion in R)
+        kind = spec.pop("as")
+        steps = {k: spec.pop(k) for k in ("rake", "poststratify", "calibrate") if k in spec}
         design = SurveyDesign(data, **spec)
-        return (design.rake(MARGINS) if rake else design).as_replicate(kind)
+        if "rake" in steps:
+            design = design.rake(MARGINS)
+        if "poststratify" in steps:
+            design = design.poststratify("stype", MARGINS["stype"])
+        if "calibrate" in steps:
+            design = design.calibrate({"stype": MARGINS["stype"], "api99": 3914069})
+        return design.as_replicate(kind)
     reps = pd.read_csv(
         ROOT / "tests" / "golden" / f"r_replicate_{GOLDEN['designs'][name]['data']}.csv"
     )

@@ -74,12 +74,18 @@ designs$as_jkn <- conv$jkn$rep
 designs$as_brr <- conv$brr$rep
 designs$as_jk1_raked <- rake(conv$jk1$rep, list(~stype, ~sch.wide), list(pop_types, pop_schwide),
                              control = tight)
+designs$as_jk1_ps <- postStratify(conv$jk1$rep, ~stype, pop_types)
+designs$as_jk1_cal <- calibrate(conv$jk1$rep, ~stype + api99,
+                                c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018,
+                                  api99 = 3914069), compress = FALSE)
 specs$as_jk1 <- list(data = "apiclus1", psu = "dnum", weights = "pw", fpc = "fpc", as = "jk1")
 designs$as_jkn_fpc <- as.svrepdesign(dstrat, type = "JKn")
 specs$as_jkn <- list(data = "apiclus2", strata = "pair", psu = "dnum", weights = "pw", as = "jkn")
 specs$as_jkn_fpc <- list(data = "apistrat", strata = "stype", weights = "pw", fpc = "fpc", as = "jkn")
 specs$as_brr <- list(data = "apiclus2", strata = "pair", psu = "dnum", weights = "pw", as = "brr")
 specs$as_jk1_raked <- c(specs$as_jk1, list(rake = "stype, sch.wide"))
+specs$as_jk1_ps <- c(specs$as_jk1, list(poststratify = "stype"))
+specs$as_jk1_cal <- c(specs$as_jk1, list(calibrate = "stype, api99"))
 
 out <- list()
 add <- function(case, design, stat, var, est, se, ci = c(NA, NA), by = NA, level = NA,

@@ -310,7 +310,7 @@ class ReplicateEngine:
         return float(_rank(self.repweights, np.flatnonzero(inside)) - 1)
 
 
-_ALIASES = {"successive-difference": "sdr", "other": None}
+_ALIASES = {"successive-difference": "sdr"}  # R's spelling; R's others differ only in case
 
 
 def replicate_engine(

@@ -97,6 +97,8 @@ def _fit(name: str, case: str):
     d = rep_design(name)
     if case == "svyolr":
         return svyolr("mealcat ~ ell + stype", d)
+    if case == "svyglm_domain":
+        return svyglm("api00 ~ ell + meals", d, domain=d.data["stype"] == "E")
     if case == "svyglm_gaussian":
         return svyglm("api00 ~ ell + meals + stype", d)
     return svyglm("yes ~ ell + meals", d, family="binomial")

@@ -173,7 +173,8 @@ for (dname in names(designs)) {
   fits <- list(
     gaussian = svyglm(api00 ~ ell + meals + stype, d, control = glm_ctl),
     binomial = svyglm(I(sch.wide == "Yes") ~ ell + meals, d, family = quasibinomial(),
-                      control = glm_ctl))
+                      control = glm_ctl),
+    domain = svyglm(api00 ~ ell + meals, subset(d, stype == "E"), control = glm_ctl))
   d$variables$mealcat <- factor(1 + (d$variables$meals > 25) + (d$variables$meals > 50) +
                                   (d$variables$meals > 75))
   o <- olr_reps(mealcat ~ ell + stype, d)

@@ -140,7 +140,7 @@ def _full_rank(w: np.ndarray) -> int:
     return int((eig > 1e-10 * eig.max()).sum())
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class ReplicateEngine:
     """Replicate variances with the variance engine's interface (see the module docstring).
 
@@ -158,6 +158,17 @@ class ReplicateEngine:
     lonely_psu: str = "fail"
     _cache: dict = field(default_factory=dict, repr=False)
     replicates: ClassVar[bool] = True
+
+    def __repr__(self) -> str:
+        return (
+            f"ReplicateEngine({self.type}, {self.n_replicates} replicates, "
+            f"scale={self.scale:.6g}, mse={self.mse}, {len(self.steps)} weighting step(s))"
+        )
+
+    def describe(self) -> str:
+        """In words, for the design's repr."""
+        rho = f", rho={self.rho}" if self.rho is not None else ""
+        return f"{self.n_replicates} {self.type} replicates{rho}" + (", mse" if self.mse else "")
 
     @property
     def weights(self) -> np.ndarray:

@@ -172,7 +172,7 @@ class SurveyDesign(Estimators):
                 linear=(stratas, psus, fpcs),
                 weights_col=weights,
             )
-            self._spec.update(repweights=f"{self.engine.n_replicates} columns", type=type)
+            self._spec.update(repweights=f"{self.engine.n_replicates} columns")
             self.weights = self._base_weights = self.engine.weights
             return
         stages, fpc_weights = build_stages(data, stratas, psus, fpcs)
@@ -185,6 +185,8 @@ class SurveyDesign(Estimators):
     def __repr__(self) -> str:
         spec = ", ".join(f"{k}={v!r}" for k, v in self._spec.items() if v)
         steps = "; ".join(step.describe() for step in self.engine.steps)
+        if self.engine.replicates:
+            spec += f"; {self.engine.describe()}"
         return (
             f"SurveyDesign({len(self.data)} rows, {spec or 'simple random sample'}"
             + (f"; {steps}" if steps else "")
@@ -251,9 +253,7 @@ class SurveyDesign(Estimators):
         for redo in self._replay:  # every weighting step again, on the full sample and replicates
             step = redo(weights)
             weights, engine = step.weights, recalibrated(engine, step, redo)
-        return self._evolve(
-            weights=weights, engine=engine, _spec={**self._spec, "as_replicate": kind}
-        )
+        return self._evolve(weights=weights, engine=engine)
 
     @classmethod
     def from_acs(cls, extract, *, weights: str | None = None, mse: bool = True) -> SurveyDesign:

@@ -11,6 +11,12 @@ On one synthetic data set (default 1,000,000 respondents), times, best of ``--re
    ``estimation.mean`` per indicator; R: one ``svyby(~y0 + ... , ~role, svymean)`` over the
    first ``--r-indicators``, since R takes about a minute per indicator on a million rows).
 
+3. ``--replicates`` (default 80) successive-difference replicate weights, as an ACS extract
+   carries them: building the replicate design, then ``--indicators`` means by role with their
+   replicate SEs (survey_tools: ``SurveyDesign(data, weights=, repweights=, type="sdr")`` and
+   ``mean(col, by="role")``; svy: ``Design(wgt=, rep_wgts=SdrWgts(...))`` and
+   ``estimation.mean(col, by="role", method="replication")``).
+
 A peer that is not installed is skipped with a note. Ratios are peer time over ours (above 1:
 survey_tools is faster). The estimates of every tool are compared too.
 """
@@ -136,6 +142,87 @@ def plot_scaling(table: pd.DataFrame, path: Path) -> None:
     fig.savefig(path, dpi=120, bbox_inches="tight", metadata={"Software": None})
 
 
+def add_replicates(data: pd.DataFrame, replicates: int, seed: int = 11) -> pd.DataFrame:
+    """SDR-style replicate weights r1..rR: the base weight times 1 +/- 2^-1.5 +/- 2^-1.5."""
+    rng = np.random.default_rng(seed)
+    w = data["w0"].to_numpy()[:, None]
+    signs = rng.choice([-1.0, 1.0], (len(data), replicates)) - rng.choice(
+        [-1.0, 1.0], (len(data), replicates)
+    )
+    reps = pd.DataFrame(w * (1 + 2**-1.5 * signs), columns=[f"r{i + 1}" for i in range(replicates)])
+    return pd.concat([data, reps], axis=1)
+
+
+def ours_replicates(data: pd.DataFrame, replicates: int, indicators: int, repeat: int) -> dict:
+    cols = [f"r{i + 1}" for i in range(replicates)]
+    t_build, design = best(
+        lambda: SurveyDesign(data, weights="w0", repweights=cols, type="sdr"), repeat
+    )
+    t_est, each = best(lambda: [design.mean(f"y{j}", by="role") for j in range(indicators)], repeat)
+    first = each[0].sort_values("role", key=lambda s: s.astype(int))
+    return {
+        "build": t_build,
+        "estimates": t_est,
+        "y0": first["estimate"].to_numpy(),
+        "y0_se": first["se"].to_numpy(),
+    }
+
+
+def svy_replicates(data: pd.DataFrame, replicates: int, indicators: int, repeat: int):
+    try:
+        import polars as pl
+        import svy
+    except ImportError:
+        return "not installed (make bench installs it into .benchvenv)"
+    frame = pl.from_pandas(data)
+    t_build, sample = best(
+        lambda: svy.Sample(
+            frame, svy.Design(wgt="w0", rep_wgts=svy.SdrWgts(prefix="r", n_reps=replicates))
+        ),
+        repeat,
+    )
+    t_est, est = best(
+        lambda: [
+            sample.estimation.mean(f"y{j}", by="role", method="replication")
+            for j in range(indicators)
+        ],
+        repeat,
+    )
+    table = est[0].to_polars().to_pandas().sort_values("role", key=lambda s: s.astype(int))
+    return {
+        "build": t_build,
+        "estimates": t_est,
+        "y0": table["est"].to_numpy(),
+        "y0_se": table["se"].to_numpy(),
+    }
+
+
+def replicate_section(rows: int, replicates: int, indicators: int, repeat: int) -> None:
+    """Replicate-weight designs: ours and svy's times, ratios and agreement, one run."""
+    data, _ = make_data(rows, indicators)
+    data = add_replicates(data, replicates)
+    print(
+        f"\n{rows:,} rows with {replicates} SDR replicate weights; "
+        f"{indicators} means by {LEVELS['role']} roles with replicate SEs"
+    )
+    mine = ours_replicates(data, replicates, indicators, repeat)
+    peer = svy_replicates(data, replicates, indicators, repeat)
+    print(f"{'':14}{'design (s)':>11}{'ratio':>8}{'estimates (s)':>15}{'ratio':>8}")
+    print(f"{'survey_tools':14}{mine['build']:11.3f}{1:8.1f}{mine['estimates']:15.3f}{1:8.1f}")
+    if isinstance(peer, str):
+        print(f"{'svy':14}{peer}")
+        return
+    print(
+        f"{'svy':14}{peer['build']:11.3f}{peer['build'] / mine['build']:8.1f}"
+        f"{peer['estimates']:15.3f}{peer['estimates'] / mine['estimates']:8.1f}"
+    )
+    d_est = np.max(np.abs(peer["y0"] - mine["y0"]))
+    d_se = np.max(np.abs(peer["y0_se"] / mine["y0_se"] - 1))
+    print(f"y0 by role vs svy: estimates differ by <= {d_est:.1e}, SEs by <= {d_se:.1e}")
+    total = (mine["build"] + mine["estimates"]) / (peer["build"] + peer["estimates"])
+    print(f"replicate design + {indicators} means by role: {total:.3f} of svy's time")
+
+
 def svy_run(data: pd.DataFrame, margins: dict, indicators: int, repeat: int) -> dict | str:
     try:
         import polars as pl
@@ -190,7 +277,19 @@ def main() -> None:
         help="indicators R estimates (it needs about a minute per indicator on a million rows); "
         "its ratio is against our time for the same indicators; 0 skips R",
     )
+    parser.add_argument(
+        "--replicates",
+        type=int,
+        default=80,
+        help="replicate weights for the replicate-design section (ACS: 80); 0 skips it",
+    )
+    parser.add_argument(
+        "--only-replicates", action="store_true", help="run the replicate section alone"
+    )
     args = parser.parse_args()
+    if args.only_replicates:
+        replicate_section(args.rows, args.replicates, min(10, args.indicators), args.repeat)
+        return
     data, margins = make_data(args.rows, args.indicators)
     print(
         f"{args.rows:,} rows; rake to margins of {', '.join(map(str, LEVELS.values()))} levels; "
@@ -245,6 +344,9 @@ def main() -> None:
         table = scaling(sizes, min(10, args.indicators), isinstance(peer, dict))
         print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
         plot_scaling(table, Path(__file__).with_name("scaling.png"))
+    if args.replicates:
+        del data
+        replicate_section(args.rows, args.replicates, min(10, args.indicators), args.repeat)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
 """Stage 3, design: cleaned rows in, design-based estimates out.
 
-``survey_design.py`` holds :class:`SurveyDesign` (the specification and the estimators),
-``variance.py`` the variance engine that every estimator, ``crosstab`` and the models call
-(influence values and domains in; covariance, standard errors and degrees of freedom out),
+``survey_design.py`` holds :class:`SurveyDesign` (the specification, weighting and domains),
+``estimators.py`` its estimators, ``variance.py`` the variance engine that every estimator,
+``crosstab`` and the models call (influence values and domains in; covariance, standard errors
+and degrees of freedom out), ``replicate.py`` the replicate-weight engine with the same
+interface (``SurveyDesign(..., repweights=, type=)``, ``as_replicate``, ``with_replicates``,
+``SurveyDesign.from_acs``),
 ``intervals.py`` confidence intervals for proportions, ``columns.py`` category codes and
 the quantile rule, ``weighting.py`` raking, post-
 stratification and calibration as frozen steps, ``crosstab.py`` weighted tables with the

@@ -91,7 +91,10 @@ def crosstab(design, row: str, col: str) -> Crosstab:
     y = (cell[:, None] == np.arange(k)).astype(float)
     wsum = w.sum()
     p = (w[:, None] * y).sum(axis=0) / wsum
-    V = design.engine.vcov(np.where(ok[:, None], w[:, None] * (y - p) / wsum, 0.0))
+    if design.engine.replicates:  # each replicate's cell shares, as R's svychisq
+        V = design.engine.mean_cov(y, ok)
+    else:
+        V = design.engine.vcov(np.where(ok[:, None], w[:, None] * (y - p) / wsum, 0.0))
 
     N = len(design.data)  # R scales the table to the number of rows (svytable(Ntotal = N))
     counts = p.reshape(nc, nr).T * N

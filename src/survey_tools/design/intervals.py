@@ -39,6 +39,8 @@ def prop_ci(p, se, df, rows, method: str, level: float):
             n_eff = n_eff * (stats.t.ppf(alpha / 2, rows - 1) / stats.t.ppf(alpha / 2, df)) ** 2
             low = stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
             high = stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
+            exact = n_eff > 1e12  # a share fixed by calibration: the beta quantiles overflow
+            low, high = np.where(exact, p, low), np.where(exact, p, high)
         elif method == "wilson":
             n_eff = p * (1 - p) / se**2
             centre = (p + t**2 / (2 * n_eff)) / (1 + t**2 / n_eff)

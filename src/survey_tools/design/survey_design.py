@@ -1,4 +1,7 @@
-"""Survey designs and design-based estimates by Taylor linearisation, as R's ``survey`` package.
+"""Survey designs, as R's ``survey`` package: the specification, calibration and domains.
+
+What enters: respondents' rows and the design's columns. What leaves: a :class:`SurveyDesign`
+whose estimators (``estimators.py``) give design-based estimates by Taylor linearisation.
 
 A :class:`SurveyDesign` holds the sampling structure (strata, clusters at each stage, finite
 population corrections and weights). Every estimator turns its statistic into influence values
@@ -18,18 +21,27 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..errors import DesignError
-from .columns import category_codes, check_level, check_weights, no_column, qrule_math
+from .columns import category_codes, check_weights, no_column
 from .crosstab import Crosstab, crosstab
-from .intervals import CI_METHODS, prop_ci
+from .estimators import Estimators
+from .replicate import (
+    CONVERSIONS,
+    ReplicateEngine,
+    acs_spec,
+    recalibrated,
+    replicate_engine,
+    replicate_factors,
+    with_replicates,
+)
 from .variance import LONELY_RULES, VarianceEngine, build_stages
 from .weighting import (
     WeightDiagnostics,
     calibrate_weights,
     dense_codes,
     diagnostics,
+    margin_codes,
     poststratify_weights,
     rake_weights,
 )
@@ -43,12 +55,7 @@ def _as_list(cols: str | Sequence[str] | None) -> list[str]:
     return [cols] if isinstance(cols, str) else list(cols)
 
 
-def _lsum(x: np.ndarray) -> float:
-    """Sum with an extended-precision accumulator, as R's sum()."""
-    return float(np.sum(np.asarray(x, dtype=np.longdouble)))
-
-
-class SurveyDesign:
+class SurveyDesign(Estimators):
     """A survey design: weights, strata, clusters at each stage, finite population corrections.
 
     Parameters
@@ -73,6 +80,15 @@ class SurveyDesign:
         :class:`LonelyPSUError`), ``"certainty"`` or ``"remove"`` (it adds no variance),
         ``"adjust"`` (centre it at zero instead of its own mean), ``"average"`` (give it the
         average variance of the other strata). These are R's ``survey.lonely.psu`` options.
+    repweights, type, rho, scale, rscales, mse
+        A replicate-weight design, as R's ``svrepdesign(combined.weights=TRUE)``:
+        ``repweights`` lists the columns of full replicate weights (or is a regular expression
+        of their names, e.g. ``"PWGTP[0-9]+"``); ``type`` is ``"bootstrap"``, ``"jk1"``,
+        ``"jkn"``, ``"brr"``, ``"fay"`` (with ``rho``), ``"sdr"`` or ``"acs"`` (successive
+        differences, scale 4/R). ``scale`` and ``rscales`` default as in R (``"jkn"`` needs
+        ``rscales``); ``mse=True`` centres the replicates at the full estimate. Without strata,
+        PSUs or fpc: the replicates carry the design. To build replicates from a design, see
+        :meth:`as_replicate`; for an ACS public-use extract, :meth:`from_acs`.
 
     Examples
     --------
@@ -94,11 +110,17 @@ class SurveyDesign:
         psu: str | Sequence[str] | None = None,
         fpc: str | Sequence[str] | None = None,
         lonely_psu: str = "fail",
+        repweights: str | Sequence[str] | None = None,
+        type: str | None = None,
+        rho: float | None = None,
+        scale: float | None = None,
+        rscales=None,
+        mse: bool = False,
     ) -> None:
         if not isinstance(data, pd.DataFrame):
             inner = getattr(data, "data", None)
             raise DesignError(
-                f"SurveyDesign needs a DataFrame of respondents, not a {type(data).__name__}.",
+                f"SurveyDesign needs a DataFrame of respondents, not a {data.__class__.__name__}.",
                 hint="pass its .data (e.g. SurveyDesign(read_clean(path).data))"
                 if isinstance(inner, pd.DataFrame)
                 else "build a pandas DataFrame with one row per respondent",
@@ -134,18 +156,37 @@ class SurveyDesign:
         self.data = data
         self.lonely_psu = lonely_psu
         self._spec = {"weights": weights, "strata": stratas, "psu": psus, "fpc": fpcs}
+        self._domain_cache: dict = {}
+        self._replay: tuple = ()  # each weighting step as a function of the weights
         w = check_weights(data, weights)  # also refuses a frame without rows
+        if repweights is not None or type is not None:
+            self.engine = replicate_engine(
+                data,
+                w,
+                repweights,
+                type,
+                rho=rho,
+                scale=scale,
+                rscales=rscales,
+                mse=mse,
+                linear=(stratas, psus, fpcs),
+                weights_col=weights,
+            )
+            self._spec.update(repweights=f"{self.engine.n_replicates} columns")
+            self.weights = self._base_weights = self.engine.weights
+            return
         stages, fpc_weights = build_stages(data, stratas, psus, fpcs)
         if w is None:
             w = fpc_weights if fpc_weights is not None else np.ones(len(data))
-        self.weights = w
+        self.weights = self._base_weights = w
         self.engine = VarianceEngine(stages, lonely_psu, w)
-        self._domain_cache: dict = {}
         self.engine.check_lonely()
 
     def __repr__(self) -> str:
         spec = ", ".join(f"{k}={v!r}" for k, v in self._spec.items() if v)
         steps = "; ".join(step.describe() for step in self.engine.steps)
+        if self.engine.replicates:
+            spec += f"; {self.engine.describe()}"
         return (
             f"SurveyDesign({len(self.data)} rows, {spec or 'simple random sample'}"
             + (f"; {steps}" if steps else "")
@@ -157,11 +198,103 @@ class SurveyDesign:
         """The calibration steps applied so far (raking, post-stratification, calibration)."""
         return self.engine.steps
 
-    def _reweighted(self, step) -> SurveyDesign:
+    def _reweighted(self, step, redo=None) -> SurveyDesign:
+        """The design after a weighting ``step``; ``redo(weights, replicate)`` repeats it on other
+        weights (each replicate's, and the replicates :meth:`as_replicate` makes)."""
+        if self.engine.replicates:
+            engine = recalibrated(self.engine, step, redo)
+        else:
+            engine = self.engine.calibrated(step.weights, step)
+        return self._evolve(weights=step.weights, engine=engine, _replay=(*self._replay, redo))
+
+    def _evolve(self, **changes) -> SurveyDesign:
+        """A shallow copy with some attributes replaced (the rows are shared, never changed)."""
         new = copy.copy(self)
-        new.weights = step.weights
-        new.engine = self.engine.calibrated(step.weights, step)
+        vars(new).update(changes)
         return new
+
+    def as_replicate(
+        self, type: str | None = None, *, replicates: int = 50, seed=None, mse: bool = False
+    ) -> SurveyDesign:
+        """The same design with replicate weights, as R's ``as.svrepdesign``.
+
+        ``type``: ``"jk1"`` (unstratified; the default without strata), ``"jkn"`` (the default
+        with strata), ``"brr"`` (two PSUs per stratum) or ``"bootstrap"`` (``replicates``
+        resamples of the PSUs within strata, reproducible by ``seed``). Replicates are built on
+        the first stage's strata and PSUs (with its fpc for the jackknives and the bootstrap)
+        from the weights before any weighting step; raking, post-stratification and calibration
+        are then repeated on every replicate, so the variance reflects them.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": [10.0, 10.0, 20.0, 20.0]})
+        >>> SurveyDesign(df, weights="w").as_replicate("jk1").mean("y")["se"].round(4).item()
+        0.6154
+        """
+        if self.engine.replicates:
+            raise DesignError("The design already has replicate weights.")
+        if None in self._replay:
+            raise DesignError(
+                "A weighting step of this design cannot be repeated on replicates.",
+                hint="convert the design before that step, then apply it to the replicates",
+            )
+        kind = type or ("jkn" if self._spec["strata"] else "jk1")
+        if kind not in CONVERSIONS:
+            raise DesignError(f"Cannot convert to type {kind!r}.", hint=f"use one of {CONVERSIONS}")
+        factors, scale, rscales = replicate_factors(
+            self.engine.stages[0], bool(self._spec["strata"]), kind, replicates, seed
+        )
+        base = self._base_weights
+        engine = ReplicateEngine(
+            np.column_stack([base, base[:, None] * factors]), kind, scale, rscales, mse
+        )
+        weights = base
+        for redo in self._replay:  # every weighting step again, on the full sample and replicates
+            step = redo(weights)
+            weights, engine = step.weights, recalibrated(engine, step, redo)
+        return self._evolve(weights=weights, engine=engine)
+
+    @classmethod
+    def from_acs(cls, extract, *, weights: str | None = None, mse: bool = True) -> SurveyDesign:
+        """A design from an ACS-style public-use extract and its 80 replicate weights.
+
+        ``extract`` is the export (``read_export(path)``) or its DataFrame: an ACS PUMS person
+        file (``PWGTP`` and ``PWGTP1``..``PWGTP80``) or housing file (``WGTP``, ``WGTP1``..),
+        in any letter case. The variance is the Census Bureau's successive-difference formula,
+        ``4/80 * sum((X_r - X)^2)`` (``mse=True``, centred at the full estimate; R:
+        ``svrepdesign(type="ACS", mse=TRUE)``). ``weights`` names another weight whose
+        replicates are ``<weights>1``..``<weights>80`` (e.g. IPUMS' ``PERWT`` with
+        ``REPWTP1``..: give ``weights="PERWT"`` and rename, or use the constructor).
+
+        Examples
+        --------
+        >>> from survey_tools import SurveyDesign, read_export  # doctest: +SKIP
+        >>> acs = SurveyDesign.from_acs(read_export("psam_p06.csv"))  # doctest: +SKIP
+        >>> acs.mean("AGEP", by="SEX")  # doctest: +SKIP
+        """
+        data = extract if isinstance(extract, pd.DataFrame) else getattr(extract, "data", None)
+        if not isinstance(data, pd.DataFrame):
+            raise DesignError(
+                f"from_acs needs an export or a DataFrame, not a {extract.__class__.__name__}.",
+                hint='read the file first: SurveyDesign.from_acs(read_export("psam_p06.csv"))',
+            )
+        return cls(data, **acs_spec(data, weights), type="acs", mse=mse)
+
+    def with_replicates(self, func) -> pd.DataFrame:
+        """Any statistic ``func(data, weights)`` with its replicate standard error, as R's
+        ``withReplicates``: ``estimate`` and ``se`` (and ``term`` when func returns a Series).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": [10.0, 10.0, 20.0, 20.0]})
+        >>> d = SurveyDesign(df, weights="w").as_replicate("jk1")
+        >>> d.with_replicates(lambda data, w: (w * data["y"]).sum() / w.sum()).round(4)
+           estimate      se
+        0    2.8333  0.6154
+        """
+        return with_replicates(self, func)
 
     def rake(
         self,
@@ -183,10 +316,22 @@ class SurveyDesign:
         respondents, a respondent's level has no population total, or the fit does not
         converge.
         """
-        step = rake_weights(
-            self.data, self.weights, margins, max_iter=max_iter, tol=tol, bounds=bounds
-        )
-        return self._reweighted(step)
+
+        parts = margin_codes(self.data, margins) if margins else None
+
+        def redo(w, replicate=False):
+            return rake_weights(
+                self.data,
+                w,
+                margins,
+                max_iter=max_iter,
+                tol=tol,
+                bounds=bounds,
+                zeros=replicate,
+                parts=parts,
+            )
+
+        return self._reweighted(redo(self.weights), redo)
 
     def poststratify(self, cols: str | Sequence[str], totals) -> SurveyDesign:
         """Post-stratify to population counts of the cells of ``cols``.
@@ -195,9 +340,11 @@ class SurveyDesign:
         ``{(level1, level2): count}`` for several, or a Series indexed the same way. Every
         sample cell needs a count and every counted cell needs respondents.
         """
-        return self._reweighted(
-            poststratify_weights(self.data, self.weights, _as_list(cols), totals)
-        )
+
+        def redo(w, replicate=False):
+            return poststratify_weights(self.data, w, _as_list(cols), totals)
+
+        return self._reweighted(redo(self.weights), redo)
 
     def crosstab(self, row: str, col: str) -> Crosstab:
         """Weighted table of ``row`` by ``col`` with row and column percentages and the
@@ -220,9 +367,11 @@ class SurveyDesign:
         Raises :class:`WeightingError` naming the column when a column is missing or has gaps,
         or when the totals cannot all be met.
         """
-        return self._reweighted(
-            calibrate_weights(self.data, self.weights, totals, self._numeric, tol=tol)
-        )
+
+        def redo(w, replicate=False):
+            return calibrate_weights(self.data, w, totals, self._numeric, tol=tol)
+
+        return self._reweighted(redo(self.weights), redo)
 
     @property
     def diagnostics(self) -> WeightDiagnostics:
@@ -294,16 +443,7 @@ class SurveyDesign:
         hits = (codes[:, None] == np.arange(len(cats))) * 1.0
         return np.where(codes[:, None] < 0, np.nan, hits), cats
 
-    @staticmethod
-    def _frame(table: pd.DataFrame, body: dict, level=None) -> pd.DataFrame:
-        out = table.reset_index(drop=True).copy()
-        if level is not None:
-            out["level"] = level
-        for key, value in body.items():
-            out[key] = value
-        return out
-
-    # --- estimators ----------------------------------------------------------------------------
+    # --- estimators' plumbing ---------------------------------------------------------------
 
     def _domain_weights(self, d: np.ndarray, n_dom: int) -> tuple:
         """Per row: its domain (0 outside), weight (0 outside) and share of its domain's
@@ -324,264 +464,6 @@ class SurveyDesign:
             self._domain_cache[key] = (d, parts, self.engine)
         return parts
 
-    def _mean_parts(self, y: np.ndarray, dom: np.ndarray, n_dom: int):
-        """Domain means of the columns of y (rows x q), their variances and bases."""
-        missing = np.isnan(y).any(axis=1)
-        # Without gaps the domain array itself goes on, so its row groups are reused.
-        d = np.where(missing, -1, dom) if missing.any() else dom
-        ok, dk, w, wsum, share, n = self._domain_weights(d, n_dom)
-        y0 = np.where(ok[:, None], y, 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):  # a domain with no answers: NaN
-            est = (
-                np.column_stack(
-                    [
-                        np.bincount(dk, weights=w * y0[:, j], minlength=n_dom)
-                        for j in range(y.shape[1])
-                    ]
-                )
-                / wsum[:, None]
-            )
-        infl = share[:, None] * (y0 - est[dk])
-        var = self.engine.variance(infl, d, n_dom).T
-        return est, var, n, d, w, wsum, y0
-
-    def _deff(self, y0, est, var, d, w, wsum, n, total: bool):
-        """R's deff: design variance over SRS-without-replacement variance of the same size."""
-        out = np.empty_like(var)
-        for k in range(len(wsum)):
-            rows = d == k
-            nk = n[k]
-            dev = y0[rows] - est[k]
-            s2 = (w[rows][:, None] * dev**2).sum(axis=0) / wsum[k] * nk / (nk - 1)
-            srs = s2 * (wsum[k] - nk) / (wsum[k] * nk)
-            out[k] = var[k] / (srs * wsum[k] ** 2 if total else srs)
-        return out
-
-    def _stacked(self, method, cols: Sequence[str], **options) -> pd.DataFrame:
-        """One long table for several columns: a ``variable`` column, then each one's rows."""
-        parts = [method(col, **options) for col in cols]
-        return pd.concat(
-            [p.assign(variable=c)[["variable", *p.columns]] for c, p in zip(cols, parts)],
-            ignore_index=True,
-        )
-
-    def mean(
-        self, col: str | Sequence[str], *, by=None, deff: bool = False, level: float = 0.95
-    ) -> pd.DataFrame:
-        """Weighted mean of a numeric column (for categories use :meth:`proportion`).
-
-        ``col`` may be a list of columns: one long table with a ``variable`` column first.
-
-        Returns the ``by`` columns, ``estimate``, ``se``, ``ci_low``, ``ci_high`` (normal),
-        ``n`` (unweighted base:
-        rows in the domain with the variable present) and ``deff`` when asked. Rows with the
-        variable missing are left out of the estimate but keep their place in the design.
-        """
-        check_level(level)
-        if not isinstance(col, str):
-            return self._stacked(self.mean, col, by=by, deff=deff, level=level)
-        if col in self.data.columns and (
-            not pd.api.types.is_numeric_dtype(self.data[col])
-            or pd.api.types.is_bool_dtype(self.data[col])
-        ):
-            raise DesignError(
-                f"Column {col!r} is categorical, so it has no mean.",
-                hint=f"use proportion({col!r}) for the share in each level",
-            )
-        dom, table = self._domains(by)
-        y = self._numeric(col)[:, None]
-        est, var, n, d, w, wsum, y0 = self._mean_parts(y, dom, len(table))
-        se = np.sqrt(var[:, 0])
-        z = stats.norm.ppf(0.5 + level / 2)
-        body = {
-            "estimate": est[:, 0],
-            "se": se,
-            "ci_low": est[:, 0] - z * se,
-            "ci_high": est[:, 0] + z * se,
-            "n": n,
-        }
-        if deff:
-            body["deff"] = self._deff(y0, est, var, d, w, wsum, n, total=False)[:, 0]
-        return self._frame(table, body)
-
-    def total(self, col: str, *, by=None, deff: bool = False, level: float = 0.95) -> pd.DataFrame:
-        """Weighted total of a numeric column, or the estimated count in each level of a category.
-
-        Returns the same columns as :meth:`mean`; for categories one row per domain and level.
-        """
-        check_level(level)
-        dom, table = self._domains(by)
-        n_dom = len(table)
-        categorical = not pd.api.types.is_numeric_dtype(
-            self.data[col]
-        ) or pd.api.types.is_bool_dtype(self.data[col])
-        if categorical:
-            y, cats = self._indicators(col)
-        else:
-            y = self._numeric(col)[:, None]
-        ok = ~np.isnan(y).any(axis=1) & (dom >= 0)
-        d = np.where(ok, dom, -1)
-        y0 = np.where(ok[:, None], y, 0.0)
-        infl = self.weights[:, None] * y0
-        est = np.column_stack(
-            [
-                np.bincount(
-                    np.maximum(d, 0), weights=np.where(ok, infl[:, j], 0.0), minlength=n_dom
-                )
-                for j in range(y.shape[1])
-            ]
-        )
-        var = self.engine.variance(np.where(ok[:, None], infl, 0.0), d, n_dom).T
-        se = np.sqrt(var)
-        z = stats.norm.ppf(0.5 + level / 2)
-        n = np.bincount(d[d >= 0], minlength=n_dom)
-        body = {
-            "estimate": est,
-            "se": se,
-            "ci_low": est - z * se,
-            "ci_high": est + z * se,
-            "n": np.repeat(n[:, None], y.shape[1], axis=1),
-        }
-        if deff:
-            w = np.where(ok, self.weights, 0.0)
-            wsum = np.array([_lsum(w[d == k]) for k in range(n_dom)])
-            mean = est / wsum[:, None]
-            body["deff"] = self._deff(y0, mean, var, d, w, wsum, n, total=True)
-        if categorical:
-            return self._long(table, cats, body)
-        return self._frame(table, {k: v[:, 0] for k, v in body.items()})
-
-    @staticmethod
-    def _long(table: pd.DataFrame, cats: pd.Index, body: dict) -> pd.DataFrame:
-        """Domain x level results in long form: one row per domain and level."""
-        n_dom, n_lev = len(table), len(cats)
-        out = (
-            table.reset_index(drop=True)
-            .loc[np.repeat(np.arange(n_dom), n_lev)]
-            .reset_index(drop=True)
-        )
-        out["level"] = pd.Categorical(
-            np.tile(np.asarray(cats, dtype=object), n_dom), categories=cats
-        )
-        for key, value in body.items():
-            out[key] = np.asarray(value).reshape(-1)
-        return out
-
-    def proportion(
-        self,
-        col: str | Sequence[str],
-        *,
-        by=None,
-        ci: str = "logit",
-        level: float = 0.95,
-        deff: bool = False,
-    ) -> pd.DataFrame:
-        """Proportion of each level of a categorical (or 0/1, or boolean) column, with intervals.
-
-        ``col`` may be a list of columns: one long table with a ``variable`` column first.
-
-        ``ci`` chooses the interval: ``"logit"`` (default, R's ``svyciprop``), ``"beta"``
-        (Korn-Graubard), ``"likelihood"``, ``"asin"``, ``"wilson"`` (score interval on the
-        effective sample size) or ``"mean"`` (Wald, clipped to [0, 1]). Every interval uses
-        the design's degrees of freedom in the domain (PSUs minus strata) and stays in [0, 1].
-        ``deff=True`` adds each level's design effect, as R's ``svymean(deff=TRUE)``.
-        """
-        check_level(level)
-        if not isinstance(col, str):
-            return self._stacked(self.proportion, col, by=by, ci=ci, level=level, deff=deff)
-        if ci not in CI_METHODS:
-            raise DesignError(
-                f"Unknown interval method ci={ci!r}.", hint=f"use one of {CI_METHODS}"
-            )
-        dom, table = self._domains(by)
-        y, cats = self._indicators(col)
-        if len(cats) == 0:
-            raise DesignError(f"Column {col!r} has no values to take proportions of.")
-        est, var, n, d, w, wsum, y0 = self._mean_parts(y, dom, len(table))
-        se = np.sqrt(var)
-        df = self.engine.domain_degf(dom, len(table))[:, None] * np.ones_like(est)
-        rows = np.bincount(dom[dom >= 0], minlength=len(table))[:, None] * np.ones_like(est)
-        low, high = prop_ci(est, se, df, rows, ci, level)
-        body = {
-            "estimate": est,
-            "se": se,
-            "ci_low": low,
-            "ci_high": high,
-            "n": np.repeat(n[:, None], len(cats), axis=1),
-        }
-        if deff:
-            body["deff"] = self._deff(y0, est, var, d, w, wsum, n, total=False)
-        return self._long(table, cats, body)
-
-    def ratio(self, num: str, den: str, *, by=None, level: float = 0.95) -> pd.DataFrame:
-        """Ratio of two weighted totals, ``sum(w num) / sum(w den)``, with its linearised SE."""
-        check_level(level)
-        dom, table = self._domains(by)
-        n_dom = len(table)
-        y, x = self._numeric(num), self._numeric(den)
-        ok = ~np.isnan(y) & ~np.isnan(x) & (dom >= 0)
-        d = np.where(ok, dom, -1)
-        w = np.where(ok, self.weights, 0.0)
-        y0, x0 = np.where(ok, y, 0.0), np.where(ok, x, 0.0)
-        ty = np.bincount(np.maximum(d, 0), weights=w * y0, minlength=n_dom)
-        tx = np.bincount(np.maximum(d, 0), weights=w * x0, minlength=n_dom)
-        r = ty / tx
-        k = np.maximum(d, 0)
-        infl = np.where(ok, w * (y0 - r[k] * x0) / tx[k], 0.0)
-        se = np.sqrt(self.engine.variance(infl[:, None], d, n_dom)[0])
-        z = stats.norm.ppf(0.5 + level / 2)
-        n = np.bincount(d[d >= 0], minlength=n_dom)
-        return self._frame(
-            table, {"estimate": r, "se": se, "ci_low": r - z * se, "ci_high": r + z * se, "n": n}
-        )
-
-    def quantile(self, col: str, q, *, by=None, level: float = 0.95) -> pd.DataFrame:
-        """Quantiles with Woodruff intervals, as R's ``svyquantile`` (``qrule="math"``).
-
-        The estimate is the smallest value whose weighted CDF reaches ``q``. The interval
-        inverts the confidence interval of the CDF at the estimate (t with the design's
-        degrees of freedom); ``se`` is the interval's width over twice the critical value.
-        """
-        check_level(level)
-        qs = np.atleast_1d(np.asarray(q, dtype=float))
-        if not np.isfinite(qs).all() or ((qs < 0) | (qs > 1)).any():
-            raise DesignError(f"Quantiles must lie in [0, 1], not {q!r}.")
-        dom, table = self._domains(by)
-        n_dom = len(table)
-        y = self._numeric(col)
-        ok = ~np.isnan(y) & (dom >= 0)
-        d = np.where(ok, dom, -1)
-        df = self.engine.domain_degf(d, n_dom)
-        rows = []
-        for k in range(n_dom):
-            inside = d == k
-            yk, wk = y[inside], self.weights[inside]
-            if not inside.any():  # a domain with no values: no quantile
-                rows += [(k, p, np.nan, np.nan, np.nan, np.nan, 0) for p in qs]
-                continue
-            for p in qs:
-                qhat = qrule_math(yk, wk, p)
-                below = np.where(ok, (y <= qhat) * 1.0, np.nan)[:, None]
-                dk = np.where(inside, 0, -1)
-                est, var, *_ = self._mean_parts(below, dk, 1)
-                crit = (
-                    stats.t.ppf(0.5 + level / 2, df[k])
-                    if np.isfinite(df[k])
-                    else stats.norm.ppf(0.5 + level / 2)
-                )
-                lo_p, hi_p = (
-                    est[0, 0] - crit * np.sqrt(var[0, 0]),
-                    est[0, 0] + crit * np.sqrt(var[0, 0]),
-                )
-                lo = qrule_math(yk, wk, lo_p) if lo_p >= 0 else np.nan
-                hi = qrule_math(yk, wk, hi_p) if hi_p <= 1 else np.nan
-                rows.append((k, p, qhat, (hi - lo) / (2 * crit), lo, hi, int(inside.sum())))
-        res = pd.DataFrame(
-            rows, columns=["_dom", "quantile", "estimate", "se", "ci_low", "ci_high", "n"]
-        )
-        out = table.reset_index(drop=True).loc[res["_dom"]].reset_index(drop=True)
-        return pd.concat([out, res.drop(columns="_dom")], axis=1)
-
     def adjust_for_nonresponse(self, roll, *, key="member_id", model=None, classes=5):
         """Nonresponse adjustment: post-stratify to the roll's counts in ``classes`` quantile
         classes of a logistic response-propensity model fitted on the whole roll (``model``: a
@@ -590,5 +472,7 @@ class SurveyDesign:
         Details and errors: :func:`survey_tools.design.propensity.propensity_step`."""
         from .propensity import propensity_step
 
-        step = propensity_step(self.data, self.weights, roll, key=key, model=model, classes=classes)
-        return self._reweighted(step)
+        def redo(w, replicate=False):
+            return propensity_step(self.data, w, roll, key=key, model=model, classes=classes)
+
+        return self._reweighted(redo(self.weights), redo)

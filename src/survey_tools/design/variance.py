@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -152,6 +153,7 @@ class VarianceEngine:
     lonely_psu: str
     weights: np.ndarray
     steps: tuple = ()
+    replicates: ClassVar[bool] = False  # replicate.ReplicateEngine says True
 
     def __post_init__(self) -> None:
         if self.lonely_psu not in LONELY_RULES:

@@ -304,14 +304,19 @@ def rake_weights(
     max_iter: int,
     tol: float,
     bounds: tuple[float, float] | None,
+    zeros: bool = False,
+    parts: list | None = None,
 ) -> Raking:
-    """Rake ``w`` to ``margins`` ``{column: {level: total}}``; errors name margin and level."""
+    """Rake ``w`` to ``margins`` ``{column: {level: total}}``; errors name margin and level.
+
+    ``zeros=True`` lets rows of weight zero stay zero (a jackknife replicate's dropped PSU);
+    ``parts`` are ``margin_codes(data, margins)`` when already known (raking replicates)."""
     if not margins:
         raise WeightingError("No margins to rake to.", hint="pass {column: {level: total}}")
-    parts = margin_codes(data, margins)
+    parts = margin_codes(data, margins) if parts is None else parts
     codes = [c for _, c, _ in parts]
     totals = [t for _, _, t in parts]
-    if not (w > 0).all():
+    if not ((w >= 0) if zeros else (w > 0)).all():
         raise WeightingError(
             "Raking needs every row to carry a positive weight.",
             hint="drop rows with zero weight before raking",

@@ -7,7 +7,9 @@ linearisation through the design's variance engine, as R's ``svyglm``), ``olr.py
 :func:`predict_margins` (marginal standardisation and average marginal effects with
 delta-method design-based intervals; ``olr_margins.py`` its svyolr path, each answer's
 probability by group), ``inference.py`` what they share (rows used, t intervals,
-Wald F tests as R's ``regTermTest``).
+Wald F tests as R's ``regTermTest``). On a replicate-weight design (``design.engine.replicates``)
+svyglm and svyolr refit every replicate from the full-sample estimate and take the replicates'
+spread, as R's ``svyglm`` and ``svyolr`` on ``svrepdesign`` do.
 
 May import: ``survey_tools.errors`` and ``survey_tools.design`` (only public attributes of a
 design: ``data``, ``weights``, ``engine``).

@@ -55,6 +55,29 @@ def _variance_fn(family: str, mu: np.ndarray) -> np.ndarray:
     return {"gaussian": np.ones_like(mu), "binomial": mu * (1 - mu), "poisson": mu}[family]
 
 
+def _irls(X, y, w, family: str, start: np.ndarray, *, tol=1e-12, max_iter=100) -> np.ndarray:
+    """A GLM's coefficients by iteratively reweighted least squares from ``start`` (one
+    replicate's refit; canonical links, as statsmodels' and R's defaults)."""
+    beta = start
+    for _ in range(max_iter):
+        eta = X @ beta
+        if family == "gaussian":
+            mu, dmu = eta, np.ones_like(eta)
+        elif family == "binomial":
+            mu = 1 / (1 + np.exp(-eta))
+            dmu = mu * (1 - mu)
+        else:
+            mu = np.exp(eta)
+            dmu = mu
+        ww = np.sqrt(w * dmu**2 / np.maximum(_variance_fn(family, mu), 1e-300))
+        z = eta + (y - mu) / np.where(dmu > 0, dmu, 1e-300)
+        new = np.linalg.lstsq(X * ww[:, None], z * ww, rcond=None)[0]
+        if np.max(np.abs(new - beta)) <= tol * (1 + np.max(np.abs(beta))):
+            return new
+        beta = new
+    return beta
+
+
 def _outcome(y: pd.DataFrame, family: str, formula: str) -> pd.Series:
     """The response as one numeric column (a True/False response arrives as two columns)."""
     if y.shape[1] == 2 and str(y.columns[1]).endswith("[True]"):
@@ -140,6 +163,7 @@ class SvyGLMResult(DesignCoefficients):
     used: np.ndarray = field(repr=False)
     influence: np.ndarray = field(repr=False)
     design_info: object = field(repr=False)
+    replicates: np.ndarray | None = field(default=None, repr=False)  # each replicate's params
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """Wald intervals with t on the design's residual df (R's ``confint`` on svyglm).
@@ -321,9 +345,18 @@ def svyglm(formula: str, design, *, family: str = "gaussian", domain=None) -> Sv
     info = X.T @ (X * (w * _variance_fn(family, mu))[:, None])
     ainv = np.linalg.inv(info)
     influence = _frame((X * (w * (yv - mu))[:, None]) @ ainv, len(data), used)
-    cov = design.engine.vcov(influence)
+    if design.engine.replicates:  # refitted on every replicate's weights, as R's svyglm
+        reps = design.engine.repweights[used]
+        betas = np.array(
+            [_irls(X, yv, reps[:, r], family, params.to_numpy()) for r in range(reps.shape[1])]
+        )
+        cov = design.engine.spread_cov(params.to_numpy(), betas)
+        df_resid = design.engine.degf(inside) + 1 - x.shape[1]
+    else:
+        betas = None
+        cov = design.engine.vcov(influence)
+        df_resid = design.engine.degf(used) + 1 - x.shape[1]
     cov = pd.DataFrame(cov, index=x.columns, columns=x.columns)
-    df_resid = design.engine.degf(used) + 1 - x.shape[1]
     separated = _separated(x, yv, family, params)
     if separated:
         names = "; ".join(f"{k} ({v})" for k, v in separated.items())
@@ -347,4 +380,5 @@ def svyglm(formula: str, design, *, family: str = "gaussian", domain=None) -> Sv
         used=used,
         influence=influence,
         design_info=info_x,
+        replicates=betas,
     )

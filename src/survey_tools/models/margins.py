@@ -5,7 +5,8 @@ fitted row is given level ``g`` of ``by``, the model predicts each row's mean (a
 binomial), and the weighted average over the fitted rows is the margin of ``g``. Its
 design-based variance linearises both sources of error: the coefficients (through their
 influence values) and the averaging over the sample's covariate distribution; the design's
-variance engine takes the sum over every row.
+variance engine takes the sum over every row. On a replicate design each replicate's refit
+(``SvyGLMResult.replicates``) is averaged with that replicate's weights instead.
 """
 
 from __future__ import annotations
@@ -33,6 +34,20 @@ def _predict(result, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.nd
     eta = x @ result.params.to_numpy()
     inv, deriv = _INVERSE[result.family]
     return inv(eta), deriv(eta), x
+
+
+def _replicate_margins(result, matrices, params, w, cats, ref_index, step) -> np.ndarray:
+    """One replicate's margins and differences from the reference (or its average marginal
+    effect over the central difference ``step``), in the order of the table; ``matrices`` are
+    the model matrices of the full sample's (one per level, or the two shifted ones)."""
+    inv = _INVERSE[result.family][0]
+    if cats is None:
+        x_hi, x_lo = matrices
+        slope = (inv(x_hi @ params) - inv(x_lo @ params)) / step
+        return np.array([w @ slope / w.sum()])
+    means = np.array([w @ inv(x @ params) / w.sum() for x in matrices])
+    others = [k for k in range(len(cats)) if k != ref_index]
+    return np.concatenate([means, means[others] - means[ref_index]])
 
 
 def _interval(est, se, df, level, family, kind):
@@ -129,7 +144,7 @@ def glm_margins(result, by: str, *, level: float = 0.95, reference: object = Non
         cats = list(rows[by].cat.categories)
     elif not pd.api.types.is_numeric_dtype(rows[by]) or pd.api.types.is_bool_dtype(rows[by]):
         cats = sorted(rows[by].dropna().unique().tolist())
-    out_rows, infl = [], []
+    out_rows, infl, matrices = [], [], []
 
     def add(label, kind, contrast, est, phi, count):
         out_rows.append(
@@ -147,6 +162,7 @@ def glm_margins(result, by: str, *, level: float = 0.95, reference: object = Non
                 else g
             )
             mu, dmu, x = _predict(result, frame)
+            matrices.append(x)
             est = float(w @ mu / total)
             grad = (w * dmu) @ x / total
             phi = infl_beta @ grad
@@ -160,6 +176,7 @@ def glm_margins(result, by: str, *, level: float = 0.95, reference: object = Non
                 hint=f"use one of {cats}.",
             )
         ref_est, ref_phi = per_level[ref]
+        ref_index, step = cats.index(ref), None
         for g in [c for c in cats if c != ref]:
             est, phi = per_level[g]
             add(
@@ -177,6 +194,8 @@ def glm_margins(result, by: str, *, level: float = 0.95, reference: object = Non
         hi[by], lo[by] = x0 + h, x0 - h
         mu_hi, d_hi, x_hi = _predict(result, hi)
         mu_lo, d_lo, x_lo = _predict(result, lo)
+        matrices += [x_hi, x_lo]
+        ref_index, step = None, 2 * h
         slope = (mu_hi - mu_lo) / (2 * h)
         est = float(w @ slope / total)
         grad = ((w * d_hi) @ x_hi - (w * d_lo) @ x_lo) / (2 * h * total)
@@ -184,7 +203,19 @@ def glm_margins(result, by: str, *, level: float = 0.95, reference: object = Non
         phi[used] += w * (slope - est) / total
         add(by, "AME", f"d/d {by}", est, phi, int(used.sum()))
     table = pd.DataFrame(out_rows)
-    cov = design.engine.vcov(np.column_stack(infl).reshape(n, -1))
+    if result.replicates is not None:  # every replicate's fit averaged with its own weights
+        reps = design.engine.repweights[used]
+        cov = design.engine.spread_cov(
+            table["estimate"].to_numpy(),
+            np.array(
+                [
+                    _replicate_margins(result, matrices, b, reps[:, r], cats, ref_index, step)
+                    for r, b in enumerate(result.replicates)
+                ]
+            ),
+        )
+    else:
+        cov = design.engine.vcov(np.column_stack(infl).reshape(n, -1))
     table["se"] = np.sqrt(np.diag(cov))
     lo_hi = [
         _interval(e, s, result.df_resid, level, result.family, k)

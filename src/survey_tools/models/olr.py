@@ -98,14 +98,19 @@ def _fit(x, y, q, w) -> tuple[np.ndarray, object]:
         return -(g @ jac)
 
     opt = optimize.minimize(nll, start, jac=grad, method="BFGS", options={"gtol": 1e-10})
-    theta = unpack(opt.x)
+    return _newton(unpack(opt.x), x, y, q, w), opt
+
+
+def _newton(theta, x, y, q, w) -> np.ndarray:
+    """Newton steps on the weighted likelihood from ``theta`` (a polish, or a replicate's refit
+    from the full-sample estimate, as R's svyolr on replicates starts there)."""
     for _ in range(20):
         g = _scores(theta, x, y, q, w).sum(0)
         step = np.linalg.solve(_hessian(theta, x, y, q, w), g)
         theta = theta + step
         if np.max(np.abs(step)) < 1e-12 * max(1.0, np.max(np.abs(theta))):
             break
-    return theta, opt
+    return theta
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -132,6 +137,7 @@ class SvyOLRResult(DesignCoefficients):
     design: object = field(repr=False)
     used: np.ndarray = field(repr=False)
     influence: np.ndarray = field(repr=False)
+    replicates: np.ndarray | None = field(default=None, repr=False)  # each replicate's params
 
     def tidy(self, level: float = 0.95) -> pd.DataFrame:
         """One row per slope and cutpoint: estimate, se, p, interval, odds ratio for slopes."""
@@ -289,13 +295,22 @@ def svyolr(formula: str, design, *, domain=None) -> SvyOLRResult:
     influence = np.zeros((len(data), len(theta)))
     influence[used] = scores @ hinv
     names = [*x.columns, *[f"{a}|{b}" for a, b in itertools.pairwise(levels)]]
-    cov = pd.DataFrame(design.engine.vcov(influence), index=names, columns=names)
+    if design.engine.replicates:  # refitted on every replicate's weights, as R's svyolr
+        reps = design.engine.repweights[used]
+        xs = x.to_numpy()
+        betas = np.array([_newton(theta, xs, y, q, reps[:, r]) for r in range(reps.shape[1])])
+        cov = pd.DataFrame(design.engine.spread_cov(theta, betas), index=names, columns=names)
+        df_resid = design.engine.degf(inside) - x.shape[1]
+    else:
+        betas = None
+        cov = pd.DataFrame(design.engine.vcov(influence), index=names, columns=names)
+        df_resid = design.engine.degf(used) - x.shape[1]
     return SvyOLRResult(
         formula=formula,
         levels=levels,
         params=pd.Series(theta, index=names),
         cov=cov,
-        df_resid=float(design.engine.degf(used) - x.shape[1]),
+        df_resid=float(df_resid),
         n_used=int(used.sum()),
         n_missing=int((inside & ~used).sum()),
         fit=opt,
@@ -303,4 +318,5 @@ def svyolr(formula: str, design, *, domain=None) -> SvyOLRResult:
         design=design,
         used=used,
         influence=influence,
+        replicates=betas,
     )

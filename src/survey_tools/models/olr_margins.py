@@ -5,7 +5,8 @@ fitted row is given level ``g`` of ``by``, the model predicts each row's probabi
 answer, ``P(Y = k) = F(zeta_k - eta) - F(zeta_{k-1} - eta)`` with ``F`` the logistic CDF, and
 the weighted average over the fitted rows is the margin of ``(g, k)``. The design-based
 variance linearises the coefficients (slopes and cutpoints, through their influence values)
-and the averaging over the sample; the design's variance engine sums over every row.
+and the averaging over the sample; the design's variance engine sums over every row. On a
+replicate design each replicate's refit is averaged with that replicate's weights instead.
 """
 
 from __future__ import annotations
@@ -44,7 +45,26 @@ def _predict(result, frame: pd.DataFrame, w: np.ndarray):
             grad_zeta[k, k] = wd[k + 1]
         if k > 0:
             grad_zeta[k, k - 1] = -wd[k]
-    return probs, np.hstack([grad_beta, grad_zeta])
+    return probs, np.hstack([grad_beta, grad_zeta]), x
+
+
+def _probs(x: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """Each row's answer probabilities (rows x K) under coefficients ``theta``."""
+    p = x.shape[1]
+    cuts = np.concatenate([[-np.inf], theta[p:], [np.inf]])
+    return np.diff(special.expit(cuts[None, :] - (x @ theta[:p])[:, None]), axis=1)
+
+
+def _replicate_margins(matrices, theta, w, cats, ref_index, step) -> np.ndarray:
+    """One replicate's estimates in the table's order (margins, then differences from the
+    reference; or the average marginal effects over the central difference ``step``)."""
+    w = w / w.sum()
+    if cats is None:
+        x_hi, x_lo = matrices
+        return w @ ((_probs(x_hi, theta) - _probs(x_lo, theta)) / step)
+    means = np.array([w @ _probs(x, theta) for x in matrices])  # levels x K
+    others = [k for k in range(len(cats)) if k != ref_index]
+    return np.concatenate([means.ravel(), (means[others] - means[ref_index]).ravel()])
 
 
 def _interval(est, se, df, level, kind):
@@ -78,7 +98,7 @@ def olr_margins(result, by: str, *, level: float = 0.95, reference: object = Non
     total = w_raw.sum()
     w = w_raw / total
     answers = list(result.levels)
-    out_rows, infl = [], []
+    out_rows, infl, matrices = [], [], []
 
     def add(label, kind, contrast, est, phis, count):
         for k, answer in enumerate(answers):
@@ -112,7 +132,8 @@ def olr_margins(result, by: str, *, level: float = 0.95, reference: object = Non
         for g in cats:
             frame = rows.copy()
             frame[by] = pd.Categorical([g] * len(frame), categories=cats) if categorical else g
-            probs, grad = _predict(result, frame, w)
+            probs, grad, x_g = _predict(result, frame, w)
+            matrices.append(x_g)
             est = w @ probs
             phi = influence(probs, est, grad)
             per_level[g] = (est, phi)
@@ -133,15 +154,30 @@ def olr_margins(result, by: str, *, level: float = 0.95, reference: object = Non
         h = 1e-4 * max(1.0, float(np.nanstd(x0)))
         hi, lo = rows.copy(), rows.copy()
         hi[by], lo[by] = x0 + h, x0 - h
-        p_hi, g_hi = _predict(result, hi, w)
-        p_lo, g_lo = _predict(result, lo, w)
+        p_hi, g_hi, x_hi = _predict(result, hi, w)
+        p_lo, g_lo, x_lo = _predict(result, lo, w)
+        matrices += [x_hi, x_lo]
         slope = (p_hi - p_lo) / (2 * h)
         est = w @ slope
         phi = influence(slope, est, (g_hi - g_lo) / (2 * h))
         add(by, "AME", f"d/d {by}", est, phi, int(used.sum()))
     table = pd.DataFrame(out_rows)
     table["level"] = pd.Categorical(table["level"], categories=answers, ordered=True)
-    cov = design.engine.vcov(np.column_stack(infl))
+    if result.replicates is not None:  # every replicate's fit averaged with its own weights
+        reps = design.engine.repweights[used]
+        ref_index = None if cats is None else cats.index(ref)
+        step = 2 * h if cats is None else None
+        cov = design.engine.spread_cov(
+            table["estimate"].to_numpy(),
+            np.array(
+                [
+                    _replicate_margins(matrices, theta, reps[:, r], cats, ref_index, step)
+                    for r, theta in enumerate(result.replicates)
+                ]
+            ),
+        )
+    else:
+        cov = design.engine.vcov(np.column_stack(infl))
     table["se"] = np.sqrt(np.clip(np.diag(cov), 0, None))
     bounds = [
         _interval(e, s, result.df_resid, level, k)

@@ -592,3 +592,9 @@ class SurveyDesign:
 
         step = propensity_step(self.data, self.weights, roll, key=key, model=model, classes=classes)
         return self._reweighted(step)
+
+    def trim(self, **limits) -> SurveyDesign:
+        """Cap (or floor) the weights, spreading the excess: ``design.trimming.trim``."""
+        from .trimming import trim
+
+        return trim(self, **limits)

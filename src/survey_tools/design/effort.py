@@ -30,7 +30,8 @@ def response_wave(dates, reminders: Sequence) -> pd.Series:
     Examples
     --------
     >>> import pandas as pd
-    >>> dates = pd.Series(pd.to_datetime(["2026-09-08 10:00", "2026-09-16 08:00", "2026-09-23 12:30"]))
+    >>> dates = pd.Series(pd.to_datetime(["2026-09-08 10:00", "2026-09-16 08:00",
+    ...                                   "2026-09-23 12:30"]))
     >>> response_wave(dates, ["2026-09-15", "2026-09-22"]).tolist()
     [0.0, 1.0, 2.0]
     """

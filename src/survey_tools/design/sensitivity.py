@@ -1,4 +1,4 @@
-"""Sensitivity of estimates to the weights: several designs of the same respondents in, one table out.
+"""Sensitivity to the weights: several designs of the same respondents in, one table out.
 
 :func:`sensitivity` puts the same indicators side by side under each weighting (unweighted,
 raked, propensity-adjusted and raked, trimmed...), with each estimate's standard error, the

@@ -1,4 +1,4 @@
-"""Weight diagnostics in one place, and trimming: a design's weights in, a summary or a new design out.
+"""Weight diagnostics in one place, and trimming: a design in, a summary or a new design out.
 
 :func:`weight_summary` gathers what a reviewer asks of a set of weights: how many, their range,
 the ratio of the largest to the smallest, the coefficient of variation and Kish's design effect

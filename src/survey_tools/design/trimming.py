@@ -4,9 +4,9 @@
 the ratio of the largest to the smallest, the coefficient of variation and Kish's design effect
 ``1 + CV^2`` (``n sum w^2 / (sum w)^2``) with the effective sample size.
 
-:func:`trim` caps (and optionally floors) the weights and spreads what was cut over the weights
-left inside the limits, in proportion to them, until no weight is outside (R's
-``trimWeights(design, upper, lower, strict = TRUE)``): the total weight is kept. Like R, the
+:func:`trim` caps (and optionally floors) the weights and shares what was cut equally among the
+weights inside the limits, until no weight is outside (R's ``trimWeights(design, upper, lower,
+strict = TRUE)``): the total weight is kept. Like R, the
 variance then treats the trimmed weights as given: the calibration residuals of earlier raking
 or post-stratification steps still apply, the trimming adds none of its own.
 """
@@ -103,7 +103,9 @@ class Trimming:
 def trim_weights(
     weights, *, upper: float = np.inf, lower: float = 0.0, max_iter: int = 100
 ) -> tuple[np.ndarray, int, int]:
-    """Weights cut to ``[lower, upper]``, the difference spread over the others in proportion.
+    """Weights cut to ``[lower, upper]``, what was cut shared equally by the others (R's
+    ``trimWeights(strict = TRUE)``: repeated until no weight is outside, so weights at a limit
+    in one pass may take a share and be cut again in the next).
 
     Returns the new weights, the number of weights at a limit, and the passes used. Raises
     :class:`WeightingError` when the limits cannot hold the total (``upper * n`` below it or
@@ -123,17 +125,19 @@ def trim_weights(
             f"add to {total:,.4g} (mean {total / n:.4g}).",
             hint="set upper above the mean weight and lower below it",
         )
-    fixed = np.zeros(n, dtype=bool)
-    for iteration in range(1, max_iter + 1):
-        high, low = w > upper * (1 + 1e-12), w < lower * (1 - 1e-12)
-        if not (high.any() or low.any()):
-            return w, int(fixed.sum()), iteration - 1
-        w[high], w[low] = upper, lower
-        fixed |= high | low
-        free = ~fixed
-        if not free.any():
+    for iteration in range(max_iter + 1):
+        outside = (w > upper) | (w < lower)
+        if not outside.any():
+            return (
+                w,
+                int(np.sum(np.isclose(w, upper, rtol=1e-9) | np.isclose(w, lower, rtol=1e-9))),
+                iteration,
+            )
+        if outside.all():
             break
-        w[free] *= (total - w[fixed].sum()) / w[free].sum()
+        cut = np.clip(w, lower, upper)
+        cut[~outside] += (w - cut).sum() / (~outside).sum()
+        w = cut
     raise WeightingError(
         f"Trimming to [{lower:.4g}, {upper:.4g}] did not settle in {max_iter} passes.",
         hint="widen the limits",

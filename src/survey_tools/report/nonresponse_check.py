@@ -35,7 +35,15 @@ from ..errors import DesignError
 from ..ingest.read import read_export
 from .tables import pct
 
-__all__ = ["NonresponseCheck", "RollLink", "bias_direction", "check_nonresponse", "link_roll"]
+__all__ = [
+    "NonresponseCheck",
+    "RollLink",
+    "bias_direction",
+    "check_nonresponse",
+    "link_roll",
+    "roll_table",
+    "sensitivity_table",
+]
 
 KEY = "member_key"
 WAVE = "response_wave"
@@ -261,3 +269,51 @@ def bias_direction(check: NonresponseCheck, indicator: str) -> str:
                 f"{'higher' if e['difference'] > 0 else 'lower'} still"
             )
     return "; ".join(parts) + "."
+
+
+def roll_table(check: NonresponseCheck, *, min_count: int = 10) -> pd.DataFrame:
+    """Every roll variable by level: the roll's share, the respondents (unweighted) and after
+    raking, the response rate and the test of equal response; ``weighted`` says whether the
+    raking fixed the variable (else it is a holdout: its weighted gap is observed bias). Levels
+    with fewer than ``min_count`` respondents show no respondent figures."""
+    t = check.report.to_frame()
+    t = t[t["kind"] == "variable"]
+    out = pd.DataFrame(
+        {
+            "variable": t["variable"].str.replace("_", " "),
+            "level": t["level"],
+            "roll %": 100 * t["roll_share"],
+            "respondents": t["respondents"].astype(float),
+            "respondents %": 100 * t["respondent_share"],
+            "raked %": 100 * t["weighted_share"],
+            "response rate %": 100 * t["response_rate"],
+            "p (equal response)": t["p_value"],
+            "weighted on": t["in_weighting"].map({True: "yes", False: "no (holdout)"}),
+        }
+    ).reset_index(drop=True)
+    small = out["respondents"] < min_count
+    cols = ["respondents", "respondents %", "raked %", "response rate %", "p (equal response)"]
+    out.loc[small, cols] = float("nan")
+    return out.round({"roll %": 1, "respondents %": 1, "raked %": 1, "response rate %": 1})
+
+
+def sensitivity_table(check: NonresponseCheck, wording: dict | None = None) -> pd.DataFrame:
+    """The sensitivity table for display: each indicator (``wording`` maps ids to text) under
+    each weighting, as percentages with the 95% interval, the standard error and the shift from
+    raking alone in percentage points, and the weights' ratio and Kish design effect."""
+    t = check.sensitivity
+    names = t["indicator"].map(lambda k: (wording or {}).get(k, k))
+    return pd.DataFrame(
+        {
+            "indicator": names,
+            "weighting": t["weighting"],
+            "estimate %": (100 * t["estimate"]).round(1),
+            "95% interval": [
+                f"{100 * a:.1f}–{100 * b:.1f}" for a, b in zip(t["ci_low"], t["ci_high"])
+            ],
+            "SE (points)": (100 * t["se"]).round(2),
+            "shift from raked (points)": (100 * t["shift"]).round(2),
+            "weight ratio": t["weight_ratio"].round(1),
+            "Kish deff": t["deff_kish"].round(2),
+        }
+    )

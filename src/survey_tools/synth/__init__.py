@@ -7,9 +7,9 @@ depends on role group, age band, region and class, so unweighted estimates are b
 raking to the roll margins corrects them, and on a role-group-by-age-band cross-class that
 also drives losing work to AI, which raking alone leaves biased and a response-propensity
 adjustment on the roll removes (``truth.json["nonresponse"]``). Respondents answer after the
-invitation or one of two reminders, the more eager earlier. The exports carry the dirt of real ones: duplicates,
-speeders, straightliners, failed attention checks, impossible values, pay typed as text,
-"Other (please specify)" answers and personal data in open comments.
+invitation or one of two reminders, the more eager earlier. The exports carry the dirt of
+real ones: duplicates, speeders, straightliners, failed attention checks, impossible values,
+pay typed as text, "Other (please specify)" answers and personal data in open comments.
 
 Examples
 --------

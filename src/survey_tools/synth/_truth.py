@@ -135,16 +135,17 @@ def nonresponse_truth(roll: pd.DataFrame, answers: pd.DataFrame, waves: dict) ->
             "sd": s,
             "r_indicator": 1 - 2 * s,
             "cv": s / float(p.mean()),
-            "by_role_group_age_band": {
-                f"{g}:{a}": float(v) for (g, a), v in by_cell.items()
-            },
+            "by_role_group_age_band": {f"{g}:{a}": float(v) for (g, a), v in by_cell.items()},
         },
         "population": {
             "ai_lost_work_yes": float(lost.mean()),
             "ai_lost_work_yes_young_performers": float(lost[young & performers].mean()),
             "ai_lost_work_yes_rest": float(lost[~(young & performers)].mean()),
             "young_performers_share": float((young & performers).mean()),
-            "young_performers": {"role_group": sorted(hit), "age_band": [AGE_BANDS[1], AGE_BANDS[2]]},
+            "young_performers": {
+                "role_group": sorted(hit),
+                "age_band": [AGE_BANDS[1], AGE_BANDS[2]],
+            },
         },
         "reminders": [str(t) for t in fw.REMINDERS],
         "respondents_by_wave": waves,

@@ -299,10 +299,12 @@ def roll_table(check: NonresponseCheck, *, min_count: int = 10) -> pd.DataFrame:
 
 def sensitivity_table(check: NonresponseCheck, wording: dict | None = None) -> pd.DataFrame:
     """The sensitivity table for display: each indicator (``wording`` maps ids to text) under
-    each weighting, as percentages with the 95% interval, the standard error and the shift from
-    raking alone in percentage points, and the weights' ratio and Kish design effect."""
+    each weighting (the indicator named on its first row only), as percentages with the 95%
+    interval, the standard error and the shift from raking alone in percentage points, and the
+    weights' ratio and Kish design effect."""
     t = check.sensitivity
     names = t["indicator"].map(lambda k: (wording or {}).get(k, k))
+    names = names.where(t["indicator"].ne(t["indicator"].shift()), "")  # once per indicator
     return pd.DataFrame(
         {
             "indicator": names,

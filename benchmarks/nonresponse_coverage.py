@@ -10,8 +10,8 @@ Each replicate draws, for the 20,000 members of ``data/raw/demo/roll.csv``:
    true propensity of ``truth.json`` (``models.response_propensity`` plus
    ``nonresponse.response_model.interaction``), about 3,500 respondents;
 3. two weightings of the respondents: raked to the roll's margins (``roll_margins.csv``), and
-   adjusted in 10 response-propensity classes from a logistic model fitted on the whole roll
-   (main effects of the four margins plus role group by age band), then raked to the margins.
+   adjusted in 20 (``--classes``) response-propensity classes from a logistic model fitted on
+   the whole roll (main effects of the four margins plus role group by age band), then raked.
 
 The estimands are the replicate's own finite-population shares (over all 20,000 members) who
 lost work, overall and in the domains the interaction drives. For each estimand and weighting
@@ -93,7 +93,7 @@ def _estimates(design: SurveyDesign) -> dict:
     return out
 
 
-def replicate(rng, roll, lost_logit, p_respond, margins) -> tuple[dict, dict]:
+def replicate(rng, roll, lost_logit, p_respond, margins, classes=20) -> tuple[dict, dict]:
     lost = rng.random(len(roll)) < special.expit(lost_logit)
     truth = {
         name: float(
@@ -107,7 +107,7 @@ def replicate(rng, roll, lost_logit, p_respond, margins) -> tuple[dict, dict]:
     frame = roll[["member_id", *MARGINS]]
     designs = {
         "raked": base.rake(margins),
-        "adjusted and raked": base.adjust_for_nonresponse(frame, model=MODEL, classes=10).rake(
+        "adjusted and raked": base.adjust_for_nonresponse(frame, model=MODEL, classes=classes).rake(
             margins
         ),
     }
@@ -118,6 +118,7 @@ def main(argv=None) -> pd.DataFrame:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--replicates", type=int, default=200)
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--classes", type=int, default=20, help="propensity classes")
     parser.add_argument("--out", type=Path, default=None, help="also write the table as JSON")
     args = parser.parse_args(argv)
     if args.seed == 2026:
@@ -132,7 +133,7 @@ def main(argv=None) -> pd.DataFrame:
     rows = []
     start = time.perf_counter()
     for r in range(args.replicates):
-        target, found = replicate(rng, roll, lost_logit, p_respond, margins)
+        target, found = replicate(rng, roll, lost_logit, p_respond, margins, args.classes)
         for label, estimates in found.items():
             for name, (est, lo, hi) in estimates.items():
                 rows.append((r, label, name, est - target[name], lo <= target[name] <= hi, hi - lo))
@@ -154,7 +155,8 @@ def main(argv=None) -> pd.DataFrame:
     pd.set_option("display.width", 120)
     print(
         f"Lost work to AI: raking alone against propensity adjustment then raking, "
-        f"{args.replicates} replicates (seed {args.seed}), {seconds:.0f} s\n"
+        f"{args.replicates} replicates (seed {args.seed}), {args.classes} propensity classes, "
+        f"{seconds:.0f} s\n"
     )
     print(table.round(4).to_string(index=False))
     if args.out:

@@ -149,7 +149,7 @@ def check_nonresponse(
     export,
     roll,
     reminders=None,
-    classes: int = 10,
+    classes: int = 20,
     pairs_p: float = 0.01,
     trim_upper: float = 3.0,
     trim_scale: str = "median",

@@ -283,7 +283,7 @@ def roll_table(check: NonresponseCheck, *, min_count: int = 10) -> pd.DataFrame:
             "variable": t["variable"].str.replace("_", " "),
             "level": t["level"],
             "roll %": 100 * t["roll_share"],
-            "respondents": t["respondents"].astype(float),
+            "respondents": t["respondents"].astype("Int64"),
             "respondents %": 100 * t["respondent_share"],
             "raked %": 100 * t["weighted_share"],
             "response rate %": 100 * t["response_rate"],
@@ -291,10 +291,19 @@ def roll_table(check: NonresponseCheck, *, min_count: int = 10) -> pd.DataFrame:
             "weighted on": t["in_weighting"].map({True: "yes", False: "no (holdout)"}),
         }
     ).reset_index(drop=True)
-    small = out["respondents"] < min_count
-    cols = ["respondents", "respondents %", "raked %", "response rate %", "p (equal response)"]
+    small = (out["respondents"] < min_count).to_numpy(bool)
+    cols = ["respondents %", "raked %", "response rate %", "p (equal response)"]
     out.loc[small, cols] = float("nan")
-    return out.round({"roll %": 1, "respondents %": 1, "raked %": 1, "response rate %": 1})
+    out["respondents"] = out["respondents"].mask(small)
+    return out.round(
+        {
+            "roll %": 1,
+            "respondents %": 1,
+            "raked %": 1,
+            "response rate %": 1,
+            "p (equal response)": 4,
+        }
+    )
 
 
 def sensitivity_table(check: NonresponseCheck, wording: dict | None = None) -> pd.DataFrame:

@@ -594,7 +594,7 @@ class SurveyDesign:
         return self._reweighted(step)
 
     def trim(self, **limits) -> SurveyDesign:
-        """Cap (or floor) the weights, spreading the excess: ``design.trimming.trim``."""
-        from .trimming import trim
+        """Cap (or floor) the weights, sharing the excess: ``design.trimming.trim``."""
+        from .trimming import trimming_step
 
-        return trim(self, **limits)
+        return self._reweighted(trimming_step(self.weights, **limits))

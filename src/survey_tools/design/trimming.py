@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..errors import WeightingError
 
-__all__ = ["Trimming", "WeightSummary", "trim", "trim_weights", "weight_summary"]
+__all__ = ["Trimming", "WeightSummary", "trim", "trim_weights", "trimming_step", "weight_summary"]
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,21 @@ def trim_weights(
     )
 
 
+def trimming_step(
+    weights, *, upper: float | None = None, lower: float | None = None, scale: str = "absolute"
+) -> Trimming:
+    """The :class:`Trimming` step of :meth:`SurveyDesign.trim` for these weights (see
+    :func:`trim` for the arguments)."""
+    if scale not in ("absolute", "mean", "median"):
+        raise WeightingError(f"Unknown scale={scale!r}.", hint='use "absolute", "mean" or "median"')
+    w = np.asarray(weights, dtype=float)
+    unit = {"absolute": 1.0, "mean": w.mean(), "median": np.median(w)}[scale]
+    hi = np.inf if upper is None else float(upper) * unit
+    lo = 0.0 if lower is None else float(lower) * unit
+    new, cut, passes = trim_weights(w, upper=hi, lower=lo)
+    return Trimming(hi, lo, w, new, cut, passes)
+
+
 def trim(design, *, upper: float | None = None, lower: float | None = None, scale="absolute"):
     """A new design whose weights are cut to ``[lower, upper]``, the total kept.
 
@@ -163,7 +178,7 @@ def trim(design, *, upper: float | None = None, lower: float | None = None, scal
     SurveyDesign
         ``weighting[-1]`` is the :class:`Trimming` step (limits, weights cut). Standard errors
         keep the earlier calibration residuals; the trimming itself counts as fixed, as in R's
-        ``trimWeights``.
+        ``trimWeights``. The same as ``design.trim(upper=..., lower=..., scale=...)``.
 
     Examples
     --------
@@ -173,11 +188,4 @@ def trim(design, *, upper: float | None = None, lower: float | None = None, scal
     >>> trim(d, upper=3).weights.round(3).tolist()
     [1.667, 1.667, 1.667, 3.0]
     """
-    if scale not in ("absolute", "mean", "median"):
-        raise WeightingError(f"Unknown scale={scale!r}.", hint='use "absolute", "mean" or "median"')
-    w = np.asarray(design.weights, dtype=float)
-    unit = {"absolute": 1.0, "mean": w.mean(), "median": np.median(w)}[scale]
-    hi = np.inf if upper is None else float(upper) * unit
-    lo = 0.0 if lower is None else float(lower) * unit
-    new, cut, passes = trim_weights(w, upper=hi, lower=lo)
-    return design._reweighted(Trimming(hi, lo, w, new, cut, passes))
+    return design.trim(upper=upper, lower=lower, scale=scale)

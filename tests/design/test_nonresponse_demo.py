@@ -8,6 +8,7 @@ here types a demo number.
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from conftest import ROOT
 from survey_tools.cleaning import hash_roll
@@ -120,3 +121,21 @@ def test_truth_keeps_earlier_keys_and_states_the_response_model(truth):
         + truth["fieldwork"]["dispositions"]["3.30"]
         == truth["population_size"]
     )
+
+
+def test_a_member_id_hashed_at_cleaning_links_with_the_same_salt(
+    demo_files, tmp_path, monkeypatch, check
+):
+    book = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    book["variables"]["member_id"]["action"] = "hash"
+    path = tmp_path / "hashed.yaml"
+    path.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("SURVEY_TOOLS_SALT", SALT)
+    run = prepare_survey(
+        demo_files["spss"], path, roll=demo_files["roll"], margins=demo_files["margins"]
+    )
+    assert run.design.data["member_id"].str.fullmatch(r"[0-9a-f]{16}").all()
+    link = nr.link_roll(run, export=demo_files["spss"], roll=demo_files["roll"])
+    assert len(link.data) == len(check.link.data) and link.unlinked == 0
+    # The same members as the session-salted link, whatever the salt.
+    assert set(link.data["resp_id"]) == set(check.link.data["resp_id"])

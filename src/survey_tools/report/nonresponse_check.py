@@ -74,6 +74,13 @@ def _source(book: dict, name: str, raw: pd.DataFrame) -> str:
     return found[0]
 
 
+def _key_text(values: pd.Series) -> pd.Series:
+    """Member ids as trimmed text; a number read as 12345.0 (SPSS stores numbers as floats)
+    becomes '12345', as the roll's CSV spells it."""
+    text = values.astype("string").str.strip()
+    return text.str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
+
+
 def link_roll(run, *, export, roll, salt: str | bytes | None = None) -> RollLink:
     """Join the run's respondents to the roll by a salted hash of the member id."""
     book = run.cleaned.codebook
@@ -92,13 +99,21 @@ def link_roll(run, *, export, roll, salt: str | bytes | None = None) -> RollLink
         hashed = hash_roll(frame, key=roll_key, salt=salt)[roll_key]
         keys = data[key].astype("string")
     else:  # dropped at cleaning: read it again and hash both sides for this session only
+        ident = book.get("id")
+        if not ident or ident not in data:
+            raise DesignError(
+                f"The member id {key!r} was dropped at cleaning and the cleaned data has no "
+                "response id to find each kept response in the export again.",
+                hint="name the response id in the codebook (id:), or keep the member id hashed "
+                f"(variables: {key}: action: hash)",
+            )
         raw = read_export(export).data
-        ident = book["id"]
         by_id = dict(zip(raw[_source(book, ident, raw)].astype(str), raw[_source(book, key, raw)]))
         session = secrets.token_hex(16)
-        clear = data[ident].astype(str).map(by_id)
+        clear = _key_text(data[ident].astype(str).map(by_id))
         keys = hash_roll(pd.DataFrame({KEY: clear}), key=KEY, salt=session)[KEY]
-        hashed = hash_roll(frame, key=roll_key, salt=session)[roll_key]
+        ids = frame.assign(**{roll_key: _key_text(frame[roll_key])})
+        hashed = hash_roll(ids, key=roll_key, salt=session)[roll_key]
     out = frame.drop(columns=[roll_key]).assign(**{KEY: hashed.to_numpy()})
     found = keys.isin(set(hashed.dropna())).to_numpy(bool) & ~keys.duplicated().to_numpy(bool)
     linked = data.assign(**{KEY: keys.to_numpy()})[found].reset_index(drop=True)

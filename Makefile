@@ -39,6 +39,7 @@ bench: $(STAMP)  ## performance ratios against peers: svy goes into .benchvenv, 
 	.benchvenv/bin/python benchmarks/ingest.py
 	.benchvenv/bin/python benchmarks/coverage.py --replicates 250 --seed 11
 	.benchvenv/bin/python benchmarks/waves_coverage.py --replicates 1000 --seed 22
+	.benchvenv/bin/python benchmarks/nonresponse_coverage.py --replicates 200 --seed 12
 
 clean-venv:
 	rm -rf $(VENV)

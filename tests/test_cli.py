@@ -46,7 +46,7 @@ def test_demo_generates_when_absent_then_reuses(tmp_path, capsys, truth):
     paths = ["--clean", str(tmp_path / "clean"), "--no-memo"]  # the memo: tests/report
     assert main(["demo", "--data", str(data), "--reports", str(reports), *paths]) == 0
     out = capsys.readouterr().out
-    assert "generated (seed 2026)" in out and "RR1 15.7%" in out
+    assert "generated (seed 2026)" in out and f"RR1 {truth['fieldwork']['rr1']:.1%}" in out
     assert sorted(p.name for p in data.iterdir()) == sorted((DEMO_FILES | WAVE_FILES).values())
     table = pd.read_csv(reports / "demo" / "representation.csv")
     assert set(table["margin"]) == {"role_group", "region", "age_band", "member_status"}
@@ -56,11 +56,14 @@ def test_demo_generates_when_absent_then_reuses(tmp_path, capsys, truth):
     # Raking to the roll brings the weighted shares onto the roll's.
     assert (table["weighted_share"] - table["roll_share"]).abs().max() < 1e-9
 
-    # The weighted estimate covers the population truth and is closer to it than the unweighted.
+    # The weighted estimate is closer to the population truth than the unweighted. Raking alone
+    # leaves the bias of the role-group-by-age cross-class (truth.json "nonresponse"), so its
+    # intervals need not cover the truth where that cross-class acts; the propensity-adjusted
+    # estimate does (tests/design/test_nonresponse_demo.py).
     est = pd.read_csv(reports / "demo" / "ai_lost_work.csv").set_index("role_group")
     lost = truth["population"]["ai_lost_work_yes"]
+    crossed = set(truth["nonresponse"]["response_model"]["interaction"])
     overall = est.loc["All members"]
-    assert overall["ci_low"] < lost["overall"] < overall["ci_high"]
     assert abs(overall["estimate"] - lost["overall"]) < abs(overall["unweighted"] - lost["overall"])
     shown = est["withheld"].isna()  # withheld rows have blank estimates
     assert set(est.index[~shown]) == {"Other crafts", "Animation & games writers"}
@@ -68,7 +71,7 @@ def test_demo_generates_when_absent_then_reuses(tmp_path, capsys, truth):
     covered = [
         est.loc[g, "ci_low"] < p < est.loc[g, "ci_high"]
         for g, p in lost["by_role_group"].items()
-        if shown[g]
+        if shown[g] and g not in crossed
     ]
     assert sum(covered) >= len(covered) - 1  # 95% intervals: one miss is allowed
     assert "6. estimates: knowingly lost work to AI:" in out

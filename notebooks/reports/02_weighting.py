@@ -18,7 +18,10 @@
 #
 # Respondents against the membership roll on every published margin, the raking of equal
 # starting weights to all of them (no bounds, no trimming), the weighting design effect, and
-# the headline share weighted against unweighted.
+# the headline share weighted against unweighted. Then the respondents against the whole roll,
+# member by member: the R-indicator, the cross-classes the margins miss, weights adjusted by
+# response-propensity classes and trimmed, how much each headline figure depends on the
+# weighting, early against late respondents, and the likely direction of nonresponse bias.
 
 # %% tags=["parameters"]
 # Parameters (papermill): point them at your own export to run the series on a new wave.
@@ -36,10 +39,12 @@ min_base = None
 scale_rate = None
 figures_dir = None  # where to save memo figures (render_memo sets it)
 seed = 2026
+reminders = ["2026-09-15", "2026-09-22"]  # dates reminders went out; None: split at median date
 
 # %%
 import survey_tools as st
 from survey_tools.report import tables
+from survey_tools.report import nonresponse_check as nr
 from survey_tools.report.findings import share
 from survey_tools.report.run import notebook_survey
 from survey_tools.report.text import safe, say
@@ -75,3 +80,47 @@ say(
     f"Members who {safe(head.wording)}: unweighted {unweighted.text}; weighted to the roll "
     f"{weighted.text}. Design effect of the weighting: {design.diagnostics.deff_weighting:.2f}."
 )
+
+# %% [markdown]
+# ## Respondents against the whole roll
+#
+# Every member on the roll was invited, so response can be modelled member by member. The
+# R-indicator is 1 minus twice the spread of the response propensities (1: everyone equally
+# likely to answer); holdout rows are roll variables the weights did not use.
+
+# %%
+check = (
+    nr.check_nonresponse(run, export=export, roll=roll, reminders=reminders)
+    if run.weighted and roll
+    else None
+)
+check.report if check else None
+
+# %%
+nr.roll_table(check, min_count=p.min_count) if check else None
+
+# %% [markdown]
+# ## Weights: range, spread, trimming
+
+# %%
+check.weights_table().round(3) if check else None
+
+# %% [markdown]
+# ## How much the headline figures depend on the weighting
+
+# %%
+nr.sensitivity_table(check) if check else None
+
+# %% [markdown]
+# ## Early against late respondents (level of effort)
+
+# %%
+check.effort.round(4) if check is not None and check.effort is not None else None
+
+# %%
+if check:
+    say(
+        f"**Likely direction of nonresponse bias in the headline.** "
+        f"{nr.bias_direction(check, head.id)} Weights were trimmed at {check.trim_rule}; "
+        f"early and late respondents are {check.wave_basis}."
+    )

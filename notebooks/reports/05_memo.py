@@ -38,10 +38,12 @@ previous_roll = None  # its membership roll
 previous_margins = None  # its roll margins
 crosswalk = None  # the crosswalk YAML between the waves (questions marked break are not compared)
 seed = 2026
+reminders = ["2026-09-15", "2026-09-22"]  # dates reminders went out; None: split at median date
 
 # %%
 import survey_tools as st
 from survey_tools.report import evidence as ev
+from survey_tools.report import nonresponse_check as nr
 from survey_tools.report import fig_likert, fig_pay, fig_prevalence, fig_weighting
 from survey_tools.report.findings import field_dates, listing, option_columns, partials_note
 from survey_tools.report.notebook import memo_figure
@@ -475,6 +477,7 @@ fieldwork = (
     if rates["invited"]
     else cap(fieldwork)
 )
+check = None
 if run.weighted:
     raw = run.unweighted.proportion(head.id).set_index("level").loc[True, "estimate"]
     moved = "lowered" if raw > lead.estimate else "raised"
@@ -487,11 +490,44 @@ if run.weighted:
         f"effect {weights.deff_weighting:.2f}. **Likely direction of nonresponse bias.** "
         f"Weighting {moved} the headline from {pct(raw)} unweighted to {lead.pct}: the members "
         f"who answered were not like the roll on these margins (Table {numbered['table'] + 1}, "
-        f"Figure {numbered['figure'] + 1}). Weighting corrects only what the margins capture; "
-        "if the members who did not answer differ the same way within craft, region, age and "
-        f"status, the weighted figures may still {runs} the true share, and the survey alone "
-        "cannot tell."
+        f"Figure {numbered['figure'] + 1}). "
     )
+    check = (
+        nr.check_nonresponse(run, export=export, roll=roll, reminders=reminders) if roll else None
+    )
+    if check:
+        rep, cut = check.report, check.designs["adjusted, raked and trimmed"].weighting[-1]
+        adj_w = check.weights["propensity-adjusted and raked"]
+        gaps = nr.roll_table(check, min_count=p.min_count)
+        gap = gaps.loc[(gaps["respondents %"] - gaps["roll %"]).abs().idxmax()]
+        classes = len(check.designs["propensity-adjusted and raked"].weighting[0].table)
+        cross = " and ".join(" by ".join(pair).replace("_", " ") for pair in check.interactions)
+        weighting += (
+            f"**Respondents against the whole roll.** {rep.n_respondents:,} of the "
+            f"{rep.n_roll:,} members on the roll answered ({pct(rep.response_rate)}); the "
+            f"R-indicator of representativeness is {rep.r_indicator:.2f} (SE "
+            f"{rep.r_indicator_se:.3f}; 1 would mean every member equally likely to answer), "
+            f"the largest gap {safe(gap['variable'])} {safe(gap['level'])} "
+            f"({gap['respondents %']:.1f}% of respondents, {gap['roll %']:.1f}% of the roll). "
+            + (
+                f"Response also differed by {safe(cross)} beyond what the margins capture, so "
+                f"the weights were first adjusted in {classes} response-propensity classes from a "
+                "model fitted on the whole roll with that cross-class, then raked: "
+                if cross
+                else f"Weights were first adjusted in {classes} response-propensity classes from "
+                "a model fitted on the whole roll, then raked: "
+            )
+            + f"ratio {adj_w.ratio:.1f}, Kish design effect {adj_w.deff_kish:.2f}; trimming "
+            f"them at {check.trim_rule} cut {cut.trimmed} weights. "
+            f"{nr.bias_direction(check, head.id)} Table {numbered['table'] + 2} gives the "
+            "headline figures under each weighting; the figures in this memo use raking alone."
+        )
+    else:
+        weighting += (
+            "Weighting corrects only what the margins capture; if the members who did not "
+            "answer differ the same way within craft, region, age and status, the weighted "
+            f"figures may still {runs} the true share, and the survey alone cannot tell."
+        )
     if run.imputed:
         weighting += (
             " "
@@ -552,6 +588,13 @@ Captioned(
     representation_table(run, min_count=p.min_count),
     f"{number('table')}. Respondents against the membership roll, on every weighting margin",
 ) if run.weighted else None
+
+# %%
+Captioned(
+    nr.sensitivity_table(check, {k: m.wording for k, m in p.indicators.items()}),
+    f"{number('table')}. The headline figures under each weighting: unweighted, raked to the "
+    "margins, adjusted for response propensity on the roll and raked, and trimmed",
+) if run.weighted and check else None
 
 # %%
 if run.weighted:

@@ -118,7 +118,7 @@ def test_a_disposition_column_the_export_lacks_falls_back_to_the_cleaning_status
     assert s["rr1"] == pytest.approx(s["completes"] / 20000)
     row = cleaned.log[cleaned.log["rule"] == "no disposition column"].iloc[0]
     assert export.meta.source_path.name in row["detail"] and "statuses" in row["detail"]
-    assert len(cleaned.data) == 3215
+    assert len(cleaned.data) == s["completes"] + s["partials"] > 0.15 * 20000
 
 
 # --- 4. drafting details ------------------------------------------------------------------------

@@ -40,9 +40,16 @@ def test_the_lost_work_model_by_role_and_age_recovers_the_truth(demo_raked, trut
     true |= {f"{role}[T.{r}]": v - roles[ref] for r, v in roles.items() if r != ref}
     age = "C(age_band, Treatment('35-44'))"
     true |= {f"{age}[T.{a}]": v for a, v in model["age_effect"].items() if a != "35-44"}
+    # The cross-class of role group and age band the generator adds (one term per group; the
+    # demo gives every listed band of a group the same effect).
+    formula = LOST
+    for g, bands in model["interaction"].items():
+        term = f"I((role_group == {g!r}) & age_band.isin({sorted(bands)!r}))[T.True]"
+        formula += " + " + term.removesuffix("[T.True]")
+        true[term] = next(iter(bands.values()))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fit = svyglm(LOST, demo_raked, family="binomial")
+        fit = svyglm(formula, demo_raked, family="binomial")
     truth_s = pd.Series(true)
     assert set(truth_s.index) == set(fit.params.index)
     # Music editor: no member of the sample reported a loss, so no finite estimate (and a warning).

@@ -17,6 +17,6 @@ May import: ``survey_tools.errors`` and ``survey_tools.ingest``.
 
 from .clean import CleanSurvey, clean, read_clean
 from .codebook import Codebook
-from .redact import redact
+from .redact import hash_roll, redact
 
-__all__ = ["CleanSurvey", "Codebook", "clean", "read_clean", "redact"]
+__all__ = ["CleanSurvey", "Codebook", "clean", "hash_roll", "read_clean", "redact"]

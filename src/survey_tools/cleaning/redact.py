@@ -25,11 +25,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import PrivacyError
+from ..errors import MarginsError, PrivacyError
 from . import redact_patterns as rp
 from .redact_names import OtherNames, RollNames, tokens
 
-__all__ = ["Redactor", "hash_values", "read_salt", "redact"]
+__all__ = ["Redactor", "hash_roll", "hash_values", "read_salt", "redact"]
 
 # When two detections overlap, the one of the earlier kind wins (a URL or an email may hold a
 # name or digits), then the longer one.
@@ -283,3 +283,32 @@ def hash_values(values: pd.Series, salt: bytes) -> pd.Series:
         return hmac.new(salt, str(v).encode(), hashlib.sha256).hexdigest()[:16]
 
     return values.map(digest, na_action="ignore").astype("string")
+
+
+def hash_roll(
+    roll: pd.DataFrame, *, key: str = "member_id", salt: str | bytes | None = None
+) -> pd.DataFrame:
+    """The roll with its ``key`` column replaced by the salted hash :func:`clean` writes.
+
+    A codebook that keeps the member id as ``type: identifier, action: hash`` leaves the cleaned
+    data with ``HMAC-SHA256(salt, id)`` instead of the id. Hashing the roll's ids with the same
+    salt (``salt=``, else ``SURVEY_TOOLS_SALT`` or ``SURVEY_TOOLS_SALT_FILE``, checked by
+    :func:`read_salt`) lets the roll and the cleaned data be joined, e.g. for
+    :func:`survey_tools.design.nonresponse` or ``SurveyDesign.adjust_for_nonresponse``, without
+    the ids in clear. Returns a copy; raises :class:`MarginsError` when the roll lacks ``key``.
+
+    Examples
+    --------
+    >>> import secrets
+    >>> salt = secrets.token_hex(16)
+    >>> roll = pd.DataFrame({"member_id": ["M-1", "M-2"], "region": ["LA", "NY"]})
+    >>> hashed = hash_roll(roll, salt=salt)
+    >>> bool((hashed["member_id"] == hash_values(pd.Series(["M-1", "M-2"]), read_salt(salt))).all())
+    True
+    """
+    if key not in roll.columns:
+        raise MarginsError(
+            f"The roll has no column {key!r} to hash.",
+            hint=f"pass key= one of {list(map(str, roll.columns))[:12]}",
+        )
+    return roll.assign(**{key: hash_values(roll[key], read_salt(salt))})

@@ -11,21 +11,31 @@ the quantile rule, ``weighting.py`` raking, post-
 stratification and calibration as frozen steps, ``crosstab.py`` weighted tables with the
 Rao-Scott tests, ``margins.py`` the membership roll's published margins, ``nonresponse.py``
 the respondents against the whole roll and ``propensity.py`` the roll's response-propensity
-model, R-indicators and propensity classes (``SurveyDesign.adjust_for_nonresponse``).
+model, R-indicators and propensity classes (``SurveyDesign.adjust_for_nonresponse``),
+``trimming.py`` weight diagnostics and trimming (``SurveyDesign.trim``), ``effort.py`` early
+against late respondents (level of effort) and ``sensitivity.py`` estimates under several
+weightings side by side.
 
 May import: ``survey_tools.errors``. It never reads files of earlier stages' formats.
 """
 
 from .crosstab import Crosstab
+from .effort import level_of_effort, response_wave
 from .margins import read_margins, representation
 from .nonresponse import NonresponseReport, nonresponse
+from .sensitivity import sensitivity
 from .survey_design import SurveyDesign
+from .trimming import weight_summary
 
 __all__ = [
     "Crosstab",
     "NonresponseReport",
     "SurveyDesign",
+    "level_of_effort",
     "nonresponse",
     "read_margins",
     "representation",
+    "response_wave",
+    "sensitivity",
+    "weight_summary",
 ]

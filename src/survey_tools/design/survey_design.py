@@ -476,3 +476,9 @@ class SurveyDesign(Estimators):
             return propensity_step(self.data, w, roll, key=key, model=model, classes=classes)
 
         return self._reweighted(redo(self.weights), redo)
+
+    def trim(self, **limits) -> SurveyDesign:
+        """Cap (or floor) the weights, sharing the excess: ``design.trimming.trim``."""
+        from .trimming import trimming_redo
+
+        return self._reweighted(*trimming_redo(self.weights, **limits))

@@ -4,9 +4,12 @@ Real member data can never ship, so the demo, the report notebooks and many test
 synthetic survey of a fictional entertainment-union federation (about 20,000 members). Every
 member has true answers drawn from explicit models; the whole roll is invited; nonresponse
 depends on role group, age band, region and class, so unweighted estimates are biased and
-raking to the roll margins corrects them. The exports carry the dirt of real ones: duplicates,
-speeders, straightliners, failed attention checks, impossible values, pay typed as text,
-"Other (please specify)" answers and personal data in open comments.
+raking to the roll margins corrects them, and on a role-group-by-age-band cross-class that
+also drives losing work to AI, which raking alone leaves biased and a response-propensity
+adjustment on the roll removes (``truth.json["nonresponse"]``). Respondents answer after the
+invitation or one of two reminders, the more eager earlier. The exports carry the dirt of
+real ones: duplicates, speeders, straightliners, failed attention checks, impossible values,
+pay typed as text, "Other (please specify)" answers and personal data in open comments.
 
 Examples
 --------
@@ -102,6 +105,7 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = DEMO_SEED) -> dict[
         "models": _truth.model_truth(),
         "fieldwork": _truth.fieldwork_truth(field.dispositions, len(field.responses)),
         "planted": field.planted,
+        "nonresponse": _truth.nonresponse_truth(roll, answers, field.waves),
     }
     # The second wave draws from its own generator, so the first wave's files stay as they were.
     rng2 = np.random.default_rng([seed, 2027])

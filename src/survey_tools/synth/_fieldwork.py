@@ -1,18 +1,23 @@
-"""Fieldwork: invite the whole roll, decide who responds, and add the dirt of real exports.
+"""Fieldwork: invite the whole roll, decide who responds and when, and add the dirt of real exports.
 
-Nonresponse depends on role group, age band, region and membership class only (missing at
-random given the roll margins), so unweighted estimates are biased and raking corrects them.
-Every piece of planted dirt is recorded so cleaning can be checked against it.
+Nonresponse depends on roll variables only (missing at random given the roll): role group, age
+band, region and membership class, plus a role-group-by-age-band interaction that the roll's
+one-way margins do not capture (young performers answer far more often). Unweighted estimates
+are biased; raking to the margins corrects the main effects but leaves the cross-class bias,
+which a response-propensity model on the whole roll removes. Members with a higher propensity
+also answer earlier: each respondent answers after the invitation or after one of the two
+reminders (``REMINDERS``), the more eager in the first wave. Every piece of planted dirt is
+recorded so cleaning can be checked against it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ._population import _expit, draw
+from ._population import _expit, draw, interaction
 from ._questionnaire import DONT_KNOW, ITEMS, NOT_ASKED, OTHER, PREFER_NOT
 
 FIELD_OPEN = pd.Timestamp("2026-09-08 09:00:00")
@@ -35,7 +40,16 @@ RESP_GROUP = {
 RESP_AGE = {1: -0.8, 2: -0.5, 3: -0.1, 4: 0.1, 5: 0.3, 6: 0.4, 7: 0.1}
 RESP_REGION = {1: 0.2, 2: 0.0, 3: 0.0, 4: 0.1, 5: -0.3, 6: -0.2, 7: -0.2, 8: -0.4, 9: -0.5}
 RESP_CLASS = {1: 0.2, 2: -0.5, 3: 0.0, 4: -0.4}
+# ... + RESP_INTERACTION[role_group][age_band]: the cross-class the margins cannot see.
+RESP_INTERACTION = {
+    "Voice & audio performers": {1: 1.6, 2: 1.6},
+    "On-camera performers": {1: 1.4, 2: 1.4},
+}
 BOUNCE_RATE = 0.03
+# Reminder e-mails to those who had not answered: the start of response waves 1 and 2.
+REMINDERS = (pd.Timestamp("2026-09-15 00:00:00"), pd.Timestamp("2026-09-22 00:00:00"))
+WAVE_SHARE = (0.55, 0.28, 0.17)  # at the median propensity of the respondents
+WAVE_EAGERNESS = 0.8  # log-odds of an earlier wave per unit of the response logit
 
 DISPOSITIONS = {  # AAPOR code -> (label, group in the response-rate formulas)
     "1.1": ("Complete", "I"),
@@ -94,11 +108,13 @@ UNPARSEABLE_PAY = ("varies", "depends on the project", "$0.50 per task", "not su
 
 @dataclass(frozen=True)
 class Fieldwork:
-    """What fieldwork produced: the export rows, AAPOR dispositions, and the planted dirt."""
+    """What fieldwork produced: the export rows, AAPOR dispositions, the planted dirt, and how
+    many members answered in each wave (after the invitation, the first or second reminder)."""
 
     responses: pd.DataFrame
     dispositions: pd.DataFrame
     planted: dict
+    waves: dict = field(default_factory=dict)
 
 
 def _money(x: float) -> str:
@@ -144,16 +160,27 @@ def _ips(rng: np.random.Generator, n: int) -> list[str]:
     return [f"{net}.{host}" for net, host in zip(rng.choice(nets, n), rng.integers(1, 255, n))]
 
 
-def run_fieldwork(roll: pd.DataFrame, answers: pd.DataFrame, rng: np.random.Generator) -> Fieldwork:
-    """Invite every member on ``roll``; return the export rows of everyone who started."""
-    n = len(roll)
-    eta = (
+def response_logit(roll: pd.DataFrame) -> np.ndarray:
+    """Each member's true logit of starting the survey once the invitation is delivered."""
+    return (
         RESP_BASE
         + roll["role_group"].map(RESP_GROUP)
         + roll["age_band"].map(RESP_AGE)
         + roll["region"].map(RESP_REGION)
         + roll["member_class"].map(RESP_CLASS)
-    ).to_numpy()
+        + interaction(roll["role_group"], roll["age_band"], RESP_INTERACTION)
+    ).to_numpy(float)
+
+
+def response_propensity(roll: pd.DataFrame) -> np.ndarray:
+    """Each member's true probability of appearing in the export: delivered, then started."""
+    return (1 - BOUNCE_RATE) * _expit(response_logit(roll))
+
+
+def run_fieldwork(roll: pd.DataFrame, answers: pd.DataFrame, rng: np.random.Generator) -> Fieldwork:
+    """Invite every member on ``roll``; return the export rows of everyone who started."""
+    n = len(roll)
+    eta = response_logit(roll)
     bounced = rng.random(n) < BOUNCE_RATE
     started = ~bounced & (rng.random(n) < _expit(eta))
     idx = np.flatnonzero(started)
@@ -270,7 +297,13 @@ def run_fieldwork(roll: pd.DataFrame, answers: pd.DataFrame, rng: np.random.Gene
     ] + rng.integers(1, 4, inconsistent.sum())
 
     # Paradata.
-    day = draw(rng, np.tile([0.55, 0.28, 0.17], (m, 1)), [0, 7, 14]) + rng.exponential(1.5, m)
+    # The more eager (higher response logit) answer in an earlier wave.
+    lean = WAVE_EAGERNESS * (eta[idx] - np.median(eta[idx]))
+    wave_p = np.column_stack(
+        [WAVE_SHARE[0] * np.exp(lean), np.full(m, WAVE_SHARE[1]), WAVE_SHARE[2] * np.exp(-lean)]
+    )
+    wave = draw(rng, wave_p, [0, 1, 2])
+    day = np.array([0, 7, 14])[wave] + rng.exponential(1.5, m)
     day = np.minimum(day, 21.5)
     start = (
         FIELD_OPEN.normalize()
@@ -349,4 +382,5 @@ def run_fieldwork(roll: pd.DataFrame, answers: pd.DataFrame, rng: np.random.Gene
         [(code, label, group, counts[code]) for code, (label, group) in DISPOSITIONS.items()],
         columns=["code", "disposition", "aapor_group", "count"],
     )
-    return Fieldwork(resp.drop(columns=["true_pay", "true_hours"]), dispositions, planted)
+    waves = {str(k): int((wave == k).sum()) for k in range(len(REMINDERS) + 1)}
+    return Fieldwork(resp.drop(columns=["true_pay", "true_hours"]), dispositions, planted, waves)

@@ -71,8 +71,8 @@ LOST_WORK_P = {
     4: 0.15,
     5: 0.14,
     6: 0.06,
-    7: 0.22,
-    8: 0.24,
+    7: 0.17,
+    8: 0.19,
     9: 0.10,
     10: 0.12,
     11: 0.26,
@@ -89,6 +89,14 @@ LOST_WORK_P = {
     OTHER: 0.08,
 }
 LOST_WORK_AGE = {1: 0.40, 2: 0.25, 3: 0.0, 4: -0.10, 5: -0.25, 6: -0.50, 7: -0.70}
+# ... + LOST_WORK_INTERACTION[role_group][age_band]: young performers, whose auditions and
+# bookings go first to synthetic voices and digital doubles, lose more than role and age alone
+# predict. The roll's one-way margins cannot see this cross-class (nor the response boost of the
+# same members in _fieldwork.RESP_INTERACTION), so raking alone leaves the headline biased.
+LOST_WORK_INTERACTION = {
+    "Voice & audio performers": {1: 1.3, 2: 1.3},
+    "On-camera performers": {1: 1.1, 2: 1.1},
+}
 
 # --- True model 2: ever paid for AI-training work ---------------------------------------------
 # logit P(rlhf ever paid) = logit(RLHF_P[group]) + RLHF_MONTHS * (months_no_craft_work - 6)
@@ -276,6 +284,11 @@ def draw(rng: np.random.Generator, probs: np.ndarray, codes) -> np.ndarray:
     return np.asarray(codes)[(u > cum).sum(axis=1)]
 
 
+def interaction(group, age, table: dict) -> np.ndarray:
+    """Each member's cross-class effect ``table[role_group][age_band]`` (0 where not listed)."""
+    return np.array([table.get(g, {}).get(int(a), 0.0) for g, a in zip(group, age)], dtype=float)
+
+
 def _ascii(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "".join(ch for ch in folded.lower() if ch.isalnum())
@@ -405,8 +418,10 @@ def true_answers(roll: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     a["ai_use_work"] = draw(
         rng, np.tile([0.05, 0.18, 0.25, 0.50, 0.02], (n, 1)), [1, 2, 3, 4, DONT_KNOW]
     )
-    eta = np.array([logit(LOST_WORK_P[r]) for r in role]) + np.array(
-        [LOST_WORK_AGE[g] for g in age]
+    eta = (
+        np.array([logit(LOST_WORK_P[r]) for r in role])
+        + np.array([LOST_WORK_AGE[g] for g in age])
+        + interaction(group, age, LOST_WORK_INTERACTION)
     )
     lost = rng.random(n) < _expit(eta)
     rest = draw(rng, np.tile([0.20, 0.76, 0.04], (n, 1)), [2, 3, DONT_KNOW])

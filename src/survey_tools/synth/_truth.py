@@ -6,6 +6,7 @@ respondents), computed from the members' true answers before any dirt is added.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import _fieldwork as fw
@@ -60,13 +61,18 @@ def model_truth() -> dict:
         "ai_lost_work": {
             "family": "binomial",
             "outcome": "ai_lost_work == 'Yes'",
-            "formula": "logit P = role_logit[role] + age_effect[age_band]",
+            "formula": "logit P = role_logit[role] + age_effect[age_band]"
+            " + interaction[role_group][age_band] (0 where not listed)",
             "reference_age_band": AGE_BANDS[REFERENCE_AGE],
             "role_logit": {ROLES[r][0]: pop.logit(p) for r, p in pop.LOST_WORK_P.items()},
             "role_probability_at_reference_age": {
                 ROLES[r][0]: p for r, p in pop.LOST_WORK_P.items()
             },
             "age_effect": ages,
+            "interaction": {
+                g: {AGE_BANDS[a]: v for a, v in t.items()}
+                for g, t in pop.LOST_WORK_INTERACTION.items()
+            },
         },
         "rlhf_ever_paid": {
             "family": "binomial",
@@ -80,7 +86,8 @@ def model_truth() -> dict:
         },
         "response_propensity": {
             "family": "binomial",
-            "formula": "logit P(start) = base + group + age_band + region + member_class",
+            "formula": "logit P(start) = base + group + age_band + region + member_class"
+            " + interaction (see nonresponse.response_model)",
             "base": fw.RESP_BASE,
             "role_group": fw.RESP_GROUP,
             "age_band": {AGE_BANDS[k]: v for k, v in fw.RESP_AGE.items()},
@@ -88,6 +95,60 @@ def model_truth() -> dict:
             "member_class_code": {str(k): v for k, v in fw.RESP_CLASS.items()},
             "bounce_rate": fw.BOUNCE_RATE,
         },
+    }
+
+
+def nonresponse_truth(roll: pd.DataFrame, answers: pd.DataFrame, waves: dict) -> dict:
+    """The true response model with its cross-class, the true propensities' indicators, and the
+    population values the cross-class biases (after raking to one-way margins)."""
+    p = fw.response_propensity(roll)
+    group = pd.Categorical(roll["role_group"])
+    age = roll["age_band"].map(AGE_BANDS)
+    cell = pd.DataFrame({"role_group": roll["role_group"], "age_band": age, "p": p})
+    by_cell = cell.groupby(["role_group", "age_band"], observed=True)["p"].mean()
+    lost = pd.Series(answers["ai_lost_work"].to_numpy() == 1)
+    young = roll["age_band"].isin([1, 2]).to_numpy()
+    hit = set(pop.LOST_WORK_INTERACTION) | set(fw.RESP_INTERACTION)
+    performers = np.asarray(group.isin(sorted(hit)))
+    s = float(p.std())  # divisor N: the roll is the population
+    return {
+        "note": "Response depends on role_group x age_band beyond the roll's one-way margins, "
+        "and so does losing work to AI: raking to the margins leaves a bias that a propensity "
+        "model with the interaction, fitted on the roll, removes. Propensities are P(in the "
+        "export) = (1 - bounce_rate) * expit(logit P(start)).",
+        "response_model": {
+            "formula": "logit P(start) = base + role_group + age_band + region_code"
+            " + member_class_code + interaction[role_group][age_band]",
+            "interaction": {
+                g: {AGE_BANDS[a]: v for a, v in t.items()} for g, t in fw.RESP_INTERACTION.items()
+            },
+            "see": "models.response_propensity for the main effects",
+        },
+        "outcome_interaction": {
+            "ai_lost_work": {
+                g: {AGE_BANDS[a]: v for a, v in t.items()}
+                for g, t in pop.LOST_WORK_INTERACTION.items()
+            }
+        },
+        "propensity": {
+            "mean": float(p.mean()),
+            "sd": s,
+            "r_indicator": 1 - 2 * s,
+            "cv": s / float(p.mean()),
+            "by_role_group_age_band": {f"{g}:{a}": float(v) for (g, a), v in by_cell.items()},
+        },
+        "population": {
+            "ai_lost_work_yes": float(lost.mean()),
+            "ai_lost_work_yes_young_performers": float(lost[young & performers].mean()),
+            "ai_lost_work_yes_rest": float(lost[~(young & performers)].mean()),
+            "young_performers_share": float((young & performers).mean()),
+            "young_performers": {
+                "role_group": sorted(hit),
+                "age_band": [AGE_BANDS[1], AGE_BANDS[2]],
+            },
+        },
+        "reminders": [str(t) for t in fw.REMINDERS],
+        "respondents_by_wave": waves,
     }
 
 
@@ -113,4 +174,10 @@ def margins_truth(margins: pd.DataFrame) -> dict:
     }
 
 
-__all__ = ["fieldwork_truth", "margins_truth", "model_truth", "population_truth"]
+__all__ = [
+    "fieldwork_truth",
+    "margins_truth",
+    "model_truth",
+    "nonresponse_truth",
+    "population_truth",
+]

@@ -19,6 +19,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..disclosure import UNRELIABLE
+from ..disclosure.publish import base_text
 from ._screening import (  # noqa: F401 (the figure modules take them from here)
     CAUTION_NOTE,
     ESTIMATE_COLUMNS,
@@ -295,7 +296,7 @@ def draw_rows(
         font = spec["font"] * 0.85
         for yy, n in zip(y[~header], rows["n"].to_numpy()[~header], strict=True):
             ax.annotate(
-                f"{int(n):,}",
+                base_text(n, params["min_count"]),  # as the tables print it: "<10"
                 xy=(1, yy),
                 xycoords=("axes fraction", "data"),
                 xytext=(6, 0),

@@ -1,5 +1,9 @@
 """The memo's tables: shares, pay and hours, representation and data quality, formatted for
-display and passed through disclosure control (:func:`survey_tools.suppress`)."""
+display and passed through disclosure control.
+
+Which estimates a table shows is decided by :func:`survey_tools.disclosure.screen_estimates`,
+the rule the memo's figures use too, so a table and a figure of the same estimate show and
+withhold the same groups; bases print as the figures print them (:func:`base`, "<10")."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..design.survey_design import SurveyDesign
+from ..disclosure.publish import UNRELIABLE_REASON, base_text, screen_estimates
 from ..errors import SurveyToolsError
 
 __all__ = [
@@ -40,15 +45,18 @@ def pct(x: float, digits: int = 1) -> str:
 
 def base(n, min_count: int = 10) -> str:
     """An unweighted base as a table prints it: ``'1,234'``, or ``'<10'`` below ``min_count``
-    (a group that small is itself disclosive).
+    (a group that small is itself disclosive); figures print it the same way.
 
     Examples
     --------
     >>> base(3215), base(7)
     ('3,215', '<10')
     """
-    n = int(n)
-    return f"<{min_count}" if 0 < n < min_count else f"{n:,}"
+    return base_text(n, min_count)
+
+
+#: what a table says of an estimate withheld as too unreliable (not a privacy reason)
+TOO_UNRELIABLE = "too unreliable to publish"
 
 
 def _level_row(table: pd.DataFrame, col: str, level) -> pd.DataFrame:
@@ -120,37 +128,22 @@ def screened(
     min_count: int = 10,
     min_base: int = 30,
 ) -> pd.DataFrame:
-    """The weighted share of ``level`` (by group) with ``hidden`` and ``withheld`` (the reason,
-    "" when shown) from disclosure control.
+    """The weighted share of ``level`` (by group) with ``hidden``, ``caution`` and ``withheld``
+    (the reason, "" when shown).
 
-    The rules run on the unweighted counts answering ``level`` and answering otherwise, one row
-    per group, through :func:`survey_tools.suppress` (small counts, small bases, complementary
-    cells): the same two-way split the memo's tables and figures show.
+    The share goes through :func:`survey_tools.disclosure.screen_estimates`, the rule of the
+    memo's figures: disclosure control on the counts of ``level`` and of the other answers
+    (small counts, small bases, complementary cells), then reliability (an estimate too
+    unreliable to publish is withheld).
     """
-    from ..disclosure import suppress
-
-    rows = _level_row(design.proportion(col, by=by), col, level)
-    values = design.data[col]
-    answered = values.notna().to_numpy()
-    hit = (values == level).fillna(False).to_numpy(dtype=bool) & answered
-    if by:
-        groups = design.data[by].astype(object)
-        keys = rows[by].astype(object)
-        yes = pd.Series(hit).groupby(groups.to_numpy()).sum().reindex(keys).fillna(0)
-        base = pd.Series(answered).groupby(groups.to_numpy()).sum().reindex(keys).fillna(0)
-        index = pd.Index(keys.astype(str), name=by)
-    else:
-        yes, base = pd.Series([hit.sum()]), pd.Series([answered.sum()])
-        index = pd.Index([col])
-    counts = pd.DataFrame(
-        {"answer": yes.to_numpy(dtype=int), "other": (base - yes).to_numpy(dtype=int)},
-        index=index,
+    table = design.proportion(col, by=by)
+    _level_row(table, col, level)  # names the answers when ``level`` is not one of them
+    rows = screen_estimates(
+        table, [by] if by else [], level=level, min_count=min_count, min_base=min_base
     )
-    result = suppress(counts, min_count=min_count, min_base=min_base, percent="row")
-    reason = result.reason["answer"].astype(object).where(result.hidden["answer"], "")
-    return rows.assign(
-        hidden=result.hidden["answer"].to_numpy(dtype=bool),
-        withheld=reason.fillna("").astype(str).to_numpy(),
+    reason = rows["reason"].replace(UNRELIABLE_REASON, TOO_UNRELIABLE)
+    return rows.drop(columns="level").assign(
+        withheld=reason.where(rows["hidden"].to_numpy(bool), "").fillna("").astype(str)
     )
 
 
@@ -207,51 +200,92 @@ def domain_estimate(
     return table.iloc[0]
 
 
+def magnitude_screen(
+    design: SurveyDesign,
+    col: str,
+    within: str | None = None,
+    *,
+    min_count: int = 10,
+    min_base: int = 30,
+    stat: str = "mean",
+    dominance: tuple = (2, 85.0),
+) -> pd.Series:
+    """The mean or median of ``col`` (among ``within``'s True rows) as
+    :func:`domain_estimate` gives it, with ``hidden``, ``reason`` and ``caution`` from
+    :func:`survey_tools.disclosure.screen_estimates`, the rule the figures use: at least
+    ``min_count`` contributors, for a mean no ``(n, k)`` dominance (the ``n`` largest weighted
+    contributions holding more than ``k`` percent of the total), then reliability (a base
+    under ``min_base`` or a relative standard error above 50% is too unreliable to publish).
+    """
+    est = domain_estimate(design, col, stat, within)
+    row = est.drop(labels=[c for c in (within, "quantile") if c in est.index]).to_frame().T
+    contributions = None
+    if stat == "mean":
+        values = pd.to_numeric(design.data[col], errors="coerce").to_numpy(float)
+        keep = ~np.isnan(values)
+        if within is not None:
+            keep &= design.data[within].astype("boolean").fillna(False).to_numpy(bool)
+        contributions = pd.DataFrame({col: values[keep] * design.weights[keep]})
+    screened = screen_estimates(
+        row.infer_objects(),
+        min_count=min_count,
+        min_base=min_base,
+        dominance=dominance,
+        contributions=contributions,
+    )
+    return screened.iloc[0]
+
+
 def magnitude_shown(
     design: SurveyDesign,
     col: str,
     within: str | None = None,
     *,
     min_count: int = 10,
+    min_base: int = 30,
     stat: str = "mean",
     dominance: tuple = (2, 85.0),
 ) -> bool:
-    """Whether a mean or median of ``col`` (among ``within``'s True rows) may be published:
-    at least ``min_count`` contributors and, for a mean, no ``(n, k)`` dominance (the ``n``
-    largest weighted contributions holding more than ``k`` percent of the total), the rule
-    disclosure control applies to magnitude tables. Tables and the memo's text use it alike.
+    """Whether a mean or median of ``col`` (among ``within``'s True rows) may be published, by
+    the rule tables, figures and the memo's text share (:func:`magnitude_screen`).
 
     Examples
     --------
-    >>> df = pd.DataFrame({"hours": [200.0] + [1.0] * 11})
+    >>> df = pd.DataFrame({"hours": [200.0] + [1.0] * 40})
     >>> magnitude_shown(SurveyDesign(df), "hours"), magnitude_shown(SurveyDesign(df), "hours",
     ...                                                            stat="median")
     (False, True)
     """
-    from ..disclosure.magnitude import dominated
-
-    values = pd.to_numeric(design.data[col], errors="coerce").to_numpy(float)
-    keep = ~np.isnan(values)
-    if within is not None:
-        keep &= design.data[within].astype("boolean").fillna(False).to_numpy(bool)
-    if keep.sum() < min_count:
-        return False
-    if stat != "mean":
-        return True
-    n, k = dominance
-    return not dominated(values[keep] * design.weights[keep], n=n, k=k)
+    return not bool(
+        magnitude_screen(
+            design,
+            col,
+            within,
+            min_count=min_count,
+            min_base=min_base,
+            stat=stat,
+            dominance=dominance,
+        )["hidden"]
+    )
 
 
 def stats_table(
-    design: SurveyDesign, specs: dict, *, within: str | None = None, min_count: int = 10
+    design: SurveyDesign,
+    specs: dict,
+    *,
+    within: str | None = None,
+    min_count: int = 10,
+    min_base: int = 30,
 ) -> pd.DataFrame:
     """Weighted medians and means with their intervals and bases, one row per ``specs`` entry.
 
     ``specs`` maps a row label to ``(column, "median" | "mean", format)``, e.g.
     ``{"Median hourly pay": ("pay", "median", "${:,.2f}")}``; ``within`` names a boolean
-    column whose True rows form the domain (full-design variance). Estimates resting on fewer
-    than ``min_count`` contributors, and means that fail the (2, 85) dominance rule, are
-    withheld ("—") by :func:`magnitude_shown`; absent columns are skipped.
+    column whose True rows form the domain (full-design variance). An estimate resting on
+    fewer than ``min_count`` contributors, a mean failing the (2, 85) dominance rule, and an
+    estimate too unreliable to publish (base under ``min_base``) are withheld ("—") by
+    :func:`magnitude_screen`, the rule :func:`~survey_tools.report.fig_pay` and the other
+    figures apply; bases under ``min_count`` print as "<10"; absent columns are skipped.
 
     Examples
     --------
@@ -264,8 +298,10 @@ def stats_table(
     for label, (col, stat, fmt) in specs.items():
         if col not in design.data:
             continue
-        est = domain_estimate(design, col, stat, within)
-        shown = magnitude_shown(design, col, within, min_count=min_count, stat=stat)
+        est = magnitude_screen(
+            design, col, within, min_count=min_count, min_base=min_base, stat=stat
+        )
+        shown = not bool(est["hidden"])
         rows.append(
             {
                 "": label,

@@ -1,0 +1,104 @@
+"""A table and a figure of the same estimate show and withhold the same groups, and neither
+prints a group size below min_count: on a real Qualtrics export and on the Star Wars example,
+as an analyst calls them."""
+
+import re
+
+import matplotlib.colors as mcolors
+import pytest
+
+from conftest import ROOT, SHARED
+from survey_tools import Codebook, SurveyDesign, clean, read_export
+from survey_tools.report import fig_pay, fig_prevalence
+from survey_tools.report.tables import share_table, stats_table
+from survey_tools.report.theme import PALETTE
+
+QUALTRICS = SHARED / "fixtures" / "external" / "qualtrics" / "qualtRics_api_beskar_armor_full.csv"
+STARWARS = SHARED / "fixtures" / "external" / "surveymonkey" / "538_StarWars.csv"
+MIN_COUNT = 10
+
+
+@pytest.fixture(scope="module")
+def qualtrics():
+    export = read_export(QUALTRICS)
+    data = clean(export, Codebook.draft(export)).data
+    return SurveyDesign(data.assign(finished_yes=data["finished"].astype(str) == "True"))
+
+
+@pytest.fixture(scope="module")
+def starwars():
+    book = Codebook.from_yaml(ROOT / "data" / "codebooks" / "examples" / "538_starwars.yaml")
+    return SurveyDesign(clean(read_export(STARWARS), book).data)
+
+
+def table_withheld(table) -> set[str]:
+    return {str(g) for g, v in zip(table.index, table.iloc[:, 0], strict=True) if v == "—"}
+
+
+def figure_withheld(fig) -> set[str]:
+    """The groups the figure greys out (withheld: a mark in place of the estimate)."""
+    grey = mcolors.to_rgba(PALETTE["grey"])
+    return {
+        " ".join(t.get_text().split())  # labels wrap on the figure
+        for t in fig.axes[0].get_yticklabels()
+        if mcolors.to_rgba(t.get_color()) == grey
+    }
+
+
+def printed_sizes(fig) -> list[int]:
+    """Every group size the figure prints: the base column, and "n = 12" in labels and notes."""
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    texts += [ax.get_ylabel() for ax in fig.axes] + [t.get_text() for t in fig.texts]
+    sizes = [int(t.replace(",", "")) for t in texts if re.fullmatch(r"[\d,]+", t.strip())]
+    for t in texts:
+        sizes += [int(m.replace(",", "")) for m in re.findall(r"\bn = ([\d,]+)", t)]
+        sizes += [int(m.replace(",", "")) for m in re.findall(r"^([\d,]+) respondents", t)]
+    return sizes
+
+
+def table_sizes(table) -> list[int]:
+    return [int(v.replace(",", "")) for v in table["Base (n)"] if re.fullmatch(r"[\d,]+", v)]
+
+
+def test_starwars_share_table_and_figure_withhold_the_same_groups(starwars):
+    level = "Very favorably"
+    for by in ("education", "location_census_region", "age"):
+        table = share_table(starwars, {"yoda": "Yoda"}, level, by=by)
+        fig = fig_prevalence(starwars.proportion("yoda", by=by), by=by, level=level)
+        assert table_withheld(table) == figure_withheld(fig), by
+        assert len(table_withheld(table)) < len(table)  # some groups are shown
+        small = [n for n in printed_sizes(fig) + table_sizes(table) if 0 < n < MIN_COUNT]
+        assert not small, f"{by}: group sizes below {MIN_COUNT} printed: {small}"
+
+
+def test_qualtrics_share_table_and_figure_print_no_small_group(qualtrics):
+    table = share_table(qualtrics, {"q17": "q17"}, "Yes", by="q63")
+    fig = fig_prevalence(qualtrics.proportion("q17", by="q63"), by="q63", level="Yes")
+    assert table_withheld(table) == figure_withheld(fig)
+    bases = [t.get_text() for t in fig.axes[0].texts]
+    assert bases.count(f"<{MIN_COUNT}") == len(table)  # every group's base, as the table has it
+    small = [n for n in printed_sizes(fig) + table_sizes(table) if 0 < n < MIN_COUNT]
+    assert not small, f"group sizes below {MIN_COUNT} printed: {small}"
+
+
+def test_qualtrics_median_in_table_and_pay_figure_by_one_rule(qualtrics):
+    col = "duration_in_seconds"
+    table = stats_table(qualtrics, {"Median duration": (col, "median", "{:,.0f}")})
+    fig = fig_pay(qualtrics, col, xlabel="Duration (seconds)")
+    table_shows = table.loc["Median duration", "Estimate"] != "—"
+    figure_shows = any(t.get_text().startswith("Median") for t in fig.axes[0].texts)
+    assert table_shows == figure_shows
+    by_group = fig_pay(qualtrics, col, by="q63", xlabel="Duration (seconds)")
+    small = [n for n in printed_sizes(by_group) if 0 < n < MIN_COUNT]
+    assert not small, f"group sizes below {MIN_COUNT} printed: {small}"
+
+
+def test_qualtrics_mean_in_table_and_figure_by_one_rule(qualtrics):
+    col = "progress"
+    table = stats_table(
+        qualtrics, {"Mean progress": (col, "mean", "{:.1f}")}, within="finished_yes"
+    )
+    fig = fig_prevalence(qualtrics.mean(col, by="finished_yes"), by="finished_yes")
+    table_shows = table.loc["Mean progress", "Estimate"] != "—"
+    assert table_shows == ("True" not in figure_withheld(fig))
+    assert int(table.loc["Mean progress", "Base (n)"].replace(",", "")) >= MIN_COUNT

@@ -102,3 +102,24 @@ def test_qualtrics_mean_in_table_and_figure_by_one_rule(qualtrics):
     table_shows = table.loc["Mean progress", "Estimate"] != "—"
     assert table_shows == ("True" not in figure_withheld(fig))
     assert int(table.loc["Mean progress", "Base (n)"].replace(",", "")) >= MIN_COUNT
+
+
+def test_starwars_model_tables_and_figures_withhold_the_same_groups(starwars):
+    from survey_tools.report import fig_odds_ratios, fig_predicted
+    from survey_tools.report.role_models import margins_table, odds_ratio_table, role_model
+
+    data = starwars.data.dropna(subset=["education", "gender"])
+    model = role_model(
+        SurveyDesign(data), "han_solo", "Very favorably", by="education", covariates=["gender"]
+    )
+    odds = odds_ratio_table(model).set_index("Level")[["Odds ratio"]]
+    fig = fig_odds_ratios(model.fit.tidy(exponentiate=True), fit=model.fit)
+    assert table_withheld(odds) == figure_withheld(fig) - {"Male", "Female"}
+    small = [n for n in printed_sizes(fig) + table_sizes(odds_ratio_table(model)) if 0 < n < 10]
+    assert not small, f"group sizes below {MIN_COUNT} printed: {small}"
+    table = margins_table(model).set_index("Education")
+    for fig in (fig_predicted(model.margins), fig_predicted(model.margins, fit=model.fit)):
+        assert table_withheld(table) == figure_withheld(fig)
+        assert table_withheld(table) and len(table_withheld(table)) < len(table)
+        small = [n for n in printed_sizes(fig) + table_sizes(table) if 0 < n < MIN_COUNT]
+        assert not small, f"group sizes below {MIN_COUNT} printed: {small}"

@@ -23,6 +23,7 @@ from ..disclosure.publish import base_text
 from ._screening import (  # noqa: F401 (the figure modules take them from here)
     CAUTION_NOTE,
     ESTIMATE_COLUMNS,
+    NO_ESTIMATE,
     REASON_MARKS,
     UNRELIABLE_REASON,
     WHY,
@@ -143,7 +144,12 @@ def finish(
     """
     notes = []
     noisy = withheld["reason"].astype(str) == UNRELIABLE_REASON if len(withheld) else []
-    private = withheld[~np.asarray(noisy, dtype=bool)] if len(withheld) else withheld
+    blank = withheld["reason"].astype(str) == NO_ESTIMATE if len(withheld) else []
+    private = (
+        withheld[~np.asarray(noisy, dtype=bool) & ~np.asarray(blank, dtype=bool)]
+        if len(withheld)
+        else withheld
+    )
     parts = []
     for reason, group in private.groupby("reason", sort=True) if len(private) else ():
         parts.append(f"{', '.join(group['label'].astype(str))} ({why(reason, params)})")
@@ -156,6 +162,9 @@ def finish(
             f"{names}: {UNRELIABLE} (base under {params['min_base']} or relative standard "
             "error above 50%)."
         )
+    if len(withheld) and np.any(blank):
+        names = ", ".join(withheld.loc[np.asarray(blank, dtype=bool), "label"].astype(str))
+        notes.append(f"{names}: no finite estimate (too few answers of one kind to fit).")
     if not suppress:
         draft = "Disclosure control was turned off (suppress=False): not for publication."
         other = f"{draft} {other}" if other else draft

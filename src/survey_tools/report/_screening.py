@@ -82,12 +82,16 @@ def pick_level(table: pd.DataFrame, level: object, what: str) -> pd.DataFrame:
     return table[table["level"].astype(str) == str(level)]
 
 
+#: ``reason`` of a model row with no finite estimate or interval (not a privacy reason)
+NO_ESTIMATE = "no estimate"
+
 WHY = {
     "small base": "base under {min_base} respondents",
     "small count": "a count under {min_count}",
     "dominance": "a few values dominate",
     "complementary": "withheld so another cell cannot be worked out",
     UNRELIABLE_REASON: UNRELIABLE,
+    NO_ESTIMATE: "no finite estimate",
     "": "withheld",
 }
 
@@ -112,6 +116,7 @@ REASON_MARKS = {
     "dominance": "suppressed: dominated by a few",
     "complementary": "suppressed: protects another cell",
     UNRELIABLE_REASON: "withheld: too unreliable",
+    NO_ESTIMATE: "no finite estimate",
 }
 
 

@@ -123,3 +123,14 @@ def test_starwars_model_tables_and_figures_withhold_the_same_groups(starwars):
         assert table_withheld(table) and len(table_withheld(table)) < len(table)
         small = [n for n in printed_sizes(fig) + table_sizes(table) if 0 < n < MIN_COUNT]
         assert not small, f"group sizes below {MIN_COUNT} printed: {small}"
+
+
+def test_a_figure_below_the_standard_thresholds_says_so(starwars):
+    by, level = "education", "Very favorably"
+    table = starwars.proportion("yoda", by=by)
+    low = fig_prevalence(table, by=by, level=level, min_count=5, min_base=20)
+    texts = " ".join(" ".join(t.get_text().split()) for t in low.texts)
+    assert "NOT DISCLOSURE-CHECKED AT THE STANDARD THRESHOLDS" in texts
+    assert "min_count=5, min_base=20; the standard is min_count=10, min_base=30" in texts
+    standard = fig_prevalence(table, by=by, level=level)
+    assert "NOT DISCLOSURE-CHECKED" not in " ".join(t.get_text() for t in standard.texts)

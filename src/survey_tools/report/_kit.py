@@ -20,6 +20,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..disclosure import UNRELIABLE
 from ..disclosure.publish import base_text
+from ..disclosure.thresholds import BELOW_STANDARD_NOTE, STANDARD
 from ._screening import (  # noqa: F401 (the figure modules take them from here)
     CAUTION_NOTE,
     ESTIMATE_COLUMNS,
@@ -165,9 +166,15 @@ def finish(
     if len(withheld) and np.any(blank):
         names = ", ".join(withheld.loc[np.asarray(blank, dtype=bool), "label"].astype(str))
         notes.append(f"{names}: no finite estimate (too few answers of one kind to fit).")
+    below = [k for k in ("min_count", "min_base") if params.get(k, STANDARD[k]) < STANDARD[k]]
     if not suppress:
         draft = "Disclosure control was turned off (suppress=False): not for publication."
         other = f"{draft} {other}" if other else draft
+    elif below:  # thresholds a guild may agree below the standard: the figure says so
+        given = ", ".join(f"{k}={params[k]}" for k in below)
+        standard = ", ".join(f"{k}={STANDARD[k]}" for k in below)
+        low = f"{BELOW_STANDARD_NOTE} ({given}; the standard is {standard})."
+        other = f"{low} {other}" if other else low
     if caution:
         other = ((other + " ") if other else "") + CAUTION_NOTE
     add_notes(
@@ -180,6 +187,8 @@ def finish(
     )
     if not suppress:
         mark_unsuppressed(fig, size=size)
+    elif below:
+        mark_unsuppressed(fig, size=size, text=BELOW_STANDARD_NOTE.upper())
     return fig
 
 

@@ -134,3 +134,19 @@ def test_a_figure_below_the_standard_thresholds_says_so(starwars):
     assert "min_count=5, min_base=20; the standard is min_count=10, min_base=30" in texts
     standard = fig_prevalence(table, by=by, level=level)
     assert "NOT DISCLOSURE-CHECKED" not in " ".join(t.get_text() for t in standard.texts)
+
+
+def test_representation_table_hides_the_count_that_gives_a_small_one_away(starwars):
+    from types import SimpleNamespace
+
+    from survey_tools.report.tables import representation_table
+
+    data = starwars.data.dropna(subset=["education"])
+    counts = data["education"].astype(str).value_counts()
+    margins = {"education": {level: 10 * int(n) for level, n in counts.items()}}
+    run = SimpleNamespace(design=SurveyDesign(data), margins=margins)
+    table = representation_table(run).loc["education"]
+    small = [lvl for lvl, n in counts.items() if 0 < n < MIN_COUNT]
+    assert small and all(table.loc[lvl, "Respondents"] == "—" for lvl in small)
+    # the total of respondents is printed with the memo, so one more count is withheld
+    assert (table["Respondents"] == "—").sum() >= len(small) + 1

@@ -320,22 +320,34 @@ def stats_table(
 
 
 def representation_table(run, *, min_count: int = 10) -> pd.DataFrame:
-    """Roll, respondent and weighted shares on every margin; respondent counts below
-    ``min_count`` withheld ("—")."""
+    """Roll, respondent and weighted shares on every margin. Per margin, the respondent counts
+    go through :func:`survey_tools.suppress` (the demo's ``representation.csv`` rule): counts
+    below ``min_count`` and the complementary count that would give one away from the
+    respondents' total are withheld ("—"), with their respondent shares."""
     from ..design.margins import representation
+    from ..disclosure import suppress
 
     data = run.design.data.assign(_weight=run.design.weights)
     table = representation(data, run.margins, weights="_weight")
+    shown = pd.Series(True, index=table.index)
+    for _, rows in table.groupby("margin", sort=False):
+        counts = pd.DataFrame(
+            {"respondents": rows["respondents"].astype(int).to_numpy()},
+            index=rows["level"].astype(str).to_numpy(),
+        )
+        hidden = suppress(counts, min_count=min_count).hidden["respondents"].to_numpy(bool)
+        shown[rows.index] = ~hidden
     out = pd.DataFrame(
         {
             "Margin": table["margin"].str.replace("_", " "),
             "Level": table["level"],
             "Roll members": [f"{int(x):,}" for x in table["roll_members"]],
             "Roll share": [pct(x) for x in table["roll_share"]],
-            "Respondents": [f"{int(x):,}" if x >= min_count else "—" for x in table["respondents"]],
+            "Respondents": [
+                f"{int(x):,}" if ok else "—" for x, ok in zip(table["respondents"], shown)
+            ],
             "Respondent share": [
-                pct(s) if r >= min_count else "—"
-                for s, r in zip(table["respondent_share"], table["respondents"])
+                pct(x) if ok else "—" for x, ok in zip(table["respondent_share"], shown)
             ],
             "Weighted share": [pct(x) for x in table["weighted_share"]],
         }

@@ -150,3 +150,23 @@ def test_representation_table_hides_the_count_that_gives_a_small_one_away(starwa
     assert small and all(table.loc[lvl, "Respondents"] == "—" for lvl in small)
     # the total of respondents is printed with the memo, so one more count is withheld
     assert (table["Respondents"] == "—").sum() >= len(small) + 1
+
+
+def test_weighted_table_and_figure_withhold_every_group_with_few_respondents(demo_files):
+    """Weighted, a share of 7.8% on 127 reads as 10 respondents where 9 answered: the rule
+    runs on the respondents' own counts, in the table and (given them) in the figure."""
+    from survey_tools.report.run import prepare_survey
+    from survey_tools.report.tables import counted
+
+    book = ROOT / "data" / "codebooks" / "guild_ai_survey_2026.yaml"
+    run = prepare_survey(
+        demo_files["spss"], book, roll=demo_files["roll"], margins=demo_files["margins"]
+    )
+    design, group, col = run.design, run.plan.group, run.plan.focus.measure.id
+    table = share_table(design, {col: col}, True, by=group)
+    fig = fig_prevalence(counted(design, design.proportion(col, by=group), col), by=group)
+    assert table_withheld(table) == figure_withheld(fig)
+    answered = design.data[design.data[col].notna()]
+    own = answered.groupby(group, observed=True)[col].agg(lambda s: int((s == True).sum()))  # noqa: E712
+    few = {str(g) for g, n in own.items() if 0 < n < MIN_COUNT}
+    assert few and few <= table_withheld(table)

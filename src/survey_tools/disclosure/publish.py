@@ -33,13 +33,22 @@ from ..errors import PrivacyError
 from .reliability import CAUTION, UNRELIABLE, flag_reliability
 from .suppress import suppress
 
-__all__ = ["OTHER_ANSWERS", "UNRELIABLE_REASON", "base_text", "screen_estimates", "two_way"]
+__all__ = [
+    "COUNT",
+    "OTHER_ANSWERS",
+    "UNRELIABLE_REASON",
+    "base_text",
+    "screen_estimates",
+    "two_way",
+]
 
 #: ``reason`` of an estimate withheld as too unreliable to publish (not a privacy reason)
 UNRELIABLE_REASON = "unreliable"
 #: the ``level`` :func:`two_way` gives the pooled other answers
 OTHER_ANSWERS = "(other answers)"
 _STATS = ("level", "estimate", "se", "ci_low", "ci_high", "n", "deff")
+#: optional column of a proportion table: the respondents (unweighted) giving that answer
+COUNT = "count"
 
 
 def base_text(n, min_count: int = 10) -> str:
@@ -85,6 +94,8 @@ def two_way(table: pd.DataFrame, level: object, keys: Sequence[str] = ()) -> pd.
         ci_low=np.nan,
         ci_high=np.nan,
     )
+    if COUNT in part.columns:
+        rest[COUNT] = part["n"].to_numpy(float) - part[COUNT].to_numpy(float)
     both = pd.concat([part.assign(level=str(level)), rest], ignore_index=True)
     keys = list(keys)
     if keys:
@@ -94,6 +105,27 @@ def two_way(table: pd.DataFrame, level: object, keys: Sequence[str] = ()) -> pd.
     else:
         order = (both["level"] != str(level)).to_numpy(int)
     return both.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+
+
+def _disclosure(table, min_count, min_base, dominance, contributions):
+    """``(hidden, reason)`` per row of ``table`` from :func:`suppress`; a table that cannot be
+    protected at all (one small group alone, say) is withheld whole."""
+    try:
+        safe = suppress(
+            table,
+            min_count=min_count,
+            min_base=min_base,
+            dominance=dominance,
+            contributions=contributions,
+        ).to_frame()
+    except PrivacyError as exc:
+        if "cannot be protected" not in str(exc):
+            raise
+        n = pd.to_numeric(table["n"], errors="coerce").fillna(0).to_numpy()
+        small = (n > 0) & (n < min_count)
+        return np.ones(len(table), dtype=bool), np.where(small, "small count", "complementary")
+    reason = safe["reason"].fillna("").astype(str).to_numpy(dtype=object)
+    return safe["hidden"].to_numpy(dtype=bool), reason
 
 
 def screen_estimates(
@@ -113,7 +145,10 @@ def screen_estimates(
     ----------
     table
         An estimate table with ``estimate`` and ``n`` (and ``se`` for the reliability flags),
-        its group columns ``keys`` first.
+        its group columns ``keys`` first. A proportion table may carry ``count``, the
+        respondents giving each answer (:func:`survey_tools.report.tables.counted` adds it):
+        the rules then run on those counts as well as on the ones a reader can infer
+        (``estimate x n``), which differ in a weighted survey.
     keys
         The group columns.
     level
@@ -140,23 +175,15 @@ def screen_estimates(
         table = two_way(table, level, keys)
     out = table.reset_index(drop=True)
     stats = [c for c in _STATS if c in out.columns]
-    try:
-        safe = suppress(
-            out[keys + stats],
-            min_count=min_count,
-            min_base=min_base,
-            dominance=dominance,
-            contributions=contributions,
-        ).to_frame()
-        hidden = safe["hidden"].to_numpy(dtype=bool)
-        reason = safe["reason"].fillna("").astype(str).to_numpy(dtype=object)
-    except PrivacyError as exc:
-        if "cannot be protected" not in str(exc):
-            raise
-        # nothing shown can be protected (one small group alone, say): withhold it all
-        n = pd.to_numeric(out["n"], errors="coerce").fillna(0).to_numpy()
-        hidden = np.ones(len(out), dtype=bool)
-        reason = np.where((n > 0) & (n < min_count), "small count", "complementary").astype(object)
+    hidden, reason = _disclosure(out[keys + stats], min_count, min_base, dominance, contributions)
+    if COUNT in out.columns and "level" in out.columns:
+        # the respondents' own counts too: a weighted share can round to 10 on a count of 9
+        n = pd.to_numeric(out["n"], errors="coerce").to_numpy(float)
+        counts = pd.to_numeric(out[COUNT], errors="coerce").to_numpy(float)
+        own = out[keys + stats].assign(estimate=np.where(n > 0, counts / np.maximum(n, 1), 0.0))
+        more, why = _disclosure(own, min_count, min_base, dominance, None)
+        reason = np.where(hidden, reason, why)
+        hidden = hidden | more
     out["hidden"], out["reason"] = hidden, reason
     out["caution"] = False
     if reliability and {"estimate", "se", "n"} <= set(out.columns):

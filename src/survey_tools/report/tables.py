@@ -13,13 +13,14 @@ import numpy as np
 import pandas as pd
 
 from ..design.survey_design import SurveyDesign
-from ..disclosure.publish import UNRELIABLE_REASON, base_text, screen_estimates
+from ..disclosure.publish import COUNT, UNRELIABLE_REASON, base_text, screen_estimates
 from ..errors import SurveyToolsError
 
 __all__ = [
     "Captioned",
     "base",
     "cleaning_table",
+    "counted",
     "item_nonresponse",
     "pct",
     "question_wording",
@@ -119,6 +120,30 @@ def share_table(
     return out
 
 
+def counted(design: SurveyDesign, table: pd.DataFrame, col: str) -> pd.DataFrame:
+    """``design.proportion(col, by=...)`` with ``count``: the respondents (unweighted) giving
+    each answer in each group, so disclosure control runs on their own counts as well as on
+    those a reader can infer from a weighted share (``estimate x n``). Pass the result to a
+    figure (``fig_prevalence(counted(design, table, col), ...)``) and it withholds exactly
+    the groups :func:`share_table` withholds.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"q": ["Yes"] * 4 + ["No"] * 6, "w": [3.0] * 4 + [1.0] * 6})
+    >>> d = SurveyDesign(df, weights="w")
+    >>> counted(d, d.proportion("q"), "q")[["level", "estimate", "count"]].round(2)
+      level  estimate  count
+    0    No      0.33      6
+    1   Yes      0.67      4
+    """
+    keys = list(table.columns[: list(table.columns).index("level")])
+    answered = design.data[col].notna()
+    frame = design.data.loc[answered, [*keys, col]].astype(object).astype(str)
+    tally = frame.value_counts().to_dict() if len(frame) else {}
+    rows = table[[*keys, "level"]].astype(object).astype(str).itertuples(index=False)
+    return table.assign(**{COUNT: [int(tally.get(tuple(r), 0)) for r in rows]})
+
+
 def screened(
     design: SurveyDesign,
     col: str,
@@ -133,16 +158,17 @@ def screened(
 
     The share goes through :func:`survey_tools.disclosure.screen_estimates`, the rule of the
     memo's figures: disclosure control on the counts of ``level`` and of the other answers
-    (small counts, small bases, complementary cells), then reliability (an estimate too
-    unreliable to publish is withheld).
+    (small counts, small bases, complementary cells; the respondents' own counts and those a
+    reader can infer from the weighted share, see :func:`counted`), then reliability (an
+    estimate too unreliable to publish is withheld).
     """
-    table = design.proportion(col, by=by)
+    table = counted(design, design.proportion(col, by=by), col)
     _level_row(table, col, level)  # names the answers when ``level`` is not one of them
     rows = screen_estimates(
         table, [by] if by else [], level=level, min_count=min_count, min_base=min_base
     )
     reason = rows["reason"].replace(UNRELIABLE_REASON, TOO_UNRELIABLE)
-    return rows.drop(columns="level").assign(
+    return rows.drop(columns=["level", COUNT]).assign(
         withheld=reason.where(rows["hidden"].to_numpy(bool), "").fillna("").astype(str)
     )
 

@@ -164,7 +164,7 @@ def test_weighted_table_and_figure_withhold_every_group_with_few_respondents(dem
     )
     design, group, col = run.design, run.plan.group, run.plan.focus.measure.id
     table = share_table(design, {col: col}, True, by=group)
-    fig = fig_prevalence(counted(design, design.proportion(col, by=group), col), by=group)
+    fig = fig_prevalence(counted(design, design.proportion(col, by=group), col))
     assert table_withheld(table) == figure_withheld(fig)
     answered = design.data[design.data[col].notna()]
     own = answered.groupby(group, observed=True)[col].agg(lambda s: int((s == True).sum()))  # noqa: E712

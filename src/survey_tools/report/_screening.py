@@ -14,7 +14,8 @@ from ..disclosure import CAUTION, UNRELIABLE, flag_reliability
 from ..disclosure.publish import UNRELIABLE_REASON, screen_estimates, two_way
 from ..errors import ReportError
 
-ESTIMATE_COLUMNS = ("level", "estimate", "se", "ci_low", "ci_high", "n", "deff")
+#: an estimate table's columns (``count``: respondents giving the answer, ``tables.counted``)
+ESTIMATE_COLUMNS = ("level", "estimate", "se", "ci_low", "ci_high", "n", "deff", "count")
 CAUTION_NOTE = (
     "Hollow markers: interpret with caution (effective base under 30 or relative standard "
     "error above 30%)."

@@ -15,7 +15,9 @@ The rule, in order:
    two counts a reader can work out) is withheld on a count below ``min_count`` or a base below
    ``min_base``, with the complementary cells protecting it; a mean or median on fewer than
    ``min_count`` contributors, and a mean whose ``contributions`` fail the ``dominance`` rule.
-   A table that cannot be protected at all is withheld whole.
+   A proportion table carrying ``count`` (the respondents' own counts) is judged on each
+   cell's smaller count, theirs or the one a reader infers from the weighted share. A table
+   that cannot be protected at all is withheld whole.
 2. Reliability, :func:`~survey_tools.disclosure.flag_reliability` (when the table has ``se``):
    an estimate "too unreliable to publish" (base under ``min_base``, relative standard error
    above 50%) is withheld with reason ``"unreliable"``; one to "interpret with caution" gets
@@ -128,6 +130,40 @@ def _disclosure(table, min_count, min_base, dominance, contributions):
     return safe["hidden"].to_numpy(dtype=bool), reason
 
 
+def _disclosure_counted(out: pd.DataFrame, keys: list, min_count: int, min_base: int):
+    """``(hidden, reason)`` of a proportion table with the respondents' own counts: one
+    :func:`suppress` run on each cell's smaller count, the respondents' own or the one a reader
+    infers from the weighted share (a share can round to 10 on a count of 9), each group's
+    cells still adding up to its base."""
+    group = out[keys].astype(str).agg("\x1f".join, axis=1) if keys else pd.Series("All", out.index)
+    level = out["level"].astype(str)
+    n = pd.to_numeric(out["n"], errors="coerce").fillna(0).to_numpy(float)
+    own = pd.to_numeric(out[COUNT], errors="coerce").fillna(0).to_numpy(float)
+    inferred = np.round(pd.to_numeric(out["estimate"], errors="coerce").fillna(0) * n)
+    cells = pd.DataFrame({"g": group, "l": level, "c": np.minimum(own, inferred), "n": n})
+    counts = cells.pivot_table(index="g", columns="l", values="c", aggfunc="sum", sort=False)
+    counts = counts.fillna(0.0)
+    base = cells.groupby("g", sort=False)["n"].first().reindex(counts.index)
+    deficit = (base - counts.sum(axis=1)).clip(lower=0).to_numpy()
+    largest = counts.to_numpy().argmax(axis=1)
+    values = counts.to_numpy().copy()
+    values[np.arange(len(values)), largest] += deficit  # each group adds up to its base
+    counts = pd.DataFrame(values.round().astype(int), index=counts.index, columns=counts.columns)
+    try:
+        result = suppress(counts, min_count=min_count, min_base=min_base, percent="row")
+    except PrivacyError as exc:
+        if "cannot be protected" not in str(exc):
+            raise
+        small = ((n > 0) & (n < min_count)) | ((cells["c"] > 0) & (cells["c"] < min_count))
+        return np.ones(len(out), dtype=bool), np.where(small, "small count", "complementary")
+    hidden = result.hidden.stack().reindex(list(zip(group, level, strict=True)))
+    reason = result.reason.stack().reindex(list(zip(group, level, strict=True)))
+    return (
+        hidden.fillna(True).to_numpy(dtype=bool),
+        reason.fillna("complementary").astype(str).to_numpy(dtype=object),
+    )
+
+
 def screen_estimates(
     table: pd.DataFrame,
     keys: Sequence[str] = (),
@@ -147,8 +183,8 @@ def screen_estimates(
         An estimate table with ``estimate`` and ``n`` (and ``se`` for the reliability flags),
         its group columns ``keys`` first. A proportion table may carry ``count``, the
         respondents giving each answer (:func:`survey_tools.report.tables.counted` adds it):
-        the rules then run on those counts as well as on the ones a reader can infer
-        (``estimate x n``), which differ in a weighted survey.
+        the rules then run on each cell's smaller count, the respondents' own or the one a
+        reader can infer (``estimate x n``), which differ in a weighted survey.
     keys
         The group columns.
     level
@@ -175,15 +211,12 @@ def screen_estimates(
         table = two_way(table, level, keys)
     out = table.reset_index(drop=True)
     stats = [c for c in _STATS if c in out.columns]
-    hidden, reason = _disclosure(out[keys + stats], min_count, min_base, dominance, contributions)
     if COUNT in out.columns and "level" in out.columns:
-        # the respondents' own counts too: a weighted share can round to 10 on a count of 9
-        n = pd.to_numeric(out["n"], errors="coerce").to_numpy(float)
-        counts = pd.to_numeric(out[COUNT], errors="coerce").to_numpy(float)
-        own = out[keys + stats].assign(estimate=np.where(n > 0, counts / np.maximum(n, 1), 0.0))
-        more, why = _disclosure(own, min_count, min_base, dominance, None)
-        reason = np.where(hidden, reason, why)
-        hidden = hidden | more
+        hidden, reason = _disclosure_counted(out, keys, min_count, min_base)
+    else:
+        hidden, reason = _disclosure(
+            out[keys + stats], min_count, min_base, dominance, contributions
+        )
     out["hidden"], out["reason"] = hidden, reason
     out["caution"] = False
     if reliability and {"estimate", "se", "n"} <= set(out.columns):

@@ -220,8 +220,10 @@ def test_pay_by_group_withholds_small_groups():
         }
     )
     fig = fig_pay(SurveyDesign(df), "pay", by="grp", reference={"Floor": 40})
-    assert "B (base under 30 respondents)" in _notes(fig)
+    assert "B (a count under 10)" in _notes(fig)
     assert sum("Median" in t.get_text() for ax in fig.axes for t in ax.texts) >= 1
+    sizes = " ".join(ax.get_ylabel() for ax in fig.axes)
+    assert "n = 3" not in sizes and "n = 60" in sizes  # a withheld group's size is not printed
 
 
 def test_exposure_scatter_labels_shown_roles_and_names_the_rest():

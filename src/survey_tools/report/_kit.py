@@ -19,9 +19,12 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..disclosure import UNRELIABLE
+from ..disclosure.publish import base_text
+from ..disclosure.thresholds import BELOW_STANDARD_NOTE, STANDARD
 from ._screening import (  # noqa: F401 (the figure modules take them from here)
     CAUTION_NOTE,
     ESTIMATE_COLUMNS,
+    NO_ESTIMATE,
     REASON_MARKS,
     UNRELIABLE_REASON,
     WHY,
@@ -142,7 +145,12 @@ def finish(
     """
     notes = []
     noisy = withheld["reason"].astype(str) == UNRELIABLE_REASON if len(withheld) else []
-    private = withheld[~np.asarray(noisy, dtype=bool)] if len(withheld) else withheld
+    blank = withheld["reason"].astype(str) == NO_ESTIMATE if len(withheld) else []
+    private = (
+        withheld[~np.asarray(noisy, dtype=bool) & ~np.asarray(blank, dtype=bool)]
+        if len(withheld)
+        else withheld
+    )
     parts = []
     for reason, group in private.groupby("reason", sort=True) if len(private) else ():
         parts.append(f"{', '.join(group['label'].astype(str))} ({why(reason, params)})")
@@ -155,9 +163,18 @@ def finish(
             f"{names}: {UNRELIABLE} (base under {params['min_base']} or relative standard "
             "error above 50%)."
         )
+    if len(withheld) and np.any(blank):
+        names = ", ".join(withheld.loc[np.asarray(blank, dtype=bool), "label"].astype(str))
+        notes.append(f"{names}: no finite estimate (too few answers of one kind to fit).")
+    below = [k for k in ("min_count", "min_base") if params.get(k, STANDARD[k]) < STANDARD[k]]
     if not suppress:
         draft = "Disclosure control was turned off (suppress=False): not for publication."
         other = f"{draft} {other}" if other else draft
+    elif below:  # thresholds a guild may agree below the standard: the figure says so
+        given = ", ".join(f"{k}={params[k]}" for k in below)
+        standard = ", ".join(f"{k}={STANDARD[k]}" for k in below)
+        low = f"{BELOW_STANDARD_NOTE} ({given}; the standard is {standard})."
+        other = f"{low} {other}" if other else low
     if caution:
         other = ((other + " ") if other else "") + CAUTION_NOTE
     add_notes(
@@ -170,6 +187,8 @@ def finish(
     )
     if not suppress:
         mark_unsuppressed(fig, size=size)
+    elif below:
+        mark_unsuppressed(fig, size=size, text=BELOW_STANDARD_NOTE.upper())
     return fig
 
 
@@ -295,7 +314,7 @@ def draw_rows(
         font = spec["font"] * 0.85
         for yy, n in zip(y[~header], rows["n"].to_numpy()[~header], strict=True):
             ax.annotate(
-                f"{int(n):,}",
+                base_text(n, params["min_count"]),  # as the tables print it: "<10"
                 xy=(1, yy),
                 xycoords=("axes fraction", "data"),
                 xytext=(6, 0),

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from ..disclosure import CAUTION, UNRELIABLE, flag_reliability
-from ..disclosure import suppress as suppress_table
+from ..disclosure.publish import UNRELIABLE_REASON, screen_estimates, two_way
 from ..errors import ReportError
 
-ESTIMATE_COLUMNS = ("level", "estimate", "se", "ci_low", "ci_high", "n", "deff")
-#: ``reason`` of a row withheld by :func:`survey_tools.disclosure.flag_reliability` (not privacy)
-UNRELIABLE_REASON = "unreliable"
+#: an estimate table's columns (``count``: respondents giving the answer, ``tables.counted``)
+ESTIMATE_COLUMNS = ("level", "estimate", "se", "ci_low", "ci_high", "n", "deff", "count")
 CAUTION_NOTE = (
     "Hollow markers: interpret with caution (effective base under 30 or relative standard "
     "error above 30%)."
@@ -85,12 +83,16 @@ def pick_level(table: pd.DataFrame, level: object, what: str) -> pd.DataFrame:
     return table[table["level"].astype(str) == str(level)]
 
 
+#: ``reason`` of a model row with no finite estimate or interval (not a privacy reason)
+NO_ESTIMATE = "no estimate"
+
 WHY = {
     "small base": "base under {min_base} respondents",
     "small count": "a count under {min_count}",
     "dominance": "a few values dominate",
     "complementary": "withheld so another cell cannot be worked out",
     UNRELIABLE_REASON: UNRELIABLE,
+    NO_ESTIMATE: "no finite estimate",
     "": "withheld",
 }
 
@@ -101,27 +103,12 @@ def why(reason: str, params: dict[str, int]) -> str:
 
 
 def collapse(table: pd.DataFrame, level: object, group: str, what: str) -> pd.DataFrame:
-    """A proportion table reduced to what a one-answer figure publishes: that answer and the rest.
-
-    The figure shows one answer's share and the base of each group, so the counts a reader can
-    work out are that answer's and all other answers' together; disclosure control runs on
-    those two cells per group (any other answer's small count is not published).
-    """
+    """A proportion table reduced to what a one-answer figure publishes: that answer and the
+    rest (:func:`survey_tools.disclosure.publish.two_way`, the reduction tables use too)."""
     if "level" not in table.columns:
         return table
-    part = pick_level(table, level, what)
-    rest = part.assign(
-        level="(other answers)",
-        estimate=1 - part["estimate"].to_numpy(float),
-        ci_low=np.nan,
-        ci_high=np.nan,
-    )
-    if "se" in rest.columns:
-        rest["se"] = part["se"].to_numpy(float)
-    both = pd.concat([part.assign(level=str(level)), rest], ignore_index=True)
-    order = {k: i for i, k in enumerate(pd.unique(part[group].astype(str)))}
-    key = both[group].astype(str).map(order) * 2 + (both["level"] != str(level))
-    return both.iloc[np.argsort(key.to_numpy(), kind="stable")].reset_index(drop=True)
+    pick_level(table, level, what)  # names the answers when ``level`` is not one of them
+    return two_way(table, level, [group])
 
 
 REASON_MARKS = {
@@ -130,6 +117,7 @@ REASON_MARKS = {
     "dominance": "suppressed: dominated by a few",
     "complementary": "suppressed: protects another cell",
     UNRELIABLE_REASON: "withheld: too unreliable",
+    NO_ESTIMATE: "no finite estimate",
 }
 
 
@@ -149,55 +137,42 @@ def screen(
     min_count: int,
     min_base: int,
     what: str,
-    min_base_always: bool = False,
     reliability: bool = True,
+    contributions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Add ``hidden``, ``reason`` and ``caution`` columns: disclosure control, then reliability.
-
-    Disclosure control is :func:`survey_tools.disclosure.suppress` run on the whole table (all
-    groups and answers, as the estimator returned it), so a small count in any answer and the
-    complementary cells protecting it are withheld too. ``min_base_always`` also withholds
-    rows on a base under ``min_base`` whatever the table's kind (for distributions).
-
-    Reliability is :func:`survey_tools.disclosure.flag_reliability`, the rule the memo's tables
-    use (when the table has ``se`` and ``n`` and ``reliability`` is on): an estimate flagged
-    "too unreliable to publish" is withheld with reason ``"unreliable"``, one flagged
-    "interpret with caution" gets ``caution`` (a hollow marker).
+    """Add ``hidden``, ``reason`` and ``caution`` columns by the rule every report table uses,
+    :func:`survey_tools.disclosure.screen_estimates` (disclosure control on the whole table,
+    then reliability); ``suppress=False`` (drafts only) withholds nothing for privacy.
     """
     if suppress not in (True, False):
         raise ReportError(
             f"{what}: suppress must be True or False, got {suppress!r}.",
             hint="leave suppress=True for anything published",
         )
-    out = table.reset_index(drop=True)
-    out["hidden"], out["reason"] = False, ""
     if suppress:
-        if "n" not in out.columns:
+        if "n" not in table.columns:
             raise ReportError(
                 f"{what}: the table has no 'n' column (unweighted base), so small groups "
                 "cannot be withheld.",
                 hint="pass the estimate table with its n column, or suppress=False for a "
                 "draft (the figure is then marked as not disclosure-checked)",
             )
-        stats = [c for c in ESTIMATE_COLUMNS if c in out.columns]
-        safe = suppress_table(
-            out[list(keys) + stats], min_count=min_count, min_base=min_base
-        ).to_frame()
-        out["hidden"] = safe["hidden"].to_numpy(dtype=bool)
-        out["reason"] = safe["reason"].fillna("").astype(str).to_numpy()
-        if min_base_always:
-            small = (pd.to_numeric(out["n"], errors="coerce").fillna(0) < min_base).to_numpy()
-            out.loc[small, "reason"] = "small base"
-            out["hidden"] = out["hidden"].to_numpy(dtype=bool) | small
-    out["caution"] = False
+        return screen_estimates(
+            table,
+            list(keys),
+            min_count=min_count,
+            min_base=min_base,
+            contributions=contributions,
+            reliability=reliability,
+        )
+    out = table.reset_index(drop=True)
+    out["hidden"], out["reason"], out["caution"] = False, "", False
     if reliability and {"estimate", "se", "n"} <= set(out.columns):
         stats = [c for c in ("level", "estimate", "se", "n", "deff") if c in out.columns]
         flags = flag_reliability(out[stats], min_base=min_base)["reliability"].to_numpy()
-        unreliable = (flags == UNRELIABLE) & ~out["hidden"].to_numpy(dtype=bool)
-        out.loc[unreliable, "reason"] = UNRELIABLE_REASON
-        out["hidden"] = out["hidden"].to_numpy(dtype=bool) | unreliable
+        out["hidden"] = flags == UNRELIABLE
+        out.loc[out["hidden"], "reason"] = UNRELIABLE_REASON
         out["caution"] = flags == CAUTION
-    out.loc[out["hidden"], "caution"] = False
     return out
 
 

@@ -45,7 +45,7 @@ from ._kit import (
     screen,
     themed,
 )
-from .odds_figure import fig_odds_ratios
+from .odds_figure import fig_odds_ratios, screen_by_answers
 from .theme import PALETTE, SIZES, Size
 
 __all__ = [
@@ -88,14 +88,18 @@ def _dot_figure(
     min_base: int,
     sort: bool,
     ax: Axes | None = None,
+    fit=None,
 ) -> Figure:
     require(table, _CI, what)
     group = by_column(table, by, what)
     level = answer_level(table, level, what)
     params = {"min_count": min_count, "min_base": min_base}
-    screened = screen(
-        collapse(table, level, group, what), [group], suppress=suppress, what=what, **params
-    )
+    if fit is not None and suppress is True:  # the model's own rows: margins_table's rule
+        screened = screen_by_answers(table, group, fit, **params)
+    else:
+        screened = screen(
+            collapse(table, level, group, what), [group], suppress=suppress, what=what, **params
+        )
     rows = part = pick_level(screened, level, what)
     rows = ordered(rows.assign(label=rows[group].astype(str)), sort)
     with themed(size):
@@ -225,6 +229,7 @@ def fig_predicted(
     min_count: int = 10,
     min_base: int = 30,
     kind: str = "margin",
+    fit=None,
     ax: Axes | None = None,
 ) -> Figure:
     """Predicted probabilities by group from a model's predicted margins, with intervals.
@@ -237,6 +242,12 @@ def fig_predicted(
 
     Parameters
     ----------
+    fit
+        The model (``svyglm(..., family="binomial")``): a group is then withheld by the rule of
+        :func:`~survey_tools.report.role_models.margins_table`, on the counts of its
+        respondents who gave the modelled answer and who did not (then reliability), so the
+        table and the figure show the same groups. Without it the predicted margins are
+        screened as shares on their bases (``estimate x n`` the counts a reader can infer).
     kind
         Which rows of the margins table to draw: ``"margin"`` (the predicted probability of
         each group, default) or ``"difference"`` (each group's difference from the reference
@@ -285,6 +296,15 @@ def fig_predicted(
         levels = list(pd.unique(table["level"].astype(str)))
         if len(levels) == 1:
             level = levels[0]
+    if (
+        fit is None
+        and kind == "margin"
+        and isinstance(table, pd.DataFrame)
+        and "level" not in table.columns
+        and {"estimate", "n"} <= set(table.columns)
+        and _is_share(table)
+    ):  # predicted probabilities: screened as the shares they are
+        table, level = table.assign(level=True), True
     return _dot_figure(
         table,
         by=by,
@@ -301,6 +321,7 @@ def fig_predicted(
         min_base=min_base,
         sort=sort,
         ax=ax,
+        fit=fit if kind == "margin" else None,
     )
 
 

@@ -3,6 +3,11 @@
 Part of the memo figures (see :mod:`.figures`): drawn with seaborn in the house theme, through
 disclosure control (a term whose level has a base below ``min_base`` is withheld, marked and
 named in the note), with the line of no difference broken around withheld rows.
+
+Also the rule for model results (:func:`screen_by_answers`): a level of a model variable is
+withheld when its respondents who gave the modelled answer, or did not, are too few, by
+:func:`survey_tools.disclosure.screen_estimates` on those counts. The odds-ratio and margins
+tables of :mod:`.role_models` and these figures, given ``fit=``, decide by it alike.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..disclosure import CAUTION, UNRELIABLE, flag_reliability
+from ..disclosure.publish import UNRELIABLE_REASON, screen_estimates
 from ..errors import ReportError
 from ._kit import (
     canvas,
@@ -63,6 +70,73 @@ def _model_rows(fit, what: str) -> pd.DataFrame:
             hint="pass the fitted model itself, e.g. fit=svyglm(formula, design, ...)",
         ) from None
     return data[used]
+
+
+def model_answers(fit) -> np.ndarray | None:
+    """Whether each row a binomial model used gave the modelled answer (None for other
+    families, whose outcome is no answer)."""
+    if getattr(fit, "family", None) != "binomial":
+        return None
+    return np.asarray(fit.fit.model.endog, dtype=float) > 0.5
+
+
+def withheld_levels(
+    rows: pd.DataFrame, hit: np.ndarray, var: str, *, min_count: int, min_base: int
+) -> dict[str, str]:
+    """``{level: reason}`` for the levels of ``var`` whose respondents who gave the answer
+    (``hit``), or did not, are too few to show: :func:`survey_tools.disclosure.screen_estimates`
+    on each level's unweighted share, complementary levels included."""
+    groups = rows[var].astype(str).to_numpy()
+    counts = pd.crosstab(groups, np.asarray(hit, dtype=bool)).reindex(
+        columns=[True, False], fill_value=0
+    )
+    n = counts.sum(axis=1).to_numpy()
+    table = pd.DataFrame(
+        {
+            var: counts.index.astype(str),
+            "level": "answer",
+            "estimate": counts[True].to_numpy() / np.maximum(n, 1),
+            "n": n,
+        }
+    )
+    out = screen_estimates(
+        table, [var], level="answer", min_count=min_count, min_base=min_base, reliability=False
+    )
+    return dict(zip(out.loc[out["hidden"], var], out.loc[out["hidden"], "reason"], strict=True))
+
+
+def screen_by_answers(
+    table: pd.DataFrame,
+    group: str,
+    fit,
+    *,
+    min_count: int,
+    min_base: int,
+    reliability: bool = True,
+) -> pd.DataFrame:
+    """A model table by the levels of ``group`` (predicted margins) with ``hidden``, ``reason``
+    and ``caution``: a level :func:`withheld_levels` names among the model's rows, then one
+    with no finite interval, then (``reliability``) one too unreliable to publish."""
+    rows = _model_rows(fit, "screen_by_answers")
+    out = table.reset_index(drop=True).copy()
+    hit = model_answers(fit)
+    why = (
+        withheld_levels(rows, hit, group, min_count=min_count, min_base=min_base)
+        if hit is not None
+        else {}
+    )
+    out["reason"] = [why.get(key, "") for key in out[group].astype(str)]
+    blank = ~np.isfinite(pd.to_numeric(out["ci_low"], errors="coerce").to_numpy(float))
+    out.loc[blank & (out["reason"] == ""), "reason"] = "no estimate"
+    out["caution"] = False
+    if reliability and {"estimate", "se", "n"} <= set(out.columns):
+        flags = flag_reliability(out[["estimate", "se", "n"]], min_base=min_base)["reliability"]
+        noisy = (flags.to_numpy() == UNRELIABLE) & (out["reason"] == "").to_numpy()
+        out.loc[noisy, "reason"] = UNRELIABLE_REASON
+        out["caution"] = flags.to_numpy() == CAUTION
+    out["hidden"] = out["reason"] != ""
+    out.loc[out["hidden"], "caution"] = False
+    return out
 
 
 def _reference(rows: pd.DataFrame, var: str) -> str | None:
@@ -170,6 +244,17 @@ def fig_odds_ratios(
         reliability=False,
         **params,
     )
+    hit = model_answers(fit) if fit is not None and suppress is True else None
+    if hit is not None:  # the rule of odds_ratio_table: answers given and not, per level
+        why = {
+            var: withheld_levels(rows_used, hit, var, min_count=min_count, min_base=min_base)
+            for var in variables
+            if var in rows_used.columns
+        }
+        reasons = [why.get(v, {}).get(lvl, "") if v in why else "" for v, lvl, _r in parsed]
+        finite = np.isfinite(pd.to_numeric(rows["estimate"], errors="coerce").to_numpy(float))
+        rows["reason"] = [r or ("" if ok else "no estimate") for r, ok in zip(reasons, finite)]
+        rows["hidden"] = rows["reason"] != ""
     rows["caution"] = False
     rows["header"] = False
     if len(variables) > 1:  # group each variable's terms under a heading

@@ -11,6 +11,7 @@ from adjustText import adjust_text
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..disclosure.publish import base_text
 from ..errors import ReportError
 from ._kit import (
     ESTIMATE_COLUMNS,
@@ -21,6 +22,7 @@ from ._kit import (
     dollar_axis,
     finish,
     line_labels,
+    mark_text,
     new_figure,
     percent_axis,
     pick_level,
@@ -110,8 +112,11 @@ def fig_pay(
     per ``binwidth`` band (the note says so). A solid line marks the weighted median and a
     dashed one each reference rate (a guild scale, a platform's advertised rate, a minimum
     wage); their labels sit above the plot, joined to their lines by leaders, clear of the bars
-    and of each other. With ``by=``, one panel per group on a shared axis; groups with fewer
-    than ``min_base`` respondents reporting pay are withheld and marked.
+    and of each other. With ``by=``, one panel per group on a shared axis. A group's median
+    and panel are withheld and marked by the rule of the memo's tables
+    (:func:`survey_tools.disclosure.screen_estimates`, as ``stats_table`` withholds the
+    median): fewer than ``min_count`` respondents reporting pay, or a median too unreliable
+    to publish (fewer than ``min_base``); a withheld group's size is not printed.
 
     Parameters
     ----------
@@ -159,15 +164,15 @@ def fig_pay(
         groups = [str(g) for g in data[by].cat.categories if str(g) in present]
     labels = data[by].astype(str).to_numpy() if by else np.full(len(data), groups[0])
     medians = design.quantile(column, 0.5, by=by)
-    counts = pd.DataFrame(
-        {
-            "label": groups,
-            "estimate": [_median(medians, by, g) for g in groups],
-            "n": [int((ok & (labels == g)).sum()) for g in groups],
-        }
+    keys = medians[by].astype(str) if by is not None else pd.Series(groups)
+    stats = medians.assign(label=keys.to_numpy()).drop_duplicates("label").set_index("label")
+    stats = stats.reindex(groups)[["estimate", "se", "ci_low", "ci_high"]]
+    counts = stats.reset_index(names="label").assign(
+        n=[int((ok & (labels == g)).sum()) for g in groups]
     )
     params = {"min_count": min_count, "min_base": min_base}
-    counts = screen(counts, ["label"], suppress=suppress, what=what, min_base_always=True, **params)
+    # the rule of the memo's tables (stats_table): the median as an estimate with its base
+    counts = screen(counts, ["label"], suppress=suppress, what=what, **params)
     hidden = counts["hidden"].to_numpy(bool)
     if binwidth is None:
         binwidth = band_width(values[ok])
@@ -206,8 +211,11 @@ def fig_pay(
                 ax_i.spines["left"].set_visible(False)
             n = int(counts["n"].iloc[i])
             if by is not None:  # beside the panel: the room above it holds the line labels
+                # a withheld group's size is withheld too: with the total and the other
+                # groups' sizes it would give away the small group's
+                size_text = "" if hidden[i] else f"\n(n = {base_text(n, min_count)})"
                 ax_i.set_ylabel(
-                    f"{wrap_label(g, int(spec['label_chars']))}\n(n = {n:,})",
+                    f"{wrap_label(g, int(spec['label_chars']))}{size_text}",
                     rotation=0,
                     ha="right",
                     va="center",
@@ -216,7 +224,7 @@ def fig_pay(
                 ax_i.text(
                     0.5,
                     0.5,
-                    f"suppressed: fewer than {min_base} respondents",
+                    mark_text(str(counts["reason"].iloc[i]), **params),
                     transform=ax_i.transAxes,
                     ha="center",
                     va="center",
@@ -280,7 +288,8 @@ def fig_pay(
             params=params,
             withheld=counts[counts["hidden"]],
             source=source,
-            base=base or f"{n_all:,} respondents who reported an hourly rate; weighted.",
+            base=base
+            or f"{base_text(n_all, min_count)} respondents who reported an hourly rate; weighted.",
             caution=False,
             other=pooling,
         )

@@ -20,6 +20,7 @@ from ..design.survey_design import SurveyDesign
 from ..errors import ReportError
 from ..exposure import exposure_sensitivity
 from ..models import WaldTest, predict_margins, svyglm
+from .odds_figure import screen_by_answers, withheld_levels
 from .tables import base as base_text
 from .tables import pct, screened
 
@@ -177,16 +178,11 @@ _LEVEL = re.compile(r"^C\((?P<var>[^,]+),.*\)\[T\.(?P<level>.+)\]$")
 
 
 def _hidden_levels(model: RoleModel, var: str, *, min_count: int, min_base: int) -> set:
-    """Levels of ``var`` whose events or non-events among the fitted rows fail disclosure."""
-    from ..disclosure import suppress
-
+    """Levels of ``var`` whose events or non-events among the fitted rows fail disclosure
+    (:func:`~.odds_figure.withheld_levels`, the rule the figures apply given ``fit=``)."""
     rows = model.fit.design.data[np.asarray(model.fit.used, dtype=bool)]
     hit = (rows[model.outcome] == model.level).fillna(False).astype(bool).to_numpy()
-    groups = rows[var].astype(str).to_numpy()
-    counts = pd.crosstab(groups, hit).reindex(columns=[True, False], fill_value=0)
-    counts.columns = ["answer", "other"]
-    hidden = suppress(counts, min_count=min_count, min_base=min_base, percent="row").hidden
-    return set(hidden.index[hidden.any(axis=1)].astype(str))
+    return set(withheld_levels(rows, hit, var, min_count=min_count, min_base=min_base))
 
 
 def _ci(lo: float, hi: float, fmt) -> str:
@@ -237,10 +233,11 @@ def odds_ratio_table(model: RoleModel, *, min_count: int = 10, min_base: int = 3
 
 
 def _shown_margins(model: RoleModel, *, min_count: int, min_base: int) -> pd.DataFrame:
-    m = model.margins[model.margins["kind"] == "margin"].copy()
-    hidden = _hidden_levels(model, model.by, min_count=min_count, min_base=min_base)
-    m["hidden"] = m[model.by].astype(str).isin(hidden) | m["ci_low"].isna()
-    return m
+    """The predicted margins with ``hidden``: the rule :func:`~survey_tools.fig_predicted`
+    applies given ``fit=`` (:func:`~.odds_figure.screen_by_answers`)."""
+    m = model.margins[model.margins["kind"] == "margin"]
+    out = screen_by_answers(m, model.by, model.fit, min_count=min_count, min_base=min_base)
+    return out.drop(columns=["reason", "caution"]).set_axis(m.index)
 
 
 def margins_table(model: RoleModel, *, min_count: int = 10, min_base: int = 30):
@@ -462,6 +459,7 @@ def margins_figure(model: RoleModel, *, title=None, min_count: int = 10, min_bas
     return fig_predicted(
         m[~m["hidden"]].drop(columns="hidden"),
         kind="margin",
+        fit=model.fit,
         title=title,
         base=_withheld_note(names, min_count=min_count),
         min_count=min_count,

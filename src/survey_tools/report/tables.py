@@ -1,5 +1,9 @@
 """The memo's tables: shares, pay and hours, representation and data quality, formatted for
-display and passed through disclosure control (:func:`survey_tools.suppress`)."""
+display and passed through disclosure control.
+
+Which estimates a table shows is decided by :func:`survey_tools.disclosure.screen_estimates`,
+the rule the memo's figures use too, so a table and a figure of the same estimate show and
+withhold the same groups; bases print as the figures print them (:func:`base`, "<10")."""
 
 from __future__ import annotations
 
@@ -9,12 +13,14 @@ import numpy as np
 import pandas as pd
 
 from ..design.survey_design import SurveyDesign
+from ..disclosure.publish import COUNT, UNRELIABLE_REASON, base_text, screen_estimates
 from ..errors import SurveyToolsError
 
 __all__ = [
     "Captioned",
     "base",
     "cleaning_table",
+    "counted",
     "item_nonresponse",
     "pct",
     "question_wording",
@@ -40,15 +46,18 @@ def pct(x: float, digits: int = 1) -> str:
 
 def base(n, min_count: int = 10) -> str:
     """An unweighted base as a table prints it: ``'1,234'``, or ``'<10'`` below ``min_count``
-    (a group that small is itself disclosive).
+    (a group that small is itself disclosive); figures print it the same way.
 
     Examples
     --------
     >>> base(3215), base(7)
     ('3,215', '<10')
     """
-    n = int(n)
-    return f"<{min_count}" if 0 < n < min_count else f"{n:,}"
+    return base_text(n, min_count)
+
+
+#: what a table says of an estimate withheld as too unreliable (not a privacy reason)
+TOO_UNRELIABLE = "too unreliable to publish"
 
 
 def _level_row(table: pd.DataFrame, col: str, level) -> pd.DataFrame:
@@ -111,6 +120,30 @@ def share_table(
     return out
 
 
+def counted(design: SurveyDesign, table: pd.DataFrame, col: str) -> pd.DataFrame:
+    """``design.proportion(col, by=...)`` with ``count``: the respondents (unweighted) giving
+    each answer in each group, so disclosure control runs on their own counts as well as on
+    those a reader can infer from a weighted share (``estimate x n``). Pass the result to a
+    figure (``fig_prevalence(counted(design, table, col), ...)``) and it withholds exactly
+    the groups :func:`share_table` withholds.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"q": ["Yes"] * 4 + ["No"] * 6, "w": [3.0] * 4 + [1.0] * 6})
+    >>> d = SurveyDesign(df, weights="w")
+    >>> counted(d, d.proportion("q"), "q")[["level", "estimate", "count"]].round(2)
+      level  estimate  count
+    0    No      0.33      6
+    1   Yes      0.67      4
+    """
+    keys = list(table.columns[: list(table.columns).index("level")])
+    answered = design.data[col].notna()
+    frame = design.data.loc[answered, [*keys, col]].astype(object).astype(str)
+    tally = frame.value_counts().to_dict() if len(frame) else {}
+    rows = table[[*keys, "level"]].astype(object).astype(str).itertuples(index=False)
+    return table.assign(**{COUNT: [int(tally.get(tuple(r), 0)) for r in rows]})
+
+
 def screened(
     design: SurveyDesign,
     col: str,
@@ -120,37 +153,23 @@ def screened(
     min_count: int = 10,
     min_base: int = 30,
 ) -> pd.DataFrame:
-    """The weighted share of ``level`` (by group) with ``hidden`` and ``withheld`` (the reason,
-    "" when shown) from disclosure control.
+    """The weighted share of ``level`` (by group) with ``hidden``, ``caution`` and ``withheld``
+    (the reason, "" when shown).
 
-    The rules run on the unweighted counts answering ``level`` and answering otherwise, one row
-    per group, through :func:`survey_tools.suppress` (small counts, small bases, complementary
-    cells): the same two-way split the memo's tables and figures show.
+    The share goes through :func:`survey_tools.disclosure.screen_estimates`, the rule of the
+    memo's figures: disclosure control on the counts of ``level`` and of the other answers
+    (small counts, small bases, complementary cells; the respondents' own counts and those a
+    reader can infer from the weighted share, see :func:`counted`), then reliability (an
+    estimate too unreliable to publish is withheld).
     """
-    from ..disclosure import suppress
-
-    rows = _level_row(design.proportion(col, by=by), col, level)
-    values = design.data[col]
-    answered = values.notna().to_numpy()
-    hit = (values == level).fillna(False).to_numpy(dtype=bool) & answered
-    if by:
-        groups = design.data[by].astype(object)
-        keys = rows[by].astype(object)
-        yes = pd.Series(hit).groupby(groups.to_numpy()).sum().reindex(keys).fillna(0)
-        base = pd.Series(answered).groupby(groups.to_numpy()).sum().reindex(keys).fillna(0)
-        index = pd.Index(keys.astype(str), name=by)
-    else:
-        yes, base = pd.Series([hit.sum()]), pd.Series([answered.sum()])
-        index = pd.Index([col])
-    counts = pd.DataFrame(
-        {"answer": yes.to_numpy(dtype=int), "other": (base - yes).to_numpy(dtype=int)},
-        index=index,
+    table = counted(design, design.proportion(col, by=by), col)
+    _level_row(table, col, level)  # names the answers when ``level`` is not one of them
+    rows = screen_estimates(
+        table, [by] if by else [], level=level, min_count=min_count, min_base=min_base
     )
-    result = suppress(counts, min_count=min_count, min_base=min_base, percent="row")
-    reason = result.reason["answer"].astype(object).where(result.hidden["answer"], "")
-    return rows.assign(
-        hidden=result.hidden["answer"].to_numpy(dtype=bool),
-        withheld=reason.fillna("").astype(str).to_numpy(),
+    reason = rows["reason"].replace(UNRELIABLE_REASON, TOO_UNRELIABLE)
+    return rows.drop(columns=["level", COUNT]).assign(
+        withheld=reason.where(rows["hidden"].to_numpy(bool), "").fillna("").astype(str)
     )
 
 
@@ -207,51 +226,92 @@ def domain_estimate(
     return table.iloc[0]
 
 
+def magnitude_screen(
+    design: SurveyDesign,
+    col: str,
+    within: str | None = None,
+    *,
+    min_count: int = 10,
+    min_base: int = 30,
+    stat: str = "mean",
+    dominance: tuple = (2, 85.0),
+) -> pd.Series:
+    """The mean or median of ``col`` (among ``within``'s True rows) as
+    :func:`domain_estimate` gives it, with ``hidden``, ``reason`` and ``caution`` from
+    :func:`survey_tools.disclosure.screen_estimates`, the rule the figures use: at least
+    ``min_count`` contributors, for a mean no ``(n, k)`` dominance (the ``n`` largest weighted
+    contributions holding more than ``k`` percent of the total), then reliability (a base
+    under ``min_base`` or a relative standard error above 50% is too unreliable to publish).
+    """
+    est = domain_estimate(design, col, stat, within)
+    row = est.drop(labels=[c for c in (within, "quantile") if c in est.index]).to_frame().T
+    contributions = None
+    if stat == "mean":
+        values = pd.to_numeric(design.data[col], errors="coerce").to_numpy(float)
+        keep = ~np.isnan(values)
+        if within is not None:
+            keep &= design.data[within].astype("boolean").fillna(False).to_numpy(bool)
+        contributions = pd.DataFrame({col: values[keep] * design.weights[keep]})
+    screened = screen_estimates(
+        row.infer_objects(),
+        min_count=min_count,
+        min_base=min_base,
+        dominance=dominance,
+        contributions=contributions,
+    )
+    return screened.iloc[0]
+
+
 def magnitude_shown(
     design: SurveyDesign,
     col: str,
     within: str | None = None,
     *,
     min_count: int = 10,
+    min_base: int = 30,
     stat: str = "mean",
     dominance: tuple = (2, 85.0),
 ) -> bool:
-    """Whether a mean or median of ``col`` (among ``within``'s True rows) may be published:
-    at least ``min_count`` contributors and, for a mean, no ``(n, k)`` dominance (the ``n``
-    largest weighted contributions holding more than ``k`` percent of the total), the rule
-    disclosure control applies to magnitude tables. Tables and the memo's text use it alike.
+    """Whether a mean or median of ``col`` (among ``within``'s True rows) may be published, by
+    the rule tables, figures and the memo's text share (:func:`magnitude_screen`).
 
     Examples
     --------
-    >>> df = pd.DataFrame({"hours": [200.0] + [1.0] * 11})
+    >>> df = pd.DataFrame({"hours": [200.0] + [1.0] * 40})
     >>> magnitude_shown(SurveyDesign(df), "hours"), magnitude_shown(SurveyDesign(df), "hours",
     ...                                                            stat="median")
     (False, True)
     """
-    from ..disclosure.magnitude import dominated
-
-    values = pd.to_numeric(design.data[col], errors="coerce").to_numpy(float)
-    keep = ~np.isnan(values)
-    if within is not None:
-        keep &= design.data[within].astype("boolean").fillna(False).to_numpy(bool)
-    if keep.sum() < min_count:
-        return False
-    if stat != "mean":
-        return True
-    n, k = dominance
-    return not dominated(values[keep] * design.weights[keep], n=n, k=k)
+    return not bool(
+        magnitude_screen(
+            design,
+            col,
+            within,
+            min_count=min_count,
+            min_base=min_base,
+            stat=stat,
+            dominance=dominance,
+        )["hidden"]
+    )
 
 
 def stats_table(
-    design: SurveyDesign, specs: dict, *, within: str | None = None, min_count: int = 10
+    design: SurveyDesign,
+    specs: dict,
+    *,
+    within: str | None = None,
+    min_count: int = 10,
+    min_base: int = 30,
 ) -> pd.DataFrame:
     """Weighted medians and means with their intervals and bases, one row per ``specs`` entry.
 
     ``specs`` maps a row label to ``(column, "median" | "mean", format)``, e.g.
     ``{"Median hourly pay": ("pay", "median", "${:,.2f}")}``; ``within`` names a boolean
-    column whose True rows form the domain (full-design variance). Estimates resting on fewer
-    than ``min_count`` contributors, and means that fail the (2, 85) dominance rule, are
-    withheld ("—") by :func:`magnitude_shown`; absent columns are skipped.
+    column whose True rows form the domain (full-design variance). An estimate resting on
+    fewer than ``min_count`` contributors, a mean failing the (2, 85) dominance rule, and an
+    estimate too unreliable to publish (base under ``min_base``) are withheld ("—") by
+    :func:`magnitude_screen`, the rule :func:`~survey_tools.report.fig_pay` and the other
+    figures apply; bases under ``min_count`` print as "<10"; absent columns are skipped.
 
     Examples
     --------
@@ -264,8 +324,10 @@ def stats_table(
     for label, (col, stat, fmt) in specs.items():
         if col not in design.data:
             continue
-        est = domain_estimate(design, col, stat, within)
-        shown = magnitude_shown(design, col, within, min_count=min_count, stat=stat)
+        est = magnitude_screen(
+            design, col, within, min_count=min_count, min_base=min_base, stat=stat
+        )
+        shown = not bool(est["hidden"])
         rows.append(
             {
                 "": label,
@@ -284,22 +346,34 @@ def stats_table(
 
 
 def representation_table(run, *, min_count: int = 10) -> pd.DataFrame:
-    """Roll, respondent and weighted shares on every margin; respondent counts below
-    ``min_count`` withheld ("—")."""
+    """Roll, respondent and weighted shares on every margin. Per margin, the respondent counts
+    go through :func:`survey_tools.suppress` (the demo's ``representation.csv`` rule): counts
+    below ``min_count`` and the complementary count that would give one away from the
+    respondents' total are withheld ("—"), with their respondent shares."""
     from ..design.margins import representation
+    from ..disclosure import suppress
 
     data = run.design.data.assign(_weight=run.design.weights)
     table = representation(data, run.margins, weights="_weight")
+    shown = pd.Series(True, index=table.index)
+    for _, rows in table.groupby("margin", sort=False):
+        counts = pd.DataFrame(
+            {"respondents": rows["respondents"].astype(int).to_numpy()},
+            index=rows["level"].astype(str).to_numpy(),
+        )
+        hidden = suppress(counts, min_count=min_count).hidden["respondents"].to_numpy(bool)
+        shown[rows.index] = ~hidden
     out = pd.DataFrame(
         {
             "Margin": table["margin"].str.replace("_", " "),
             "Level": table["level"],
             "Roll members": [f"{int(x):,}" for x in table["roll_members"]],
             "Roll share": [pct(x) for x in table["roll_share"]],
-            "Respondents": [f"{int(x):,}" if x >= min_count else "—" for x in table["respondents"]],
+            "Respondents": [
+                f"{int(x):,}" if ok else "—" for x, ok in zip(table["respondents"], shown)
+            ],
             "Respondent share": [
-                pct(s) if r >= min_count else "—"
-                for s, r in zip(table["respondent_share"], table["respondents"])
+                pct(x) if ok else "—" for x, ok in zip(table["respondent_share"], shown)
             ],
             "Weighted share": [pct(x) for x in table["weighted_share"]],
         }

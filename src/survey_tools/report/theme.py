@@ -315,8 +315,11 @@ def add_notes(
     return fig
 
 
-def mark_unsuppressed(fig: Figure, *, size: Size = "memo") -> Figure:
-    """Stamp a figure drawn without disclosure control, so it cannot pass for a publishable one.
+def mark_unsuppressed(
+    fig: Figure, *, size: Size = "memo", text: str = "NOT DISCLOSURE-CHECKED: small groups shown"
+) -> Figure:
+    """Stamp a figure drawn without disclosure control (or below its standard thresholds: pass
+    the ``text``), so it cannot pass for a publishable one.
 
     Examples
     --------
@@ -338,7 +341,7 @@ def mark_unsuppressed(fig: Figure, *, size: Size = "memo") -> Figure:
     fig.text(
         0.99,
         0.995,
-        "NOT DISCLOSURE-CHECKED: small groups shown",
+        text,
         ha="right",
         va="top",
         fontsize=font,

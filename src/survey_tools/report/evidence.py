@@ -19,7 +19,7 @@ from ..errors import ReportError
 from .findings import Share, share
 from .ranking import Ranking, rank_groups
 from .role_models import role_model
-from .tables import base, domain_estimate, magnitude_shown, pct
+from .tables import base, domain_estimate, magnitude_screen, magnitude_shown, pct
 from .text import cap as _cap
 
 __all__ = ["Evidence", "Link", "gather"]
@@ -223,7 +223,9 @@ def _numbers(run) -> dict:
         col, stat = spec["variable"], spec["stat"]
         within = plan.focus.measure.id
         row = domain_estimate(run.design, col, stat, within)
-        shown = magnitude_shown(run.design, col, within, min_count=plan.min_count, stat=stat)
+        shown = magnitude_shown(
+            run.design, col, within, min_count=plan.min_count, min_base=plan.min_base, stat=stat
+        )
         out[key] = {
             **spec,
             "estimate": float(row["estimate"]),
@@ -236,8 +238,9 @@ def _numbers(run) -> dict:
                 f"{spec['wording']} (95% CI {row['ci_low']:.1f} to {row['ci_high']:.1f}; "
                 f"n = {int(row['n']):,})"
                 if shown
-                else f"{spec['wording']}: withheld by disclosure control (fewer than "
-                f"{plan.min_count} answers, or a few answers dominate the total)"
+                else f"{spec['wording']}: withheld (fewer than {plan.min_count} answers, a few "
+                f"answers dominating the total, or too unreliable on a base under "
+                f"{plan.min_base})"
             ),
         }
     return out
@@ -279,8 +282,15 @@ def _pay(run) -> dict:
             min_count=plan.min_count,
             min_base=plan.min_base,
         )
-    row = domain_estimate(run.design, col, "median", focus.measure.id)
-    out["median"] = float(row["estimate"]) if int(row["n"]) >= plan.min_count else None
+    row = magnitude_screen(
+        run.design,
+        col,
+        focus.measure.id,
+        min_count=plan.min_count,
+        min_base=plan.min_base,
+        stat="median",
+    )
+    out["median"] = None if bool(row["hidden"]) else float(row["estimate"])
     out["median_ci"] = (float(row["ci_low"]), float(row["ci_high"]))
     out["median_n"] = int(row["n"])
     return out

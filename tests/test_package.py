@@ -46,6 +46,8 @@ PUBLIC = {
     "nonresponse",
     "predict_margins",
     "read_clean",
+    "code_comments",
+    "read_themes",
     "read_export",
     "read_exposure_index",
     "read_exposure_indices",

@@ -2,8 +2,8 @@
 
 The public surface is ``__all__``; the implementation lives in one folder per stage of the
 flow, in this order: ``ingest``, ``cleaning``, ``design``, ``models``, ``exposure``,
-``disclosure``, ``report``. Importing the package has no side effects: no printing, logging
-configuration, warnings or file access.
+``disclosure``, ``comments``, ``report``. Importing the package has no side effects: no
+printing, logging configuration, warnings or file access.
 The synthetic demo survey lives in :mod:`survey_tools.synth`.
 """
 
@@ -46,6 +46,8 @@ from .ingest import Export, ExportMeta, read_export
 # Models and the report stage load statsmodels, matplotlib and the notebook machinery; they are
 # imported on first use (PEP 562), so `import survey_tools` and the command line start fast.
 _LAZY = {
+    "code_comments": "comments",
+    "read_themes": "comments",
     "predict_margins": "models",
     "svyglm": "models",
     "svyolr": "models",
@@ -101,6 +103,7 @@ __all__ = [
     "WeightingError",
     "__version__",
     "clean",
+    "code_comments",
     "exposure_model",
     "exposure_sensitivity",
     "fig_exposure",
@@ -120,6 +123,7 @@ __all__ = [
     "read_exposure_index",
     "read_exposure_indices",
     "read_margins",
+    "read_themes",
     "read_role_map",
     "redact",
     "render_memo",

@@ -29,6 +29,7 @@ import numpy as np
 
 from ..errors import DemoDataError
 from . import _truth
+from ._comments import comment_truth, latent_comments
 from ._fieldwork import run_fieldwork
 from ._population import MEMBER_CLASSES, make_roll, population_frame, true_answers
 from ._questionnaire import AGE_BANDS, GENDERS, REGIONS, ROLE_GROUPS, ROLES
@@ -87,7 +88,9 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = DEMO_SEED) -> dict[
     rng = np.random.default_rng(seed)
     roll = make_roll(rng)
     answers = true_answers(roll, rng)
-    field = run_fieldwork(roll, answers, rng)
+    comment_rng = rng.spawn(1)[0]  # its own stream: the comments leave every other draw as is
+    latent = latent_comments(roll, answers, comment_rng)
+    field = run_fieldwork(roll, answers, rng, latent, comment_rng)
     margins = margins_frame(roll, ROLL_LABELS)
     truth = {
         "seed": seed,
@@ -98,6 +101,7 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = DEMO_SEED) -> dict[
         "models": _truth.model_truth(),
         "fieldwork": _truth.fieldwork_truth(field.dispositions, len(field.responses)),
         "planted": field.planted,
+        "comments": comment_truth(roll, latent, field.comment_labels),
     }
     try:
         out.mkdir(parents=True, exist_ok=True)

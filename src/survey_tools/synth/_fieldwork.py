@@ -7,11 +7,12 @@ Every piece of planted dirt is recorded so cleaning can be checked against it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from ._comments import write_comment
 from ._population import _expit, draw
 from ._questionnaire import DONT_KNOW, ITEMS, NOT_ASKED, OTHER, PREFER_NOT
 
@@ -59,18 +60,6 @@ OTHER_TEXT = {
     "plat_other_oth": ("Task-ify", "Remotasks", "Alignerr", "a friend's startup"),
     "gender_oth": ("Genderqueer", "Agender", "Two-spirit"),
 }
-COMMENTS = (
-    "The guild needs to act on AI before the next negotiation.",
-    "I took AI-training gigs to cover rent between shows. The rates keep dropping.",
-    "Two projects were cancelled with a day's notice this year.",
-    "Please don't let the studios use our recordings to train voice models.",
-    "Honestly I'm torn: the training work pays, but it feels like training my replacement.",
-    "The NDA means I can't even tell my agent what I worked on.",
-    "Some of the red-teaming content was upsetting and there was no support.",
-    "More surveys like this, please.",
-    "My last three auditions went to synthetic voices, or so my agent says.",
-    "We need minimum rates for this work, like any other job in our crafts.",
-)
 PII_COMMENTS = {
     "email": "Happy to talk more, write to me at {email}",
     "phone": "Call me any time on {phone}, evenings are best.",
@@ -99,6 +88,7 @@ class Fieldwork:
     responses: pd.DataFrame
     dispositions: pd.DataFrame
     planted: dict
+    comment_labels: list = field(default_factory=list)  # per commenter: resp_id, themes
 
 
 def _money(x: float) -> str:
@@ -144,8 +134,17 @@ def _ips(rng: np.random.Generator, n: int) -> list[str]:
     return [f"{net}.{host}" for net, host in zip(rng.choice(nets, n), rng.integers(1, 255, n))]
 
 
-def run_fieldwork(roll: pd.DataFrame, answers: pd.DataFrame, rng: np.random.Generator) -> Fieldwork:
-    """Invite every member on ``roll``; return the export rows of everyone who started."""
+def run_fieldwork(
+    roll: pd.DataFrame,
+    answers: pd.DataFrame,
+    rng: np.random.Generator,
+    latent: pd.DataFrame,
+    comment_rng: np.random.Generator,
+) -> Fieldwork:
+    """Invite every member on ``roll``; return the export rows of everyone who started.
+
+    ``latent`` is :func:`~._comments.latent_comments` for the roll: who would comment on
+    completing, and about which themes; ``comment_rng`` words the comments."""
     n = len(roll)
     eta = (
         RESP_BASE
@@ -201,7 +200,8 @@ def run_fieldwork(roll: pd.DataFrame, answers: pd.DataFrame, rng: np.random.Gene
     ]
     planted["pay_text_formats"] = {f: int(((formats == f) & shown_pay).sum()) for f in PAY_FORMATS}
 
-    comment = complete & ~declined & (rng.random(m) < 0.3)
+    rng.random(m)  # the old comment draw, kept so every later planted value stays as it was
+    comment = complete & ~declined & latent["would_comment"].to_numpy()[idx]
     kinds = np.where(rng.random(m) < 0.4, rng.choice(list(PII_COMMENTS), m), "")
     pii = []
     phones = [
@@ -209,12 +209,17 @@ def run_fieldwork(roll: pd.DataFrame, answers: pd.DataFrame, rng: np.random.Gene
         for a, b in zip(rng.choice([213, 310, 323, 212, 404], m), rng.integers(0, 100, m))
     ]
     others = rng.integers(0, n, m)
-    texts = rng.choice(COMMENTS, m)
+    rng.choice(10, m)  # the old comment texts' draw, kept for the same reason
     ips = _ips(rng, m)
+    themes = latent.drop(columns="would_comment").iloc[idx].reset_index(drop=True)
+    labels = {}
     for i in np.flatnonzero(comment):
+        raised = [t for t in themes.columns if themes.at[i, t]]
+        text, negated, extra = write_comment(comment_rng, raised)
+        labels[i] = {"themes": raised, "negated": negated} | extra
         kind = kinds[i]
         if not kind:
-            resp.at[i, "open_comment"] = str(texts[i])
+            resp.at[i, "open_comment"] = text
             continue
         other = roll.iloc[others[i]]
         value = {
@@ -225,7 +230,7 @@ def run_fieldwork(roll: pd.DataFrame, answers: pd.DataFrame, rng: np.random.Gene
             "url": f"https://www.example.com/reels/{people.at[i, 'member_id'][2:]}",
             "ip": ips[i],
         }[kind]
-        text = PII_COMMENTS[kind].format(
+        pii_text = PII_COMMENTS[kind].format(
             email=value,
             phone=value,
             member_id=value,
@@ -233,7 +238,7 @@ def run_fieldwork(roll: pd.DataFrame, answers: pd.DataFrame, rng: np.random.Gene
             slug=people.at[i, "member_id"][2:],
             ip=value,
         )
-        resp.at[i, "open_comment"] = f"{texts[i]} {text}"
+        resp.at[i, "open_comment"] = f"{text} {pii_text}"
         pii.append({"row": int(i), "kind": str(kind), "value": value})
 
     # Quality problems: speeders, straightliners, attention failures, impossible values.
@@ -349,4 +354,7 @@ def run_fieldwork(roll: pd.DataFrame, answers: pd.DataFrame, rng: np.random.Gene
         [(code, label, group, counts[code]) for code, (label, group) in DISPOSITIONS.items()],
         columns=["code", "disposition", "aapor_group", "count"],
     )
-    return Fieldwork(resp.drop(columns=["true_pay", "true_hours"]), dispositions, planted)
+    comment_labels = [{"resp_id": row_of[i]} | labels[i] for i in sorted(labels)]
+    return Fieldwork(
+        resp.drop(columns=["true_pay", "true_hours"]), dispositions, planted, comment_labels
+    )

@@ -4,7 +4,7 @@ from .conftest import survey
 
 
 def test_every_comment_has_planted_labels_and_shares_depend_on_role():
-    texts, rows, truth = survey()
+    texts, _, truth = survey()
     comments = truth["comments"]
     labelled = {x["resp_id"] for x in comments["labels"]}
     written = set(texts.dropna().index)

@@ -47,6 +47,7 @@ PUBLIC = {
     "predict_margins",
     "read_clean",
     "code_comments",
+    "pick_quotes",
     "read_themes",
     "read_export",
     "read_exposure_index",

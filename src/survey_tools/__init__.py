@@ -47,6 +47,7 @@ from .ingest import Export, ExportMeta, read_export
 # imported on first use (PEP 562), so `import survey_tools` and the command line start fast.
 _LAZY = {
     "code_comments": "comments",
+    "pick_quotes": "comments",
     "read_themes": "comments",
     "predict_margins": "models",
     "svyglm": "models",
@@ -117,6 +118,7 @@ __all__ = [
     "join_exposure",
     "k_anonymity",
     "nonresponse",
+    "pick_quotes",
     "predict_margins",
     "read_clean",
     "read_export",

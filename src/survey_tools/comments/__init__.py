@@ -13,14 +13,26 @@ May import: ``survey_tools.errors``, ``survey_tools.files``, ``cleaning`` (the r
 detectors and name lists), ``design`` and ``disclosure``; never report.
 """
 
+from .agreement import agreement, coding_sheet, read_coding_sheet, write_coding_sheet
 from .code import audit_comments, code_comments, commented
+from .quotes import pick_quotes
+from .shares import SELECTIVE_NOTE, theme_shares
+from .suggest import suggest_themes
 from .themes import Theme, Themes, read_themes
 
 __all__ = [
+    "SELECTIVE_NOTE",
     "Theme",
     "Themes",
+    "agreement",
     "audit_comments",
     "code_comments",
+    "coding_sheet",
     "commented",
+    "pick_quotes",
+    "read_coding_sheet",
     "read_themes",
+    "suggest_themes",
+    "theme_shares",
+    "write_coding_sheet",
 ]

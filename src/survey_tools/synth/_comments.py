@@ -171,8 +171,8 @@ def write_comment(rng: np.random.Generator, themes: list[str]) -> tuple[str, lis
     parts = [str(rng.choice(PARAPHRASES[t])) for t in themes]
     negated = []
     planted = {}
-    if rng.random() < NEGATION_P:
-        options = [t for t in NEGATIONS if t not in themes]
+    options = [t for t in NEGATIONS if t not in themes]
+    if rng.random() < NEGATION_P and options:
         theme = str(rng.choice(options))
         negated.append(theme)
         parts.append(str(rng.choice(NEGATIONS[theme])))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 import pandas as pd
 
 from ..cleaning import redact_patterns as rp
@@ -59,20 +60,22 @@ def _code(texts, themes, check_redacted: bool) -> tuple[pd.DataFrame, pd.DataFra
     clean = texts[has].astype(str).str.replace("’", "'", regex=False)
     if check_redacted:
         _refuse_unredacted(clean)
-    coded = pd.DataFrame(False, index=texts.index, columns=themes.ids)
+    hits = np.zeros((len(texts), len(themes.ids)), dtype=bool)
+    position = dict(zip(texts.index[has.to_numpy()], np.flatnonzero(has.to_numpy())))
     audit = []
     cache: dict = {}
     for label, text in clean.items():
         if text not in cache:
             cache[text] = themes.match(text)
         found, rows = cache[text]
-        coded.loc[label, [k for k, v in found.items() if v]] = True
+        hits[position[label]] = [found[k] for k in themes.ids]
         audit += [
             (label, theme, status, phrase, a, b, text[a:b]) for status, theme, phrase, a, b in rows
         ]
         if not any(found.values()):
             audit.append((label, "", "uncoded", "", 0, len(text), text))
-    return coded.astype(bool), pd.DataFrame(audit, columns=AUDIT_COLUMNS)
+    coded = pd.DataFrame(hits, index=texts.index, columns=themes.ids)
+    return coded, pd.DataFrame(audit, columns=AUDIT_COLUMNS)
 
 
 def code_comments(

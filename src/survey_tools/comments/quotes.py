@@ -201,6 +201,7 @@ def pick_quotes(
     max_words: int = 40,
     sensitive_terms=(),
     diversity: float = 0.5,
+    candidates: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Up to ``k`` quotes that stand for ``theme`` and cannot identify their authors.
 
@@ -226,6 +227,8 @@ def pick_quotes(
         phrases in ``sensitive_terms`` (productions, employers) are never quoted.
     diversity
         Weight of difference from quotes already chosen (0: closeness to the theme only).
+    candidates
+        :func:`quote_candidates` of the same call, when already computed.
 
     Returns
     -------
@@ -239,10 +242,11 @@ def pick_quotes(
     if (design is None) == (data is None):
         raise DesignError("Give pick_quotes either design= or data=.", hint="design=run.design")
     data = design.data if design is not None else data
-    candidates = quote_candidates(
-        texts, coded, theme, data=data, by=by, cell=cell, themes=themes, min_cell=min_cell,
-        min_authors=min_authors, max_words=max_words, sensitive_terms=sensitive_terms,
-    )  # fmt: skip
+    if candidates is None:
+        candidates = quote_candidates(
+            texts, coded, theme, data=data, by=by, cell=cell, themes=themes, min_cell=min_cell,
+            min_authors=min_authors, max_words=max_words, sensitive_terms=sensitive_terms,
+        )  # fmt: skip
     columns = ["theme", "quote", by, "reasons"]
     ok = candidates[candidates["problems"] == ""].drop_duplicates(["quote", by])
     ok = ok.sort_values(["quote", by], kind="stable").reset_index(drop=True)

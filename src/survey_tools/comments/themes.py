@@ -70,6 +70,7 @@ class Theme:
     negation: bool = True
     examples: dict = field(default_factory=dict, compare=False, repr=False)
     description: str = ""
+    screen: re.Pattern | None = field(default=None, compare=False, repr=False)  # any phrase
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ class Themes:
         themes = self
         found, rows = {}, []
         for t in themes.themes.values():
+            if t.screen is not None and not t.screen.search(text):
+                found[t.id] = False  # no phrase of the theme anywhere: nothing to weigh
+                continue
 
             def hits(rules, t=t):
                 out = []
@@ -245,6 +249,7 @@ def _theme(ident: str, body, problems: list) -> Theme | None:
     if not isinstance(body.get("negation", True), bool):
         problems.append(f"{where}.negation: write true or false")
     parent = body.get("parent")
+    rules = [rx.pattern for _, rx in any_ + tuple(p for g in all_ for p in g)]
     return Theme(
         id=ident,
         label=str(label).strip(),
@@ -255,6 +260,7 @@ def _theme(ident: str, body, problems: list) -> Theme | None:
         negation=bool(body.get("negation", True)),
         examples={k: [str(x) for x in (v or [])] for k, v in examples.items()},
         description=str(body.get("description") or "").strip(),
+        screen=re.compile("|".join(f"(?:{r})" for r in rules), re.IGNORECASE) if rules else None,
     )
 
 

@@ -22,7 +22,7 @@ from ..comments.shares import SELECTIVE_NOTE, theme_shares
 from ..comments.themes import Themes, read_themes
 from .tables import pct
 
-__all__ = ["CommentFindings", "gather_comments", "theme_group_table", "theme_table"]
+__all__ = ["CommentFindings", "gather_comments", "theme_group_table", "theme_table", "top_themes"]
 
 
 @dataclass(frozen=True)
@@ -100,10 +100,19 @@ def gather_comments(run, *, k: int = 3) -> CommentFindings | None:
     )
 
 
-def _cell(row) -> str:
+def _cell(row, compact: bool = False) -> str:
     if row is None or bool(row["hidden"]) or pd.isna(row["estimate"]):
         return "—"
+    if compact:  # "26.9% (23.8-30.2)"
+        low, high = (pct(row[c]).rstrip("%") for c in ("ci_low", "ci_high"))
+        return f"{pct(row['estimate'])} ({low}\u2013{high})"
     return f"{pct(row['estimate'])} ({pct(row['ci_low'])} to {pct(row['ci_high'])})"
+
+
+def top_themes(found: CommentFindings, n: int = 3, base: str = "commenters") -> list[str]:
+    """The ``n`` themes with the largest shown share on ``base``, largest first."""
+    rows = found.overall[(found.overall["base"] == base) & ~found.overall["hidden"]]
+    return rows.sort_values("estimate", ascending=False, kind="stable")["theme"].head(n).tolist()
 
 
 def theme_table(found: CommentFindings) -> pd.DataFrame:
@@ -126,17 +135,30 @@ def theme_table(found: CommentFindings) -> pd.DataFrame:
     return out.set_index("Theme")
 
 
-def theme_group_table(found: CommentFindings, base: str = "commenters") -> pd.DataFrame:
-    """Themes (rows) by group (columns): each share with its interval on ``base``, "—" where
-    withheld, and the group's unweighted base in the last row."""
+def theme_group_table(
+    found: CommentFindings,
+    base: str = "commenters",
+    *,
+    themes: list[str] | None = None,
+    by_row: bool = False,
+) -> pd.DataFrame:
+    """Each theme's share by group on ``base`` with its interval ("—" where withheld) and the
+    group's unweighted base. Themes are rows and groups columns, or with ``by_row=True``
+    groups are rows and ``themes`` (default: all) columns, intervals written short."""
     table = found.by_group[found.by_group["base"] == base]
+    ids = themes or found.themes.ids
+    labels = [found.themes.themes[t].label for t in ids]
     groups = list(dict.fromkeys(table[found.by].astype(str)))
     out = {}
     for g in groups:
         part = table[table[found.by].astype(str) == g].set_index("theme")
-        out[g] = [_cell(part.loc[t]) if t in part.index else "—" for t in found.themes.ids]
+        out[g] = [_cell(part.loc[t], by_row) if t in part.index else "—" for t in ids]
         out[g].append(f"{int(part['n'].iloc[0]):,}")
-    labels = [*found.themes.labels().values(), "Base (n)"]
-    frame = pd.DataFrame(out, index=labels)
-    frame.columns.name = found.by.replace("_", " ").capitalize()
+    frame = pd.DataFrame(out, index=[*labels, "Base (n)"])
+    group = found.by.replace("_", " ").capitalize()
+    if by_row:
+        frame = frame.T
+        frame.index.name = group
+        return frame
+    frame.columns.name = group
     return frame

@@ -23,6 +23,7 @@ STAGES = [
     "models",
     "exposure",
     "disclosure",
+    "comments",
     "report",
 ]
 TOP = {"cli", "demo", "__init__"}

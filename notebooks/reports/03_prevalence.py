@@ -44,8 +44,8 @@ import survey_tools as st
 from survey_tools.report import evidence as ev
 from survey_tools.report import findings, tables
 from survey_tools.report.run import notebook_survey
-from survey_tools.report.tables import share_table
-from survey_tools.report.text import cap
+from survey_tools.report.tables import pct, share_table
+from survey_tools.report.text import cap, safe, say
 
 st.setup_notebook(seed=seed)
 run = notebook_survey(globals())
@@ -106,3 +106,46 @@ ev.conditions_table(found, p) if p.focus else None
 
 # %%
 ev.support_table(found, p) if p.options else None
+
+# %% [markdown]
+# ## What members wrote: themes of the open comments
+#
+# The plan's open comment (`comments:`) is coded with its theme codebook (phrases, exclusions,
+# negation; redacted text only). Each theme's weighted share is a domain estimate of the full
+# design, among the members who wrote a comment and among all members who were shown the
+# comment box, through disclosure control.
+
+# %%
+from survey_tools.report.comment_tables import gather_comments, theme_group_table, theme_table
+
+said = gather_comments(run)
+say(
+    f"{said.commenters:,} of the {said.asked:,} respondents shown the comment box wrote a "
+    f"comment ({pct(said.commenting['estimate'])} weighted). {safe(said.note)}"
+) if said else say("The plan declares no open comment (`comments:`), or the survey lacks it.")
+
+# %%
+theme_table(said) if said else None
+
+# %% [markdown]
+# By the main group, among commenters (share, 95% CI; "—" withheld), then among all members:
+
+# %%
+theme_group_table(said, "commenters") if said else None
+
+# %%
+theme_group_table(said, "members") if said else None
+
+# %% [markdown]
+# ### Quotes proposed for approval
+#
+# `pick_quotes` proposes, per theme, sentences that stand for the theme, from different
+# groups, with no redaction tag, digit, date, name, organisation or rare word, and no author
+# from a small role-by-region cell. None is printed in the memo until the analyst copies its
+# exact text under `comments: approved_quotes:` in the plan; the approved ones are listed last.
+
+# %%
+said.proposed[["theme", "quote", said.by]] if said else None
+
+# %%
+said.quotes if said else None

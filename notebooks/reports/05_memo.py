@@ -381,6 +381,61 @@ if p.options:
     )
 
 # %%
+from survey_tools.report.comment_tables import (
+    gather_comments,
+    theme_group_table,
+    theme_table,
+    top_themes,
+)
+
+said = gather_comments(run)
+if said:
+    leading = top_themes(said, 3)
+    listed = "; ".join(
+        f"{safe(said.themes.themes[t].label[:1].lower() + said.themes.themes[t].label[1:])} "
+        f"{pct(said.share(t)['estimate'])} (95% CI {pct(said.share(t)['ci_low'])} to "
+        f"{pct(said.share(t)['ci_high'])})"
+        for t in leading
+    )
+    say(
+        "## What members told us\n\n"
+        f"{said.commenters:,} of the {said.asked:,} respondents shown the last question "
+        f"(\u201canything else the guild should know?\u201d) wrote a comment "
+        f"({pct(said.commenting['estimate'])} weighted). Coded into themes with the guild's "
+        f"theme codebook, the themes commenters raised most were: {listed}. "
+        f"Table {numbered['table'] + 1} gives every theme's share among commenters and among "
+        f"all {who}, and Table {numbered['table'] + 2} the leading themes by "
+        f"{safe(group_word)}. {safe(said.note)}"
+    )
+
+# %%
+Captioned(
+    theme_table(said),
+    f"{number('table')}. Themes of the open comments (weighted share; 95% CI; commenters "
+    "raising each theme, unweighted)",
+) if said else None
+
+# %%
+Captioned(
+    theme_group_table(said, themes=top_themes(said, 3), by_row=True),
+    f"{number('table')}. Leading themes by {group_word}, among commenters (weighted share, "
+    "95% CI; \u2014 withheld)",
+) if said else None
+
+# %%
+if said and len(said.quotes):
+    say(
+        "In members' own words (quotes approved by the research staff; attributed by "
+        f"{safe(group_word)} only):\n\n"
+        + "\n\n".join(
+            f"> \u201c{safe(quote)}\u201d \u2014 *a member, {safe(group)}; {safe(label[:1].lower() + label[1:])}*"
+            for quote, group, label in zip(
+                said.quotes["quote"], said.quotes[said.by], said.quotes["label"]
+            )
+        )
+    )
+
+# %%
 if previous:
     from survey_tools.report.since import previous_run, since_last_year
 
@@ -427,7 +482,7 @@ if previous:
                 Captioned(
                     c.table.set_index(group).rename_axis(cap(group_word)),
                     f"{number('table')}. Since {wa}: {c.wording}, by {group_word} "
-                    f"(\"—\": withheld by disclosure control)",
+                    f'("—": withheld by disclosure control)',
                 )
             )
 

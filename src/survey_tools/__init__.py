@@ -2,8 +2,8 @@
 
 The public surface is ``__all__``; the implementation lives in one folder per stage of the
 flow, in this order: ``ingest``, ``cleaning``, ``design``, ``models``, ``exposure``,
-``disclosure``, ``report``. Importing the package has no side effects: no printing, logging
-configuration, warnings or file access.
+``disclosure``, ``comments``, ``report``. Importing the package has no side effects: no
+printing, logging configuration, warnings or file access.
 The synthetic demo survey lives in :mod:`survey_tools.synth`.
 """
 
@@ -49,6 +49,9 @@ from .waves import compare_waves
 # Models and the report stage load statsmodels, matplotlib and the notebook machinery; they are
 # imported on first use (PEP 562), so `import survey_tools` and the command line start fast.
 _LAZY = {
+    "code_comments": "comments",
+    "pick_quotes": "comments",
+    "read_themes": "comments",
     "predict_margins": "models",
     "svyglm": "models",
     "svyolr": "models",
@@ -107,6 +110,7 @@ __all__ = [
     "WeightingError",
     "__version__",
     "clean",
+    "code_comments",
     "compare_waves",
     "exposure_model",
     "exposure_sensitivity",
@@ -122,6 +126,7 @@ __all__ = [
     "join_exposure",
     "k_anonymity",
     "nonresponse",
+    "pick_quotes",
     "predict_margins",
     "read_clean",
     "read_export",
@@ -129,6 +134,7 @@ __all__ = [
     "read_exposure_indices",
     "read_margins",
     "read_role_map",
+    "read_themes",
     "redact",
     "render_memo",
     "require_k_anonymity",

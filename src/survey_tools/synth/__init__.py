@@ -32,6 +32,7 @@ import numpy as np
 
 from ..errors import DemoDataError
 from . import _truth
+from ._comments import comment_truth, latent_comments
 from ._fieldwork import run_fieldwork
 from ._population import MEMBER_CLASSES, make_roll, population_frame, true_answers
 from ._questionnaire import AGE_BANDS, GENDERS, REGIONS, ROLE_GROUPS, ROLES
@@ -94,7 +95,9 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = DEMO_SEED) -> dict[
     rng = np.random.default_rng(seed)
     roll = make_roll(rng)
     answers = true_answers(roll, rng)
-    field = run_fieldwork(roll, answers, rng)
+    comment_rng = rng.spawn(1)[0]  # its own stream: the comments leave every other draw as is
+    latent = latent_comments(roll, answers, comment_rng)
+    field = run_fieldwork(roll, answers, rng, latent, comment_rng)
     margins = margins_frame(roll, ROLL_LABELS)
     truth = {
         "seed": seed,
@@ -106,6 +109,7 @@ def generate_demo(out_dir: str | os.PathLike, *, seed: int = DEMO_SEED) -> dict[
         "fieldwork": _truth.fieldwork_truth(field.dispositions, len(field.responses)),
         "planted": field.planted,
         "nonresponse": _truth.nonresponse_truth(roll, answers, field.waves),
+        "comments": comment_truth(roll, latent, field.comment_labels),
     }
     # The second wave draws from its own generator, so the first wave's files stay as they were.
     rng2 = np.random.default_rng([seed, 2027])

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._comments import write_comment
 from ._population import _expit, draw, interaction
 from ._questionnaire import DONT_KNOW, ITEMS, NOT_ASKED, OTHER, PREFER_NOT
 
@@ -73,18 +74,6 @@ OTHER_TEXT = {
     "plat_other_oth": ("Task-ify", "Remotasks", "Alignerr", "a friend's startup"),
     "gender_oth": ("Genderqueer", "Agender", "Two-spirit"),
 }
-COMMENTS = (
-    "The guild needs to act on AI before the next negotiation.",
-    "I took AI-training gigs to cover rent between shows. The rates keep dropping.",
-    "Two projects were cancelled with a day's notice this year.",
-    "Please don't let the studios use our recordings to train voice models.",
-    "Honestly I'm torn: the training work pays, but it feels like training my replacement.",
-    "The NDA means I can't even tell my agent what I worked on.",
-    "Some of the red-teaming content was upsetting and there was no support.",
-    "More surveys like this, please.",
-    "My last three auditions went to synthetic voices, or so my agent says.",
-    "We need minimum rates for this work, like any other job in our crafts.",
-)
 PII_COMMENTS = {
     "email": "Happy to talk more, write to me at {email}",
     "phone": "Call me any time on {phone}, evenings are best.",
@@ -115,6 +104,7 @@ class Fieldwork:
     dispositions: pd.DataFrame
     planted: dict
     waves: dict = field(default_factory=dict)
+    comment_labels: list = field(default_factory=list)  # per commenter: resp_id, themes
 
 
 def _money(x: float) -> str:
@@ -177,8 +167,17 @@ def response_propensity(roll: pd.DataFrame) -> np.ndarray:
     return (1 - BOUNCE_RATE) * _expit(response_logit(roll))
 
 
-def run_fieldwork(roll: pd.DataFrame, answers: pd.DataFrame, rng: np.random.Generator) -> Fieldwork:
-    """Invite every member on ``roll``; return the export rows of everyone who started."""
+def run_fieldwork(
+    roll: pd.DataFrame,
+    answers: pd.DataFrame,
+    rng: np.random.Generator,
+    latent: pd.DataFrame,
+    comment_rng: np.random.Generator,
+) -> Fieldwork:
+    """Invite every member on ``roll``; return the export rows of everyone who started.
+
+    ``latent`` is :func:`~._comments.latent_comments` for the roll: who would comment on
+    completing, and about which themes; ``comment_rng`` words the comments."""
     n = len(roll)
     eta = response_logit(roll)
     bounced = rng.random(n) < BOUNCE_RATE
@@ -228,7 +227,8 @@ def run_fieldwork(roll: pd.DataFrame, answers: pd.DataFrame, rng: np.random.Gene
     ]
     planted["pay_text_formats"] = {f: int(((formats == f) & shown_pay).sum()) for f in PAY_FORMATS}
 
-    comment = complete & ~declined & (rng.random(m) < 0.3)
+    rng.random(m)  # the old comment draw, kept so every later planted value stays as it was
+    comment = complete & ~declined & latent["would_comment"].to_numpy()[idx]
     kinds = np.where(rng.random(m) < 0.4, rng.choice(list(PII_COMMENTS), m), "")
     pii = []
     phones = [
@@ -236,12 +236,17 @@ def run_fieldwork(roll: pd.DataFrame, answers: pd.DataFrame, rng: np.random.Gene
         for a, b in zip(rng.choice([213, 310, 323, 212, 404], m), rng.integers(0, 100, m))
     ]
     others = rng.integers(0, n, m)
-    texts = rng.choice(COMMENTS, m)
+    rng.choice(10, m)  # the old comment texts' draw, kept for the same reason
     ips = _ips(rng, m)
+    themes = latent.drop(columns="would_comment").iloc[idx].reset_index(drop=True)
+    labels = {}
     for i in np.flatnonzero(comment):
+        raised = [t for t in themes.columns if themes.at[i, t]]
+        text, negated, extra = write_comment(comment_rng, raised)
+        labels[i] = {"themes": raised, "negated": negated} | extra
         kind = kinds[i]
         if not kind:
-            resp.at[i, "open_comment"] = str(texts[i])
+            resp.at[i, "open_comment"] = text
             continue
         other = roll.iloc[others[i]]
         value = {
@@ -252,7 +257,7 @@ def run_fieldwork(roll: pd.DataFrame, answers: pd.DataFrame, rng: np.random.Gene
             "url": f"https://www.example.com/reels/{people.at[i, 'member_id'][2:]}",
             "ip": ips[i],
         }[kind]
-        text = PII_COMMENTS[kind].format(
+        pii_text = PII_COMMENTS[kind].format(
             email=value,
             phone=value,
             member_id=value,
@@ -260,7 +265,7 @@ def run_fieldwork(roll: pd.DataFrame, answers: pd.DataFrame, rng: np.random.Gene
             slug=people.at[i, "member_id"][2:],
             ip=value,
         )
-        resp.at[i, "open_comment"] = f"{texts[i]} {text}"
+        resp.at[i, "open_comment"] = f"{text} {pii_text}"
         pii.append({"row": int(i), "kind": str(kind), "value": value})
 
     # Quality problems: speeders, straightliners, attention failures, impossible values.
@@ -383,4 +388,7 @@ def run_fieldwork(roll: pd.DataFrame, answers: pd.DataFrame, rng: np.random.Gene
         columns=["code", "disposition", "aapor_group", "count"],
     )
     waves = {str(k): int((wave == k).sum()) for k in range(len(REMINDERS) + 1)}
-    return Fieldwork(resp.drop(columns=["true_pay", "true_hours"]), dispositions, planted, waves)
+    comment_labels = [{"resp_id": row_of[i]} | labels[i] for i in sorted(labels)]
+    return Fieldwork(
+        resp.drop(columns=["true_pay", "true_hours"]), dispositions, planted, waves, comment_labels
+    )

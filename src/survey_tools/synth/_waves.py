@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 
+from ._comments import latent_comments
 from ._fieldwork import FIELD_CLOSE, run_fieldwork
 from ._population import make_roll, population_frame, true_answers
 from ._questionnaire import ITEMS, ROLE_GROUPS
@@ -157,7 +158,9 @@ def second_wave(
     for col, value in RETURN_COLUMNS.items():
         seen_by_fieldwork.loc[returning, col] = value
     seen_by_fieldwork.loc[returning, "member_class"] = 1
-    field2 = run_fieldwork(seen_by_fieldwork, answers2, rng)
+    comment_rng = rng.spawn(1)[0]
+    latent = latent_comments(seen_by_fieldwork, answers2, comment_rng)
+    field2 = run_fieldwork(seen_by_fieldwork, answers2, rng, latent, comment_rng)
     # The fieldwork copied only names and IDs from the roll it saw; the answers are the truth.
     return SecondWave(
         roll2,

@@ -93,7 +93,9 @@ if p.focus:
         specs["Median hourly pay (USD)"] = (p.focus.pay["variable"], "median", "${:,.2f}")
     for n in p.focus.numbers.values():
         specs[cap(n["wording"])] = (n["variable"], n["stat"], "{:.1f}")
-    stats = tables.stats_table(design, specs, within=within, min_count=p.min_count)
+    stats = tables.stats_table(
+        design, specs, within=within, min_count=p.min_count, min_base=p.min_base
+    )
 else:
     stats = None
 stats

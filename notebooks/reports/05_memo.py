@@ -50,6 +50,7 @@ from survey_tools.report.notebook import memo_figure
 from survey_tools.report.run import notebook_survey
 from survey_tools.report.tables import (
     Captioned,
+    counted,
     pct,
     question_wording,
     representation_table,
@@ -199,7 +200,7 @@ all groups at once."""
 )
 
 # %%
-by_group = design.proportion(head.id, by=group)
+by_group = counted(design, design.proportion(head.id, by=group), head.id)
 if rank:  # the intervals drawn are the ranking's: they hold for all groups together
     simultaneous = rank.table.set_index(rank.table[group].astype(str))
     keys = by_group[group].astype(str)

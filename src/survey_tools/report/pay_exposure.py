@@ -486,6 +486,7 @@ def fig_exposure(
             y=shown["estimate"].to_numpy(float),
             ax=ax,
             expand=(1.1, 1.3),
+            iter_lim=300,  # a fixed number of steps, never a time limit: the same figure every run
             arrowprops={"arrowstyle": "-", "color": PALETTE["grey"], "lw": 0.5},
         )
         return fig

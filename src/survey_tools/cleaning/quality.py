@@ -276,8 +276,14 @@ def quality_flags(
         flags.attrs["median_duration"] = float(median) if median == median else None
     straight = pd.Series(False, index=index)
     for items in q.grids.values():
-        grid = pd.DataFrame({v: checks.codes[v] for v in items}, index=index)
-        straight |= (grid.notna().sum(axis=1) >= 3) & (grid.nunique(axis=1) == 1)
+        # one answer throughout: the smallest code is the largest, on three items or more
+        answered = np.zeros(len(index), dtype=np.int64)
+        low, high = np.full(len(index), np.inf), np.full(len(index), -np.inf)
+        for v in items:
+            code = checks.codes[v].to_numpy(dtype=float)
+            answered += ~np.isnan(code)
+            low, high = np.fmin(low, code), np.fmax(high, code)
+        straight |= (answered >= 3) & (low == high)
     flags["straightliner"] = straight
     failed = pd.Series(False, index=index)
     for var, passing in q.attention.items():

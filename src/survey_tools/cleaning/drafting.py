@@ -448,6 +448,9 @@ def _dates(values: pd.Series) -> bool:
         return False
     if all(isinstance(v, datetime.date) for v in present):
         return True
+    for value in present.iloc[:20].astype(str):  # cheap: most columns fail on their first
+        if not DATE_TEXT.match(value) and value.strip().casefold() not in ("", "[not completed]"):
+            return False
     text = present.astype(str)
     text = text[~text.str.strip().str.casefold().isin(["", "[not completed]"])]
     return bool(len(text)) and bool(text.str.match(DATE_TEXT).all())

@@ -244,7 +244,8 @@ def notebook_survey(parameters: dict) -> SurveyRun:
     The report notebooks share one parameters cell (``export``, ``codebook``, ``plan``,
     ``roll``, ``roll_margins``, ``dispositions``, ``invited``, ``guild``, ``wave``,
     ``min_count``, ``min_base``, ``scale_rate``); each opens the survey with
-    ``run = notebook_survey(globals())``. None keeps the plan's value.
+    ``run = notebook_survey(globals())``. None keeps the plan's value. A ``cache`` parameter,
+    when papermill injects one, is :func:`prepare_survey`'s ``cache``.
     """
     get = parameters.get
     return prepare_survey(
@@ -256,5 +257,6 @@ def notebook_survey(parameters: dict) -> SurveyRun:
         dispositions=get("dispositions"),
         invited=get("invited"),
         benchmarks={"scale_rate": get("scale_rate")},
+        cache=get("cache", True),
         **{key: get(key) for key in ("guild", "wave", "min_count", "min_base")},
     )

@@ -38,6 +38,7 @@ bench: $(STAMP)  ## performance ratios against peers: svy goes into .benchvenv, 
 	.benchvenv/bin/python benchmarks/weighting.py
 	.benchvenv/bin/python benchmarks/ingest.py
 	.benchvenv/bin/python benchmarks/wide.py
+	.benchvenv/bin/python benchmarks/series.py
 	.benchvenv/bin/python benchmarks/coverage.py --replicates 250 --seed 11
 
 clean-venv:

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import ROOT
 from survey_tools.demo import demo_params
-from survey_tools.report import pages, word
+from survey_tools.report import memo as memo_module
 from survey_tools.report.memo import render_memo
 
 MEMO = ROOT / "notebooks" / "reports" / "05_memo.ipynb"
@@ -22,8 +22,8 @@ def test_an_unchanged_memo_is_not_rendered_again_and_a_changed_one_is(
     def no_rendering(*args, **kwargs):
         raise AssertionError("rendered again")
 
-    monkeypatch.setattr(pages, "write_pdf", no_rendering)
-    monkeypatch.setattr(word, "write_docx", no_rendering)
+    monkeypatch.setattr(memo_module, "write_pdf", no_rendering)
+    monkeypatch.setattr(memo_module, "write_docx", no_rendering)
     again = render_memo(MEMO, params=params, out_dir=tmp_path, formats=("html", "pdf", "docx"))
     assert {k: again[k].read_bytes() for k in rendered} == rendered
     with pytest.raises(AssertionError, match="rendered again"):

@@ -224,6 +224,20 @@ def _default(notebook: str | os.PathLike, name: str) -> str:
         return ""
 
 
+def write_pdf(html: str, path: Path, **options) -> Path:
+    """:func:`~survey_tools.report.pages.write_pdf`, loaded when a memo is rendered."""
+    from . import pages
+
+    return pages.write_pdf(html, path, **options)
+
+
+def write_docx(html: str, path: Path, **options) -> Path:
+    """:func:`~survey_tools.report.word.write_docx`, loaded when a memo is rendered."""
+    from . import word
+
+    return word.write_docx(html, path, **options)
+
+
 def _unchanged(previous: Path, html: str) -> dict:
     """The files of the memo set in ``previous`` when its ``memo.html`` is ``html``, else {}.
 
@@ -250,10 +264,8 @@ def _write_memo(nb, notebook, params: dict, folder: Path, formats, previous=None
     """
     import nbformat
 
-    from . import pages
-    from .word import write_docx
+    from .pages import memo_date, notebook_html
 
-    memo_date, notebook_html, write_pdf = pages.memo_date, pages.notebook_html, pages.write_pdf
     nbformat.write(nb, folder / "memo.ipynb")
     wave = str(params.get("wave") or "") or _plan_wave(nb) or _default(notebook, "wave")
     title = _memo_title(nb)

@@ -37,6 +37,8 @@ bench: $(STAMP)  ## performance ratios against peers: svy goes into .benchvenv, 
 	.benchvenv/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	.benchvenv/bin/python benchmarks/weighting.py
 	.benchvenv/bin/python benchmarks/ingest.py
+	.benchvenv/bin/python benchmarks/wide.py
+	.benchvenv/bin/python benchmarks/series.py
 	.benchvenv/bin/python benchmarks/coverage.py --replicates 250 --seed 11
 	.benchvenv/bin/python benchmarks/waves_coverage.py --replicates 1000 --seed 22
 	.benchvenv/bin/python benchmarks/nonresponse_coverage.py --replicates 200 --seed 12

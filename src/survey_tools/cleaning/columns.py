@@ -87,7 +87,8 @@ class _Classes:
         return np.asarray([*per_unique, blank])[self.inverse]
 
     def where(self, kind: str) -> np.ndarray:
-        return np.isin(self.inverse, np.flatnonzero(self.kinds == KINDS.index(kind)))
+        # per distinct value, then per row; blank rows (-1) take the last entry, "blank"
+        return (self.kinds == KINDS.index(kind))[self.inverse] & (self.inverse >= 0)
 
     def kind(self, u: int) -> str:
         return KINDS[self.kinds[u]]

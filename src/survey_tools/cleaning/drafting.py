@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from functools import lru_cache
 
 import pandas as pd
 
@@ -21,6 +22,7 @@ __all__ = [
     "draft_quality",
     "in_range",
     "is_non_answer",
+    "response_ids",
     "short_name",
     "split_stem",
 ]
@@ -146,7 +148,9 @@ def draft_column(values: pd.Series, col, meta) -> tuple[str, dict, dict, bool]:
     present = values.dropna()
     if len(present) and isinstance(present.iloc[0], str):
         present = present[present.str.strip() != ""]
-    counts = present.value_counts()  # each distinct value judged once, in order of appearance
+        if not labels and response_ids(present):
+            return "id", {}, {}, False
+    counts = present.value_counts().to_dict()  # each distinct value judged once, in order
     kept = [v for v in pd.unique(present) if not (code_of(v) in missing or in_range(v, missing))]
     answered = pd.Series(kept, dtype=present.dtype)
     n_answered = int(sum(counts[v] for v in kept))
@@ -180,6 +184,51 @@ def draft_column(values: pd.Series, col, meta) -> tuple[str, dict, dict, bool]:
     return "text", {}, missing, False
 
 
+ID_MIN_ROWS = 20  # fewer answers than this say too little to call a column an ID
+ID_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:{}-]{3,63}")
+
+
+def _shape(value: str) -> str:
+    """A value's shape: each run of letters ``a``, of digits ``9``, other characters as they are."""
+    return re.sub(r"[0-9]+", "9", re.sub(r"[A-Za-z]+", "a", value))
+
+
+def response_ids(values: pd.Series) -> bool:
+    """Whether a text column holds response IDs: every answer different, one patterned token.
+
+    A response ID has no spaces, most hold a digit, and each shares its shape (runs of letters and
+    digits, and the punctuation between them) or its layout (length and punctuation) with the
+    other answers: Qualtrics ``R_1dAxYzq0cQ8mN3b``, UUIDs, ``resp-000123``. Words, names and
+    sentences are never IDs, nor are numbers written as text; neither are member IDs, emails or
+    phones (identifiers, found first).
+    Cheap: a sample is looked at before the whole column is checked for repeats.
+
+    Examples
+    --------
+    >>> ids = pd.Series([f"R_{i:04d}xQ{i % 7}" for i in range(50)])
+    >>> response_ids(ids), response_ids(pd.Series(["Writer", "Editor"] * 25))
+    (True, False)
+    >>> response_ids(pd.Series([f"Member number {i}" for i in range(50)]))
+    False
+    """
+    if len(values) < ID_MIN_ROWS or pd.api.types.is_numeric_dtype(values):
+        return False
+    sample = values.iloc[:: max(1, len(values) // 200)].astype(str).tolist()
+    if not all(ID_TOKEN.fullmatch(v) for v in sample):
+        return False
+    if sum(any(c.isdigit() for c in v) for v in sample) < len(sample) / 2:
+        return False  # words and names, not IDs
+    if not any(c.isalpha() for v in sample for c in v):
+        return False  # numbers written as text: drafted as numbers
+    shapes = {_shape(v) for v in sample}
+    layouts = {re.sub(r"[A-Za-z0-9]", "x", v) for v in sample}  # length and punctuation
+    if len(shapes) > 1 and len(layouts) > 1:
+        return False
+    text = values.astype(str)
+    return bool(text.is_unique and text.str.fullmatch(ID_TOKEN.pattern).all())
+
+
+@lru_cache(maxsize=4096)  # an export repeats its scales' labels on every item
 def _safe(label) -> str:
     """A label as drafted: stripped, any personal data in it replaced by ``[kind]`` tags."""
     return redactor().text(str(label).strip())[0]
@@ -194,13 +243,17 @@ def draft_quality(variables: dict, meta) -> tuple[str | None, dict]:
 
     ``variables`` maps drafted names to variables (``type``, ``source``, ``codes``,
     ``ordered``). Returns the name of the respondent id (Qualtrics ``ResponseId``,
-    SurveyMonkey ``RespondentID``), which is also the duplicate key (a response recorded
-    twice), and ``duration`` (Qualtrics ``Duration (in seconds)``), ``start`` (``StartDate``)
-    and ``grids``: {name: items} for each set of at least five single items sharing one
-    response scale of three or more answers, ordered or under one question.
+    SurveyMonkey ``RespondentID``, else the first column drafted ``id`` because its answers
+    read as response IDs: see :func:`response_ids`), which is also the duplicate key (a
+    response recorded twice), and ``duration`` (Qualtrics ``Duration (in seconds)``),
+    ``start`` (``StartDate``) and ``grids``: {name: items} for each set of at least five
+    single items sharing one response scale of three or more answers, ordered or under one
+    question.
     """
     by_column = {_key(v.source[0]): name for name, v in variables.items() if len(v.source) == 1}
     respondent = next((by_column[k] for k in RESPONDENT_IDS if k in by_column), None)
+    if respondent is None:  # else a column whose content reads as response IDs
+        respondent = next((n for n, v in variables.items() if v.type == "id"), None)
     quality: dict = {}
     if respondent:
         quality["duplicate_key"] = respondent
@@ -395,6 +448,9 @@ def _dates(values: pd.Series) -> bool:
         return False
     if all(isinstance(v, datetime.date) for v in present):
         return True
+    for value in present.iloc[:20].astype(str):  # cheap: most columns fail on their first
+        if not DATE_TEXT.match(value) and value.strip().casefold() not in ("", "[not completed]"):
+            return False
     text = present.astype(str)
     text = text[~text.str.strip().str.casefold().isin(["", "[not completed]"])]
     return bool(len(text)) and bool(text.str.match(DATE_TEXT).all())

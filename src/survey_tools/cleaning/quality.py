@@ -191,19 +191,15 @@ def _status(book: Codebook, checks: Checks, platform: pd.Series | None) -> tuple
         if v.type in QUESTION_TYPES and not v.derive and v.name not in q.consent
     ]
     none = np.zeros(len(index), dtype=bool)
-    applicable = np.column_stack([none, *(_asked(checks, v) for v in questions)])
-    answered = np.column_stack(
-        [
-            none,
-            *(
-                checks.codes[v.name].notna().to_numpy() | _mask(checks.special, v.name, none)
-                for v in questions
-            ),
-        ]
-    )
-    n_applicable = applicable.sum(axis=1)
+    n_applicable = np.zeros(len(index), dtype=np.int64)  # summed a question at a time
+    n_answered = np.zeros(len(index), dtype=np.int64)
+    for v in questions:
+        applicable = _asked(checks, v)
+        answered = checks.codes[v.name].notna().to_numpy() | _mask(checks.special, v.name, none)
+        n_applicable += applicable
+        n_answered += answered & applicable
     share = pd.Series(
-        (answered & applicable).sum(axis=1) / np.where(n_applicable > 0, n_applicable, np.nan),
+        n_answered / np.where(n_applicable > 0, n_applicable, np.nan),
         index=index,
     )
     declined = pd.Series(False, index=index)
@@ -276,8 +272,14 @@ def quality_flags(
         flags.attrs["median_duration"] = float(median) if median == median else None
     straight = pd.Series(False, index=index)
     for items in q.grids.values():
-        grid = pd.DataFrame({v: checks.codes[v] for v in items}, index=index)
-        straight |= (grid.notna().sum(axis=1) >= 3) & (grid.nunique(axis=1) == 1)
+        # one answer throughout: the smallest code is the largest, on three items or more
+        answered = np.zeros(len(index), dtype=np.int64)
+        low, high = np.full(len(index), np.inf), np.full(len(index), -np.inf)
+        for v in items:
+            code = checks.codes[v].to_numpy(dtype=float)
+            answered += ~np.isnan(code)
+            low, high = np.fmin(low, code), np.fmax(high, code)
+        straight |= (answered >= 3) & (low == high)
     flags["straightliner"] = straight
     failed = pd.Series(False, index=index)
     for var, passing in q.attention.items():

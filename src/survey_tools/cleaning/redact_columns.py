@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 import phonenumbers
@@ -110,9 +110,15 @@ def redactor():
     return Redactor()
 
 
+@lru_cache(maxsize=65536)  # a wide export repeats its answers in column after column
+def _spans(text: str) -> tuple:
+    """The personal data the drafting redactor finds in ``text``."""
+    return tuple(redactor().spans(text))
+
+
 def _covered(text: str) -> float:
     """The share of ``text``'s letters and digits inside identifier spans."""
-    spans = [(a, b) for a, b, kind in redactor().spans(text) if kind in ID_KINDS]
+    spans = [(a, b) for a, b, kind in _spans(text) if kind in ID_KINDS]
     chars = [i for i, c in enumerate(text) if c.isalnum()]
     inside = sum(1 for i in chars if any(a <= i < b for a, b in spans))
     return inside / len(chars) if chars else 0.0
@@ -196,7 +202,7 @@ def personal_text(counts: dict, *headers) -> bool:
         return True
     for text, n in counts.items():
         text = str(text)
-        if redactor().spans(text):
+        if _spans(text):
             return True
         words = len(text.split())
         if n <= 2 and (words > 12 or (words >= 5 and SENTENCE.search(text))):

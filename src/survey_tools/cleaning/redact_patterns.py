@@ -166,6 +166,10 @@ def n_digits(text: str) -> int:
     return len(ANY_DIGIT.findall(text))
 
 
+# Seven digits or more, with at most a few separators between two digits (spaces, dashes, dots,
+# slashes, brackets, as a number is written: "(310) 555-0145", "+44 20 7946 0958"): the least
+# a phone holds. Texts without such a run skip libphonenumber.
+PHONE_RUN = re.compile(r"\d(?:[^\w]{0,4}\d){6}")
 POSSIBLE = phonenumbers.Leniency.POSSIBLE
 PHONE_CUE = re.compile(
     r"(?:#|\b(?:id|invoice|order|ticket|task|case|ref|po)\b\W{0,3}(?:no\.?|number|#)?)\W{0,2}$",
@@ -250,8 +254,13 @@ def ips(text: str) -> list[Span]:
 
 
 def phones(text: str) -> list[Span]:
-    """Phones valid in the US or the UK, international numbers, and UK numbers written ``0...``."""
-    if n_digits(text) < 7:
+    """Phones valid in the US or the UK, international numbers, and UK numbers written ``0...``.
+
+    libphonenumber's matcher is the costly step: it runs only on texts with seven digits or
+    more in one run, separated at most by the punctuation and spaces a phone number is written
+    with (:data:`PHONE_RUN`), as every number it can find is such a run.
+    """
+    if n_digits(text) < 7 or not PHONE_RUN.search(text):
         return []
     out = []
     for region, leniency in (("US", phonenumbers.Leniency.VALID), ("GB", POSSIBLE)):

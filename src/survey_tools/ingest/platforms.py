@@ -280,20 +280,31 @@ def _body(grid: np.ndarray, skip: int, names: list[str]) -> pd.DataFrame:
     """
     cells = grid[skip:]
     n_rows = cells.shape[0]
-    stripped = [c.strip() for c in cells.reshape(-1).tolist()]
-    zero = np.array(
-        [
-            (s[:1] == "0" and s[1:2].isdigit()) or (s[:2] == "-0" and s[2:3].isdigit())
-            for s in stripped
-        ],
-        dtype=bool,
-    ).reshape(cells.shape)
-    text = pd.Series(stripped, dtype=object)
-    blank = (text == "").to_numpy().reshape(cells.shape)
-    numbers = pd.to_numeric(text.where(~blank.reshape(-1)), errors="coerce")
-    numbers = numbers.to_numpy(dtype=float).reshape(cells.shape)
+    stripped = np.array([c.strip() for c in cells.reshape(-1).tolist()], dtype=object)
+    blank = (stripped == "").reshape(cells.shape)
+    # Only columns whose first cell is blank or a number can be numeric: the others are text,
+    # and their cells are not parsed (most columns of a wide export are labelled answers).
+    stripped = stripped.reshape(cells.shape)
+    maybe = np.ones(cells.shape[1], dtype=bool)
+    if n_rows:
+        first = pd.to_numeric(pd.Series(stripped[0]).where(~blank[0]), errors="coerce")
+        maybe = blank[0] | first.notna().to_numpy()
+    numbers = np.full(cells.shape, np.nan)
+    zero = np.zeros(cells.shape, dtype=bool)
+    if n_rows and maybe.any():
+        some = stripped[:, maybe].reshape(-1).tolist()
+        zero[:, maybe] = np.array(
+            [
+                (s[:1] == "0" and s[1:2].isdigit()) or (s[:2] == "-0" and s[2:3].isdigit())
+                for s in some
+            ],
+            dtype=bool,
+        ).reshape(n_rows, -1)
+        some = pd.Series(some, dtype=object)
+        parsed = pd.to_numeric(some.where(some != ""), errors="coerce")
+        numbers[:, maybe] = parsed.to_numpy(dtype=float).reshape(n_rows, -1)
     missing = np.isnan(numbers)
-    numeric = ~blank.all(axis=0) & ~((~blank & missing) | zero).any(axis=0)
+    numeric = maybe & ~blank.all(axis=0) & ~((~blank & missing) | zero).any(axis=0)
     with np.errstate(invalid="ignore"):
         whole = ((numbers % 1 == 0) | missing).all(axis=0)
         whole &= np.nanmax(np.where(missing, 0, np.abs(numbers)), axis=0, initial=0) < 2**53

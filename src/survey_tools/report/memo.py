@@ -14,13 +14,13 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from ..errors import SurveyToolsError
-from ..files import staged_folder
-from .pages import memo_date, notebook_html, write_pdf
-from .word import write_docx
+from ..files import read_set, staged_folder
+
+if TYPE_CHECKING:  # nbformat, the pages and Word writers load when a memo runs, not at import
+    import nbformat
 
 __all__ = ["FORMATS", "MemoFiles", "check_memo_inputs", "execute_notebook", "render_memo"]
 
@@ -76,6 +76,7 @@ def execute_notebook(
     fails, the error names the section it sits in and the cause, and with ``failed_copy`` the
     executed notebook (outputs up to the error) is written there to open in JupyterLab.
     """
+    import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
     from papermill.parameterize import parameterize_notebook
@@ -223,8 +224,48 @@ def _default(notebook: str | os.PathLike, name: str) -> str:
         return ""
 
 
-def _write_memo(nb, notebook, params: dict, folder: Path, formats) -> dict:
-    """Write the executed memo and its renderings into ``folder``; returns them by kind."""
+def write_pdf(html: str, path: Path, **options) -> Path:
+    """:func:`~survey_tools.report.pages.write_pdf`, loaded when a memo is rendered."""
+    from . import pages
+
+    return pages.write_pdf(html, path, **options)
+
+
+def write_docx(html: str, path: Path, **options) -> Path:
+    """:func:`~survey_tools.report.word.write_docx`, loaded when a memo is rendered."""
+    from . import word
+
+    return word.write_docx(html, path, **options)
+
+
+def _unchanged(previous: Path, html: str) -> dict:
+    """The files of the memo set in ``previous`` when its ``memo.html`` is ``html``, else {}.
+
+    The PDFs and the Word file are renderings of that HTML (same notebook outputs, same
+    figures): when it has not changed, they are taken over instead of rendered again. The set
+    is read through its manifest, so an edited or damaged file is never taken over.
+    """
+    from ..errors import OutputError
+
+    try:
+        files = read_set(previous, name="memo")
+    except (OutputError, OSError):
+        return {}
+    if files.get("memo.html") != html.encode("utf-8"):
+        return {}
+    return files
+
+
+def _write_memo(nb, notebook, params: dict, folder: Path, formats, previous=None) -> dict:
+    """Write the executed memo and its renderings into ``folder``; returns them by kind.
+
+    Renderings of an unchanged memo are copied from the set in ``previous`` (see
+    :func:`_unchanged`) rather than rendered again.
+    """
+    import nbformat
+
+    from .pages import memo_date, notebook_html
+
     nbformat.write(nb, folder / "memo.ipynb")
     wave = str(params.get("wave") or "") or _plan_wave(nb) or _default(notebook, "wave")
     title = _memo_title(nb)
@@ -232,15 +273,23 @@ def _write_memo(nb, notebook, params: dict, folder: Path, formats) -> dict:
     nb = _without_stderr(nb)  # warnings are for the analyst's notebook, not the memo
     html = notebook_html(nb, title=title, wave=wave, date=date)
     paths: dict = {"notebook": folder / "memo.ipynb"}
+    kept = _unchanged(Path(previous), html) if previous is not None else {}
     if "html" in formats:
         paths["html"] = folder / "memo.html"
         paths["html"].write_text(html, encoding="utf-8")
-    if "pdf" in formats:
+    if "pdf" in formats and "memo.pdf" in kept and "memo-letter.pdf" in kept:
+        for kind, name in (("pdf", "memo.pdf"), ("pdf_letter", "memo-letter.pdf")):
+            paths[kind] = folder / name
+            paths[kind].write_bytes(kept[name])
+    elif "pdf" in formats:
         paths["pdf"] = write_pdf(html, folder / "memo.pdf", size="A4", wave=wave, date=date)
         paths["pdf_letter"] = write_pdf(
             html, folder / "memo-letter.pdf", size="letter", wave=wave, date=date
         )
-    if "docx" in formats:
+    if "docx" in formats and "memo.docx" in kept:
+        paths["docx"] = folder / "memo.docx"
+        paths["docx"].write_bytes(kept["memo.docx"])
+    elif "docx" in formats:
         png_html = notebook_html(nb, title=title, wave=wave, figures="png", date=date)
         png_html = re.sub(r"<title>.*?</title>", "", png_html)  # Word shows the memo's own h1
         paths["docx"] = write_docx(
@@ -289,7 +338,9 @@ def render_memo(
     ``parameters`` cell; ``figures_dir`` is set to ``out_dir/figures`` unless ``params`` gives
     it, so the memo's figures are saved there too. Writes ``out_dir/memo.ipynb`` (the executed
     notebook, aggregate outputs only) and, by ``formats``: ``memo.html`` (self-contained),
-    ``memo.pdf`` (A4) and ``memo-letter.pdf`` (US Letter), ``memo.docx``.
+    ``memo.pdf`` (A4) and ``memo-letter.pdf`` (US Letter), ``memo.docx``. When the memo's
+    HTML is the same as the set already in ``out_dir`` (a re-run with nothing changed), its
+    PDFs and Word file are taken over from that set instead of rendered again.
 
     Parameters
     ----------
@@ -322,7 +373,7 @@ def render_memo(
         if params["figures_dir"] == final_figures:  # saved with the set, swapped in with it
             params["figures_dir"] = str((staging / "figures").resolve())
         nb = execute_notebook(notebook, params=params, failed_copy=out / "memo-failed.ipynb")
-        written = _write_memo(nb, notebook, params, staging, formats)
+        written = _write_memo(nb, notebook, params, staging, formats, previous=out)
     (out / "memo-failed.ipynb").unlink(missing_ok=True)
     paths = {kind: out / Path(path).relative_to(staging) for kind, path in written.items()}
     return MemoFiles(paths)

@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 
 from ..cleaning.aapor import response_rates
-from ..cleaning.clean import CleanSurvey, clean
+from ..cleaning.clean import CleanSurvey
 from ..cleaning.codebook import Codebook
 from ..design.margins import read_margins
 from ..design.survey_design import SurveyDesign
 from ..errors import SurveyToolsError
-from ..ingest.read import read_export
+from .cache import cached_clean
 from .findings import grid_exclusions
 from .plan import Plan, read_plan
 from .tables import pct
@@ -157,6 +157,7 @@ def prepare_survey(
     dispositions: str | os.PathLike | None = None,
     invited: int | None = None,
     benchmarks: dict | None = None,
+    cache: bool | str | os.PathLike = True,
     **overrides,
 ) -> SurveyRun:
     """Check the plan against the codebook, clean the export, add the plan's measures, weight.
@@ -179,6 +180,11 @@ def prepare_survey(
     benchmarks
         ``{benchmark id: value}`` replacing the plan's values (``--scale-rate``); None values
         keep the plan's.
+    cache
+        Where the cleaning is kept for the other notebooks of the series (one cleaning per
+        export, codebook and roll; see :mod:`survey_tools.report.cache`): True for
+        ``data/clean/<survey>/.cache/`` beside ``data/raw/<survey>/``, a folder, or False to
+        clean every time.
     overrides
         ``guild``, ``wave``, ``min_count``, ``min_base``: replace the plan's when not None
         (the command line's options).
@@ -189,7 +195,7 @@ def prepare_survey(
     plan = plan.check(book)  # before the export is read: a plan that cannot run fails fast
     if dispositions is not None and invited is None:
         invited = response_rates(pd.read_csv(dispositions))["invited"]
-    cleaned = clean(read_export(export), book, roll=roll, invited=invited)
+    cleaned = cached_clean(export, codebook, roll=roll, invited=invited, book=book, cache=cache)
     rates = survey_rates(cleaned, dispositions)
     data = _pay_readable(plan.add_measures(cleaned.data), plan)
     roll_margins = read_margins(margins) if margins else {}
@@ -238,7 +244,8 @@ def notebook_survey(parameters: dict) -> SurveyRun:
     The report notebooks share one parameters cell (``export``, ``codebook``, ``plan``,
     ``roll``, ``roll_margins``, ``dispositions``, ``invited``, ``guild``, ``wave``,
     ``min_count``, ``min_base``, ``scale_rate``); each opens the survey with
-    ``run = notebook_survey(globals())``. None keeps the plan's value.
+    ``run = notebook_survey(globals())``. None keeps the plan's value. A ``cache`` parameter,
+    when papermill injects one, is :func:`prepare_survey`'s ``cache``.
     """
     get = parameters.get
     return prepare_survey(
@@ -250,5 +257,6 @@ def notebook_survey(parameters: dict) -> SurveyRun:
         dispositions=get("dispositions"),
         invited=get("invited"),
         benchmarks={"scale_rate": get("scale_rate")},
+        cache=get("cache", True),
         **{key: get(key) for key in ("guild", "wave", "min_count", "min_base")},
     )

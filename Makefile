@@ -42,6 +42,7 @@ bench: $(STAMP)  ## performance ratios against peers: svy goes into .benchvenv, 
 	.benchvenv/bin/python benchmarks/coverage.py --replicates 250 --seed 11
 	.benchvenv/bin/python benchmarks/waves_coverage.py --replicates 1000 --seed 22
 	.benchvenv/bin/python benchmarks/nonresponse_coverage.py --replicates 200 --seed 12
+	.benchvenv/bin/python benchmarks/comment_coverage.py --replicates 40 --seed 11
 
 clean-venv:
 	rm -rf $(VENV)

@@ -67,13 +67,10 @@ def demo_sav_raked(demo_files):
 
 @pytest.fixture(scope="session")
 def demo_clean(demo_files, tmp_path_factory) -> pd.DataFrame:
-    """The cleaned demo survey: data/clean/demo/*.parquet (``make demo``), else cleaned here."""
-    found = sorted((ROOT / "data" / "clean" / "demo").glob("*.parquet"))
-    if not found:
-        book = Codebook.from_yaml(ROOT / "data" / "codebooks" / "guild_ai_survey_2026.yaml")
-        cleaned = clean(read_export(demo_files["spss"]), book, roll=demo_files["roll"])
-        found = [cleaned.write(tmp_path_factory.mktemp("clean"))["data"]]
-    return read_clean(found[0]).data
+    """The cleaned demo survey, cleaned here (never a data/clean/demo left by an older run)."""
+    book = Codebook.from_yaml(ROOT / "data" / "codebooks" / "guild_ai_survey_2026.yaml")
+    cleaned = clean(read_export(demo_files["spss"]), book, roll=demo_files["roll"])
+    return read_clean(cleaned.write(tmp_path_factory.mktemp("clean"))["data"]).data
 
 
 @pytest.fixture(scope="session")

@@ -215,3 +215,17 @@ def test_demo_tables_withhold_what_the_memo_withholds(demo_run):
     rep = pd.read_csv(out / "representation.csv", keep_default_na=False)
     shown = rep[rep["withheld"] == ""]
     assert (shown["respondents"].astype(float) >= 10).all()
+
+
+def test_a_memo_below_the_standard_thresholds_says_so_on_every_page(demo_files, tmp_path):
+    import docx
+    from pypdf import PdfReader
+
+    params = demo_params(demo_files, BOOK) | {"min_count": 5, "min_base": 20}
+    out = render_memo(MEMO, params=params, out_dir=tmp_path, formats=("html", "pdf", "docx"))
+    note = "not disclosure-checked at the standard thresholds"
+    pages = PdfReader(out["pdf"]).pages
+    assert all(note in " ".join(p.extract_text().split()).lower() for p in pages)
+    header = " ".join(p.text for p in docx.Document(out["docx"]).sections[0].header.paragraphs)
+    assert note in header.lower()
+    assert note in _text(out["html"].read_text(encoding="utf-8")).lower()

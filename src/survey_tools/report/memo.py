@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..disclosure.thresholds import BELOW_STANDARD_NOTE
 from ..errors import SurveyToolsError
 from ..files import read_set, staged_folder
 
@@ -270,6 +271,8 @@ def _write_memo(nb, notebook, params: dict, folder: Path, formats, previous=None
     wave = str(params.get("wave") or "") or _plan_wave(nb) or _default(notebook, "wave")
     title = _memo_title(nb)
     date = memo_date(wave)
+    if _below_standard(nb):  # every page's running line says so, not only the memo's text
+        wave = f"{wave} · {BELOW_STANDARD_NOTE}" if wave else BELOW_STANDARD_NOTE
     nb = _without_stderr(nb)  # warnings are for the analyst's notebook, not the memo
     html = notebook_html(nb, title=title, wave=wave, date=date)
     paths: dict = {"notebook": folder / "memo.ipynb"}
@@ -311,6 +314,16 @@ def _without_stderr(nb):
                 o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")
             ]
     return clean
+
+
+def _below_standard(nb) -> bool:
+    """Whether the memo printed the below-standard-thresholds note (its thresholds, from the
+    plan or the parameters, are below the standard ones)."""
+    return any(
+        BELOW_STANDARD_NOTE.lower() in out.get("data", {}).get("text/markdown", "").lower()
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+    )
 
 
 def _plan_wave(nb) -> str:

@@ -43,6 +43,21 @@ def test_the_recommendation_quotes_the_computed_shares(memo):
     assert f"whom {100 * favourable:.1f}% and" in recommendation
 
 
+def test_a_withheld_share_is_said_in_words_in_the_recommendation(memo):
+    # Only 9 self-described fans do not view Han Solo favourably: the share among fans would
+    # give those 9 away, so it is withheld, and the sentence says so instead of printing "—".
+    cleaned = clean(read_export(EXPORT), Codebook.from_yaml(EXAMPLES / "538_starwars.yaml"))
+    flags = cleaned.flags[~cleaned.flags["excluded"]].reset_index(drop=True)
+    data = cleaned.data[~flags["straightliner"].to_numpy()]
+    fans = data[data["do_you_consider_yourself_to_be_a_fan_of"] == "Yes"]
+    han = fans["han_solo"].dropna()
+    assert 0 < (~han.isin(["Somewhat favorably", "Very favorably"])).sum() < 10
+    start = memo.index("Recommendation.")
+    recommendation = memo[start : memo.index("favourable)", start)]
+    assert "a withheld share of fans" in recommendation
+    assert "—" not in recommendation
+
+
 HOSTILE = {
     "guild": "<script>alert('guild')</script>",
     "wave": "<svg onload=alert(1)>",

@@ -6,7 +6,8 @@ group for its conditions, the link between the focus group and the linked indica
 survey-weighted model, the options' support among all members and each compared group, the
 rankings of groups, and pay against the benchmark. Every share passes disclosure control
 (withheld shares say why). ``Evidence.values`` holds the named texts a plan's recommendation
-may quote (``{lost_work.pct}``...).
+may quote (``{lost_work.pct}``...); a withheld share reads "a withheld share" there, so a
+sentence never carries a bare dash.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from .ranking import Ranking, rank_groups
 from .role_models import role_model
 from .tables import base, domain_estimate, magnitude_screen, magnitude_shown, pct
 from .text import cap as _cap
+
+#: how a plan's sentence quotes a share disclosure control withholds (``{id.pct}``)
+WITHHELD_SHARE = "a withheld share"
 
 __all__ = ["Evidence", "Link", "gather"]
 
@@ -341,21 +345,20 @@ def gather(run) -> Evidence:
 def _with_values(evidence: Evidence, run) -> Evidence:
     plan = run.plan
     values = {"guild": plan.guild, "wave": plan.wave}
-    for key, s in {**evidence.shares, **evidence.conditions}.items():
-        values |= {key: s.text, f"{key}.pct": s.pct, f"{key}.interval": s.interval,
-                   f"{key}.n": f"{s.n:,}"}  # fmt: skip
-    for row in evidence.support.itertuples():
-        s = row.share
+    shares = {**evidence.shares, **evidence.conditions}
+    shares |= {f"{row.option}.{row.group}": row.share for row in evidence.support.itertuples()}
+    for key, s in shares.items():
         values |= {
-            f"{row.option}.{row.group}": s.text,
-            f"{row.option}.{row.group}.pct": s.pct,
-            f"{row.option}.{row.group}.interval": s.interval,
-            f"{row.option}.{row.group}.n": f"{s.n:,}",
+            key: s.text,
+            f"{key}.pct": WITHHELD_SHARE if s.withheld else s.pct,
+            f"{key}.interval": "withheld" if s.withheld else s.interval,
+            f"{key}.n": base(s.n, plan.min_count),
         }
     for key, b in plan.benchmarks.items():
         values |= {key: b.text, f"{key}.value": f"{b.value:,g}"}
     for key, n in evidence.numbers.items():
-        values |= {key: n["text"], f"{key}.value": f"{n['estimate']:.1f}" if n["shown"] else "—"}
+        value = f"{n['estimate']:.1f}" if n["shown"] else "withheld"
+        values |= {key: n["text"], f"{key}.value": value}
     return replace(evidence, values=values)
 
 

@@ -373,11 +373,13 @@ if p.options:
             pd.concat(stacked, names=["item"]).reset_index(0),
             by="item",
             scale=option_scale,
-            title=f"{fig_no}. Answers to each option's statement (weighted)",
+            title=f"{fig_no}. Answers to each option's statement"
+            + (" (weighted)" if run.weighted else " (unweighted)"),
             **limits,
         ),
         "option_answers",
-        alt=f"{fig_no}: weighted answers to the statements behind the {len(items)} options.",
+        alt=f"{fig_no}: {'weighted' if run.weighted else 'unweighted'} answers to the "
+        f"statements behind the {len(items)} options.",
         figures_dir=figures_dir,
     )
 

@@ -39,7 +39,7 @@ min_base = None
 scale_rate = None
 figures_dir = None  # where to save memo figures (render_memo sets it)
 seed = 2026
-reminders = ["2026-09-15", "2026-09-22"]  # dates reminders went out; None: split at median date
+reminders = None  # dates reminders went out; None: the plan's (else halves at the median date)
 
 # %%
 import survey_tools as st

@@ -38,7 +38,7 @@ previous_roll = None  # its membership roll
 previous_margins = None  # its roll margins
 crosswalk = None  # the crosswalk YAML between the waves (questions marked break are not compared)
 seed = 2026
-reminders = ["2026-09-15", "2026-09-22"]  # dates reminders went out; None: split at median date
+reminders = None  # dates reminders went out; None: the plan's (else halves at the median date)
 
 # %%
 import survey_tools as st

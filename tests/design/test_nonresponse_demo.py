@@ -17,6 +17,7 @@ from survey_tools.report import nonresponse_check as nr
 from survey_tools.report.run import prepare_survey
 
 CODEBOOK = ROOT / "data" / "codebooks" / "guild_ai_survey_2026.yaml"
+PLAN = ROOT / "data" / "codebooks" / "guild_ai_survey_2026.plan.yaml"
 SALT = "9f2c4e1a7b3d5c8e0f6a2b4d8c1e3f5a"
 
 
@@ -25,6 +26,7 @@ def demo_run(demo_files):
     return prepare_survey(
         demo_files["spss"],
         CODEBOOK,
+        plan=PLAN,
         roll=demo_files["roll"],
         margins=demo_files["margins"],
         dispositions=demo_files["dispositions"],
@@ -32,13 +34,9 @@ def demo_run(demo_files):
 
 
 @pytest.fixture(scope="module")
-def check(demo_run, demo_files, truth):
-    return nr.check_nonresponse(
-        demo_run,
-        export=demo_files["spss"],
-        roll=demo_files["roll"],
-        reminders=truth["nonresponse"]["reminders"],
-    )
+def check(demo_run, demo_files):
+    # The reminders' dates come from the plan (reminders:), as in the report notebooks.
+    return nr.check_nonresponse(demo_run, export=demo_files["spss"], roll=demo_files["roll"])
 
 
 def test_every_kept_respondent_is_found_on_the_roll_without_ids_in_clear(check, demo_run):
@@ -93,7 +91,7 @@ def test_propensity_adjustment_brings_the_headline_nearer_the_truth(check, truth
     assert "overstates" in text and f"{100 * adjusted:.1f}%" in text
 
 
-def test_weights_trimming_and_waves_are_reported(check, truth):
+def test_weights_trimming_and_waves_are_reported(check, truth, demo_run):
     w = check.weights_table()
     trimmed = check.designs["adjusted, raked and trimmed"]
     assert w.loc["adjusted, raked and trimmed", "maximum"] == pytest.approx(trimmed.weights.max())
@@ -103,6 +101,8 @@ def test_weights_trimming_and_waves_are_reported(check, truth):
     waves = truth["nonresponse"]["respondents_by_wave"]
     assert {f"n_wave_{k}" for k in waves} <= set(effort.columns)
     assert check.wave_basis.startswith("waves after the invitation and 2 reminder")
+    planned = [pd.Timestamp(t) for t in truth["nonresponse"]["reminders"]]
+    assert [pd.Timestamp(t) for t in demo_run.plan.reminders] == planned
     # The eager first wave holds more of the (high-propensity, high-loss) young performers.
     assert effort.loc["lost_work", "late"] < effort.loc["lost_work", "early"]
     table = nr.roll_table(check, min_count=10)

@@ -37,6 +37,7 @@ def test_every_problem_is_reported_at_once_with_the_key(tmp_path):
     path = _plan(
         tmp_path,
         "extends: standard\nqualtiy: 1\nthresholds: {min_count: -5, min_base: 30}\n"
+        "reminders: [2026-09-15, next tuesday]\n"
         "recommendation: 'Adopt it, as 77% agree with {rate_flor.all.pct}.'\n",
     )
     with pytest.raises(PlanError) as err:
@@ -44,6 +45,7 @@ def test_every_problem_is_reported_at_once_with_the_key(tmp_path):
     text = str(err.value)
     assert "qualtiy: unknown key" in text
     assert "thresholds.min_count" in text
+    assert "reminders[1]: 'next tuesday' is not a date" in text
     assert "{rate_flor.all.pct} is no computed value (did you mean {rate_floor.all.pct}?)" in text
     assert "types a percentage" in text and str(path) in text
 

@@ -172,8 +172,9 @@ def check_nonresponse(
 ) -> NonresponseCheck:
     """The roll against the respondents, propensity adjustment, trimming and sensitivity.
 
-    ``reminders``: the dates reminders were sent; each response's wave is the number sent
-    before its start (the codebook's ``quality: start`` column). Without them, or when every
+    ``reminders``: the dates reminders were sent (None: the plan's ``reminders:``); each
+    response's wave is the number sent before its start (the codebook's ``quality: start``
+    column). Without them, or when every
     response falls in one wave, early and late are the halves before and after the median
     response date. Trimming caps the adjusted-and-raked weights at ``trim_upper`` times their
     ``trim_scale`` (median or mean), as :meth:`SurveyDesign.trim`.
@@ -183,6 +184,7 @@ def check_nonresponse(
             "The survey is not weighted to roll margins, so there is no weighting to check.",
             hint="give the roll's margins (roll_margins=)",
         )
+    reminders = list(run.plan.reminders if reminders is None else reminders)
     link = link_roll(run, export=export, roll=roll, salt=salt)
     margins = {m: t for m, t in run.margins.items() if m in link.roll}
     data = link.data

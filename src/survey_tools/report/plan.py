@@ -39,6 +39,7 @@ A plan sits beside the survey's codebook (``data/codebooks/<survey>.plan.yaml``)
       reached: followup_ok            # answered after the comment box: the member saw it
       approved_quotes:                # only these exact texts may appear in the memo
         - {theme: rates, quote: "The rates keep dropping.", approved_by: A. Analyst}
+    reminders: [2027-09-15, 2027-09-22] # when reminders went out: early against late answers
 
 Texts may quote computed values by name in braces, never typed numbers: ``{lost_work}`` (share,
 interval and base), ``{lost_work.pct}``, ``{rate_floor.all}``, ``{rate_floor.<compare id>.pct}``,
@@ -110,6 +111,7 @@ class Plan:
     recommendation: str = ""
     next_steps: tuple = ()
     comments: Comments | None = None
+    reminders: tuple = ()
     path: str | None = field(default=None, compare=False)
     dropped: tuple = ()
 

@@ -14,6 +14,7 @@ import difflib
 import re
 import string
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from ..errors import SurveyToolsError
@@ -32,7 +33,7 @@ __all__ = [
 _KEYS = {
     "": {"extends", "title", "population", "question", "guild", "wave", "author", "contact",
          "date", "groups", "adjust_for", "thresholds", "indicators", "focus", "benchmarks",
-         "options", "compare", "recommendation", "next_steps", "comments"},
+         "options", "compare", "recommendation", "next_steps", "comments", "reminders"},
     "measure": {"variable", "answers", "wording", "below", "above", "headline", "addresses"},
     "focus": {"id", "name", "variable", "answers", "wording", "timing", "linked_to", "pay",
               "platforms", "conditions", "numbers", "drivers"},
@@ -204,6 +205,22 @@ def _measures(body, where: str, problems: list, **kw) -> dict:
     }
 
 
+def _dates(value, where: str, problems: list) -> tuple:
+    """A list of dates (YAML dates or ISO texts) as ISO texts, in order."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.append(f"{where}: expected a list of dates, e.g. [2026-09-15, 2026-09-22]")
+        return ()
+    out = []
+    for i, item in enumerate(value):
+        try:
+            out.append(datetime.fromisoformat(str(item)).date().isoformat())
+        except (ValueError, TypeError):
+            problems.append(f"{where}[{i}]: {item!r} is not a date (write it as 2026-09-15)")
+    return tuple(sorted(out))
+
+
 def build_fields(body: dict, path: str, problems: list) -> dict:
     """The fields of a :class:`~survey_tools.report.plan.Plan` from a plan's YAML body; each
     problem found is appended to ``problems`` as ``key.path: what is wrong (the fix)``."""
@@ -242,6 +259,7 @@ def build_fields(body: dict, path: str, problems: list) -> dict:
                             for k in ("step", "owner", "due"))))  # fmt: skip
     compare = body.get("compare") or []
     return dict(
+        reminders=_dates(body.get("reminders"), "reminders", problems),
         question=_text(body.get("question"), "question", problems, required=True),
         groups={str(k): str(v) for k, v in groups.items()},
         indicators=indicators,

@@ -81,6 +81,30 @@ def test_double_and_hyphenated_surnames_and_first_names_alone():
     assert redact(["Grace, June and Maya came to the Park"], roll=roll)[0].count("[") == 0
 
 
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("please call ruth k. okonkwo about the contract", "please call"),
+        ("Ask Tomasz P. van der Linde, he saw it", "he saw it"),
+        ("my recruiter Aoife Mac-O'Brien never wrote back", "never wrote back"),
+        ("dm me on Instagram sam_draws_42 for the details", "for the details"),
+        ("wren.animates.daily on TikTok has the whole story", "has the whole story"),
+        ("my membr number is 4820013 if you need it", "if you need it"),
+        ("meber # 7730021 here", "here"),
+    ],
+)
+def test_names_handles_and_ids_written_loosely_are_removed(text, kept):
+    out = redact([text])[0]
+    assert kept in out and "[" in out
+    for word in ("okonkwo", "linde", "brien", "sam_draws", "wren", "4820013", "7730021"):
+        assert word not in out.casefold()
+
+
+def test_words_next_to_a_platform_that_are_no_handle_are_kept():
+    text = "I saw it on Twitter e.g. last week, and on TikTok, i.e. everywhere. Outlier on X too."
+    assert redact([text])[0] == text
+
+
 def test_platform_task_invoice_and_money_are_not_personal_data():
     text = (
         "In 2024 I did 12 jobs at $45/hr for Scale AI, Outlier and Mercor (task ID T-204518, "

@@ -4,7 +4,10 @@
 the roll they were written against and the corpus author's scorer (see ``heldout/README.md``).
 An item counts as removed only when none of its tokens survives (``strict`` recall); a clean word
 is lost when the redacted text no longer has it. The floors below are the figures reached when
-the rules were last changed (issue 18), so any change that loses recall on unseen text fails.
+the rules were last changed, so any change that loses recall on unseen text fails. The last
+change (initials inside names, handle-shaped words next to "on <platform>", one-slip typos of
+"member") was tuned on another corpus from the same author's generator (seed 777), and measured
+here and on a third (seed 31337) without reading their misses.
 """
 
 import importlib.util
@@ -19,13 +22,13 @@ from survey_tools import redact
 HELDOUT = Path(__file__).with_name("heldout")
 # kind: items that must be removed (of the corpus's count), as reached.
 FLOORS = {
-    "name": (72, 80),
+    "name": (74, 80),
     "roll_name": (71, 72),
     "email": (34, 34),
     "phone": (34, 34),
-    "member_id": (25, 26),
+    "member_id": (26, 26),
     "url": (24, 24),
-    "handle": (23, 24),
+    "handle": (24, 24),
     "address": (23, 24),
     "dob": (20, 20),
     "ssn": (17, 17),

@@ -26,7 +26,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
-TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*")
+TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # "Boateng-O'Neill" is one word
 GAP = re.compile(r"\s*,?\s+|\s*,\s*")  # between the words of one name
 DOT_GAP = re.compile(r"\.\s*")
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame"}
@@ -485,6 +485,20 @@ class OtherNames:
             if start is None:
                 i += 1
                 continue
+            if len(keys[end - 1]) == 1 and end < len(toks) and INITIAL_GAP.fullmatch(gap(end)):
+                j = end  # an initial ends no name: "adaeze h. zhang", "Noor D. van der Berg"
+                while j < len(toks) and keys[j] in PARTICLES and gap(j + 1) == " ":
+                    j += 1
+                if surname(j) or (usable(j) and keys[j] not in words):
+                    end = j + 1
+            elif (
+                end == start + 1
+                and text[toks[start][0] : toks[start][1]].islower()
+                and surname(end)
+                and gap(end) == " "
+                and text[toks[end][0] : toks[end][1]].islower()
+            ):
+                end += 1  # "a recruiter named lan miller": a name in lower case, surname too
             while keys[end - 1] in PARTICLES and usable(end) and keys[end] not in common:
                 end += 1  # "Gráinne Ní Bhriain", "Ines van Berg"
             while True:  # more surnames: "Ana Silva Costa", "Marcus de la Cruz"

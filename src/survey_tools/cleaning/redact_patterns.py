@@ -77,6 +77,12 @@ HANDLE_ON = re.compile(
     rf"|\bon\s+(?:{PLATFORMS})\s*,?\s+(?:i'?m|i am|as|it'?s)\s+{_HANDLE}",
     re.I,
 )
+_SHAPED = r"@?([^\W\d_][^\W_]*(?:[._][^\W_]+)+)"  # "bao.papadopoulos.voice", "ngoc_reads_39"
+HANDLE_NEAR = re.compile(
+    rf"\bon\s+(?:{PLATFORMS}|x)\s*[,:]?\s+{_SHAPED}(?![\w@])"
+    rf"|(?<![\w@.]){_SHAPED}\s+on\s+(?:{PLATFORMS}|x)\b",
+    re.I,
+)
 PLATFORM_HINT = re.compile(rf"(?i:{PLATFORMS})|\bx\b|handle|user ?name|screen ?name", re.I)
 DOT_WORD = re.compile(r"[^\W_]\.[^\W\d_]{2}")
 PROFILE_PATH = re.compile(r"/(?:in|pub|user|u|name|@|people|profile|channel|c)\b|/@|/[\w.-]{3,}")
@@ -138,9 +144,27 @@ LOWER_ADDRESS = re.compile(
 PO_BOX = re.compile(
     r"\b(?:P\.?\s?O\.?\s?Box|Post\s+Office\s+Box|PO\s?Box)\s*#?\s*\d{1,6}" + TAIL, re.I
 )
+
+
+def slips(word: str) -> str:
+    """A regex alternative of ``word`` and its one-slip typos (a letter dropped, doubled or
+    swapped with the next), longest first: comments are typed fast.
+
+    Examples
+    --------
+    >>> bool(re.fullmatch(slips("member"), "meber")), bool(re.fullmatch(slips("member"), "mebmer"))
+    (True, True)
+    """
+    forms = {word}
+    for i in range(len(word)):
+        forms |= {word[:i] + word[i + 1 :], word[:i] + word[i] + word[i:]}
+        forms.add(word[:i] + word[i + 1 : i + 2] + word[i] + word[i + 2 :])
+    return "|".join(sorted(forms, key=lambda f: (-len(f), f)))
+
+
 MEMBER_CUE = re.compile(
-    r"\b(?:member(?:ship)?|sag-aftra|sag|aftra|wga|union|guild|equity|actra|iatse)\s*"
-    r"(?:card\s*)?(?:id|number|no\.?|#|num)\s*(?:is|:|was|=)?\s*#?\s*"
+    rf"\b(?:(?:{slips('member')})(?:ship)?|sag-aftra|sag|aftra|wga|union|guild|equity|actra|"
+    rf"iatse)\s*(?:card\s*)?(?:id|{slips('number')}|no\.?|#|num)\s*(?:is|:|was|=)?\s*#?\s*"
     r"([A-Z]{0,3}[-–—]?\d{5,10})\b",
     re.I,
 )
@@ -220,14 +244,17 @@ def urls(text: str) -> list[Span]:
 
 
 def handles(text: str) -> list[Span]:
-    """``@handles``, and handles written after a platform's name ("IG: jane.doe.voice")."""
+    """``@handles``, handles written after a platform's name ("IG: jane.doe.voice"), and
+    handle-shaped words (dots or underscores) next to "on <platform>"."""
     out = [(m.start(), m.end(), "handle") for m in HANDLE.finditer(text)]
     if not PLATFORM_HINT.search(text):
         return out
-    for rx in (LABELLED_HANDLE, HANDLE_ON):
+    for rx in (LABELLED_HANDLE, HANDLE_ON, HANDLE_NEAR):
         for m in rx.finditer(text):
             g = next(i for i in range(1, (m.lastindex or 0) + 1) if m[i])
             word = m[g]
+            if rx is HANDLE_NEAR and max(map(len, re.split(r"[._]", word))) < 3:
+                continue  # "e.g", "a.m": no handle
             if fold_word(word) in gazetteer()[2] or word.casefold() in NOT_PEOPLE:
                 continue
             if rx is HANDLE_ON and not re.search(r"[._\d]", word) and len(word) < 4:

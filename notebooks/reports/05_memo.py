@@ -76,6 +76,29 @@ def number(kind: str) -> str:
     return f"{kind.capitalize()} {numbered[kind]}"
 
 
+# The first tables in the order they appear, numbered ahead: the bottom line cites them.
+shown_ahead = {
+    "head": head.id in found.rankings,
+    "focus": bool(focus) and focus.measure.id in found.rankings,
+    "conditions": bool(focus) and bool(found.conditions),
+    "platforms": bool(focus) and bool(focus.platforms),
+    "options": bool(p.options),
+}
+table_of = {}
+for name in [k for k, shown in shown_ahead.items() if shown]:
+    table_of[name] = f"Table {len(table_of) + 1}"
+weighted_word = "weighted" if run.weighted else "unweighted"
+who = safe(p.population)
+
+
+def stated(s, wording: str, *, bold: bool = False, further: bool = False) -> str:
+    """One bottom-line sentence for a share; a withheld share is said to be withheld."""
+    if s.withheld:
+        return f"The share of {who} who {wording} is withheld ({s.withheld})."
+    value = f"**{s.pct}**" if bold else s.pct
+    return f"{'A further ' if further else ''}{value} of {who} {wording} ({s.basis})."
+
+
 # %%
 stamp = (
     "\n\n**Not disclosure-checked at the standard thresholds** (counts below 10 and bases "
@@ -87,7 +110,7 @@ say(
     f"""# {safe(p.title or p.question)}
 
 **To:** {safe(p.guild or "the guild")} officers and board · **From:** {safe(p.author or "research staff")}
-{f"· **Date:** {safe(p.date)} " if p.date else ""}· **Re:** {safe(p.wave)}
+{f"· **Date:** {safe(p.date)} " if p.date else ""}{f"· **Re:** {safe(p.wave)}" if p.wave else ""}
 {f"· **Contact:** {safe(p.contact)}" if p.contact else ""}
 
 **Question:** {safe(p.question)}
@@ -96,31 +119,26 @@ say(
 )
 
 # %%
-who = safe(p.population)
-bullets = [f"**{lead.pct}** of {who} {safe(head.wording)} ({lead.basis})."]
+bullets = [stated(lead, safe(head.wording), bold=True)]
 same_question = [k for k, m in p.indicators.items() if m.variable == head.variable and k != head.id]
 others = [k for k in p.indicators if k != head.id and k not in same_question]
 bullets += [
-    f"A further {found.shares[k].pct} {safe(p.indicators[k].wording)} ({found.shares[k].basis})."
-    for k in same_question
+    stated(found.shares[k], safe(p.indicators[k].wording), further=True) for k in same_question
 ]
-bullets += [
-    f"{found.shares[k].pct} {safe(p.indicators[k].wording)} ({found.shares[k].basis})."
-    for k in others
-]
+bullets += [stated(found.shares[k], safe(p.indicators[k].wording)) for k in others]
 if focus:
     fs = found.shares[focus.measure.id]
     timing = "; ".join(
         f"{found.shares[k].short} {safe(m.wording)}" for k, m in focus.timing.items()
     )
     bullets.append(
-        f"**{fs.pct}** of {who} {safe(focus.measure.wording)} ({fs.basis})"
-        + (f". Of all {who}, {timing} (n = {fs.n:,})." if timing else ".")
+        stated(fs, safe(focus.measure.wording), bold=True)
+        + (f" Of all {who}, {timing} (n = {fs.n:,})." if timing else "")
     )
     if focus.measure.id in found.rankings:
         bullets.append(
             f"{safe(cap(focus.name))} by {safe(group_word)}: "
-            f"{safe(found.rankings[focus.measure.id].text)} (Table 2)."
+            f"{safe(found.rankings[focus.measure.id].text)} ({table_of['focus']})."
         )
     if found.link:
         bullets.append(f"{safe(found.link.sentence(focus.name))}.")
@@ -152,8 +170,8 @@ if focus:
     base = f"n = {bases[0]:,}" if len(bases) == 1 else f"n = {bases[0]:,} to {bases[-1]:,}"
     if pay_line or listed:
         bullets.append(
-            f"Conditions among {safe(focus.name)}: {pay_line}{listed} ({base}; Table 3"
-            + (", Figure 2)." if focus.pay else ").")
+            f"Conditions among {safe(focus.name)}: {pay_line}{listed} ({base}; "
+            f"{table_of['conditions']}" + (", Figure 2)." if focus.pay else ").")
         )
     if found.numbers:
         bullets.append(
@@ -164,12 +182,12 @@ if p.options:
     names = list(dict.fromkeys(table["name"]))
     per_option = []
     for option, part in table.groupby("option", sort=False):
-        cells = " / ".join(s.short for s in part["share"])
+        cells = " / ".join("withheld" if s.withheld else s.short for s in part["share"])
         per_option.append(f"{safe(p.options[option].wording)}: {cells}")
     bullets.append(
         f"Support for each option ({' / '.join(safe(n[:1].lower() + n[1:]) for n in names)}): "
         + "; ".join(per_option)
-        + " (Table 4, with bases)."
+        + f" ({table_of['options']}, with bases)."
     )
 recommendation = p.fill(p.recommendation, found.values) if p.recommendation else ""
 say(
@@ -192,10 +210,20 @@ say(
 {"Weighted to the membership roll" if run.weighted else "Not weighted (no roll to weight to)"};
 95% intervals; unweighted bases (n). "—" marks a figure withheld by disclosure control.
 
-**{safe(cap(head.wording))}.** {lead.text}; unweighted the share was
-{pct(run.unweighted.proportion(head.id).set_index("level").loc[True, "estimate"])}.
-{fig_no} and Table 1 show it by {safe(group_word)}, with intervals that allow for comparing
-all groups at once."""
+**{safe(cap(head.wording))}.** {lead.text}"""
+    + (
+        "; unweighted the share was "
+        + pct(run.unweighted.proportion(head.id).set_index("level").loc[True, "estimate"])
+        if run.weighted and not lead.withheld
+        else ""
+    )
+    + f". {fig_no}"
+    + (
+        f" and {table_of['head']} show it by {safe(group_word)}, with intervals that allow for "
+        "comparing all groups at once."
+        if rank
+        else f" shows it by {safe(group_word)}."
+    )
     + (f" {safe(rank.text)}." if rank else "")
 )
 
@@ -212,13 +240,14 @@ memo_figure(
         by_group,
         by=group,
         level=True,
-        overall=lead.estimate,
+        overall=None if lead.withheld else lead.estimate,
         title=f"{fig_no}. Members who {head.wording}, by {group_word} (intervals allow for "
         "comparing all groups)",
         **limits,
     ),
     "headline_by_group",
-    alt=f"{fig_no}: share of members who {head.wording} by {group_word}; overall {lead.pct}.",
+    alt=f"{fig_no}: share of members who {head.wording} by {group_word}"
+    + ("." if lead.withheld else f"; overall {lead.pct}."),
     figures_dir=figures_dir,
 )
 
@@ -230,7 +259,6 @@ if rank:
         "comparing all groups together (Bonferroni); tests against the top group (Holm)",
     )
 else:
-    number("table")
     table_one = None
 table_one
 
@@ -243,7 +271,6 @@ if focus_rank:
         f"who {focus.measure.wording}",
     )
 else:
-    number("table")
     table_two = None
 table_two
 
@@ -274,9 +301,19 @@ if focus:
             )
         )
     say(
-        f"**{safe(cap(focus.name))}.** {found.shares[focus.measure.id].pct} of {who} "
-        f"{safe(focus.measure.wording)} ({found.shares[focus.measure.id].basis}); Table 2 gives "
-        f"the share by {safe(group_word)} and Table 3 the conditions they reported.{pay_text}"
+        f"**{safe(cap(focus.name))}.** "
+        + stated(found.shares[focus.measure.id], safe(focus.measure.wording))
+        + (
+            f" {table_of['focus']} gives the share by {safe(group_word)}."
+            if "focus" in table_of
+            else ""
+        )
+        + (
+            f" {table_of['conditions']} gives the conditions they reported."
+            if "conditions" in table_of
+            else ""
+        )
+        + pay_text
     )
 
 # %%
@@ -305,7 +342,7 @@ if focus and focus.pay:
 # %%
 Captioned(
     ev.conditions_table(found, p),
-    f"{number('table')}. Conditions reported by {focus.name} (weighted shares among them)",
+    f"{number('table')}. Conditions reported by {focus.name} ({weighted_word} shares among them)",
 ) if focus and found.conditions else None
 
 # %%
@@ -318,20 +355,18 @@ if focus and focus.platforms:
     )
     platform_table = Captioned(
         platforms,
-        f"{number('table')}. Platforms or companies {focus.name} worked through (weighted "
+        f"{number('table')}. Platforms or companies {focus.name} worked through ({weighted_word} "
         "shares among them; more than one could be named)",
     )
 else:
     platform_table = None
 platform_table
 
-# %% [markdown]
-# ## The options: support among all members and the groups the question is about
-
 # %%
 option_scale = next(iter(p.options.values())).scale if p.options else None
 if p.options:
     say(
+        "## The options: support among all members and the groups the question is about\n\n"
         f"Table {numbered['table'] + 1} gives the share who agree (the positive side of each "
         f"statement's answer scale) with the statement behind each option, among all {who} and "
         "among the groups the question is about, side by side; the last column lists what each "
@@ -349,7 +384,7 @@ if p.options:
         + (
             f" {run.grid_excluded:,} respondents who gave one answer to the whole grid or failed "
             "its attention check are left out of these shares only (they count everywhere "
-            "else), and the rest are re-weighted to the roll."
+            "else)" + (", and the rest are re-weighted to the roll." if run.weighted else ".")
             if run.grid_excluded
             else ""
         )
@@ -627,7 +662,7 @@ dropped = (
     else ""
 )
 say(
-    f"""**Survey.** {safe(p.wave)}, sponsored and conducted by the research staff of
+    f"""**Survey.** {safe(p.wave or "The survey")}, sponsored and conducted by the research staff of
 {safe(p.guild or "the guild")}. {fieldwork}.
 **Response.** {summary["received"]:,} responses received, {summary["kept"]:,} kept
 {completion}; {response}.

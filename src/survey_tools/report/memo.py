@@ -220,9 +220,10 @@ def _default(notebook: str | os.PathLike, name: str) -> str:
     if Path(notebook).suffix != ".ipynb":
         return ""
     try:
-        return str(ast.literal_eval(inspect_notebook(str(notebook))[name]["default"]))
+        value = ast.literal_eval(inspect_notebook(str(notebook))[name]["default"])
     except (KeyError, ValueError, SyntaxError):
         return ""
+    return "" if value is None else str(value)
 
 
 def write_pdf(html: str, path: Path, **options) -> Path:

@@ -89,6 +89,12 @@ def test_since_last_year_on_the_demo_goes_through_disclosure_control(monkeypatch
     table = head.table.set_index(run.plan.group)
     for g in head.withheld:
         assert (table.loc[g, ["2026", "2027", "Change (points)", "95% CI"]] == "\u2014").all()
+    # A group either wave's own tables withhold (complementary cells too) stays withheld here.
+    from survey_tools.report.tables import screened
+
+    for design in (before.design, run.design):
+        rows = screened(design, head.id, True, by=run.plan.group)
+        assert set(rows.loc[rows["hidden"], run.plan.group].astype(str)) <= set(head.withheld)
     shown = table[table["2026"] != "\u2014"]
     assert (
         (shown[["n 2026", "n 2027"]].apply(lambda c: c.str.replace(",", "").astype(int)) >= 30)

@@ -4,9 +4,10 @@ Enters: this wave's :class:`~survey_tools.report.run.SurveyRun` and the previous
 (export, codebook, roll, margins), optionally the crosswalk. Leaves: :class:`Since`, with, per
 measure, the change among all members in words (``describe_change``), a table by the plan's
 group with every cell through disclosure control (a group's shares and change are withheld,
-"—", when either wave's unweighted base is under ``min_base`` or the members answering yes or no
-number under ``min_count``), the groups whose change is clear after allowing for comparing all
-groups (Benjamini-Hochberg q < 0.05), and how many members answered both waves.
+"—", when either wave's own tables withhold its share, by the one rule of
+:func:`~survey_tools.report.tables.screened`, complementary cells included), the groups
+whose change is clear after allowing for comparing all groups (Benjamini-Hochberg q < 0.05),
+and how many members answered both waves.
 
 Both waves are cleaned with a salted member key (:func:`~survey_tools.waves.with_member_key`;
 the salt comes from ``SURVEY_TOOLS_SALT``, the same for both), so members who answered twice
@@ -25,9 +26,11 @@ import numpy as np
 import pandas as pd
 
 from ..cleaning.codebook import Codebook
+from ..disclosure.publish import base_text
 from ..errors import ComparabilityError, LinkError
 from ..waves import Crosswalk, compare_waves, describe_change, link_waves, with_member_key
 from .run import SurveyRun, prepare_survey
+from .tables import screened
 
 __all__ = ["Since", "previous_run", "since_last_year", "wave_year"]
 
@@ -83,13 +86,10 @@ class Since:
     n_now: int
 
 
-def _counts(design, measure: str, group: str) -> pd.DataFrame:
-    data = design.data[[group, measure]].dropna()
-    hit = data[measure].astype(bool)
-    out = pd.DataFrame({"yes": hit.groupby(data[group], observed=True).sum()})
-    out["no"] = (~hit).groupby(data[group], observed=True).sum()
-    out.index = out.index.astype(str)
-    return out
+def _hidden(design, measure: str, group: str, min_count: int, min_base: int) -> set:
+    """The groups whose share the wave's own tables withhold (the one rule, :func:`screened`)."""
+    rows = screened(design, measure, True, by=group, min_count=min_count, min_base=min_base)
+    return set(rows.loc[rows["hidden"].to_numpy(bool), group].astype(str))
 
 
 def _pct(v: float) -> str:
@@ -100,17 +100,12 @@ def _pts(v: float) -> str:
     return ("+" if v > 0 else "\u2212" if v < 0 else "") + f"{abs(v) * 100:.1f}"
 
 
-def _table(rows: pd.DataFrame, group: str, waves, counts, min_count: int, min_base: int):
+def _table(rows: pd.DataFrame, group: str, waves, hidden: set, min_count: int, min_base: int):
     wa, wb = waves
     out, withheld = [], []
     for r in rows.itertuples(index=False):
         g = str(getattr(r, group))
-        ca = counts[0].reindex([g]).fillna(0).iloc[0]
-        cb = counts[1].reindex([g]).fillna(0).iloc[0]
-        small = (
-            min(r.n_a, r.n_b) < min_base
-            or min(ca["yes"], ca["no"], cb["yes"], cb["no"]) < min_count
-        )
+        small = g in hidden or min(r.n_a, r.n_b) < min_base
         if small:
             withheld.append(g)
         show = not small
@@ -122,8 +117,8 @@ def _table(rows: pd.DataFrame, group: str, waves, counts, min_count: int, min_ba
                 "Change (points)": _pts(r.difference) if show else DASH,
                 "95% CI": f"{_pts(r.ci_low)} to {_pts(r.ci_high)}" if show else DASH,
                 "Clear change": ("yes" if r.q_value < 0.05 else "no") if show else DASH,
-                f"n {wa}": f"{int(r.n_a):,}",
-                f"n {wb}": f"{int(r.n_b):,}",
+                f"n {wa}": base_text(r.n_a, min_count),
+                f"n {wb}": base_text(r.n_b, min_count),
             }
         )
     return pd.DataFrame(out), tuple(withheld)
@@ -167,8 +162,11 @@ def since_last_year(
         by = compare_waves(designs, m.id, level=True, by=p.group, link=link)
         if "q_value" not in by:
             by["q_value"] = by["p_value"]
-        counts = (_counts(before.design, m.id, p.group), _counts(run.design, m.id, p.group))
-        table, withheld = _table(by, p.group, (wa, wb), counts, min_count, min_base)
+        # A group either wave's own tables withhold stays withheld here: a share shown beside
+        # the change would give away what that wave's complementary suppression protects.
+        hidden = _hidden(before.design, m.id, p.group, min_count, min_base)
+        hidden |= _hidden(run.design, m.id, p.group, min_count, min_base)
+        table, withheld = _table(by, p.group, (wa, wb), hidden, min_count, min_base)
         shown = by[~by[p.group].astype(str).isin(withheld)]
         clear = tuple(
             f"{r[p.group]}: {describe_change(r)}"

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
+from survey_tools import SurveyDesign
 from survey_tools.errors import SurveyToolsError
 from survey_tools.report.findings import grid_exclusions, share
 from survey_tools.report.run import prepare_survey
@@ -61,3 +62,10 @@ def test_grid_exclusions_need_flags_from_the_same_cleaning(run):
 
     with pytest.raises(SurveyToolsError, match="same clean"):
         grid_exclusions(Mismatched())
+
+
+def test_a_measure_nobody_answered_yes_to_reads_zero_not_an_error():
+    # A drafted plan's indicator whose counted answer cleaning removed (previews, tests).
+    df = pd.DataFrame({"m": pd.array([False] * 40 + [None] * 3, dtype="boolean")})
+    s = share(SurveyDesign(df), "m", True, min_count=10)
+    assert (s.estimate, s.n, s.withheld) == (0.0, 40, "")

@@ -2,9 +2,10 @@
 
 import pandas as pd
 import pytest
+import yaml
 
-from conftest import ROOT
-from survey_tools import Codebook
+from conftest import ROOT, SHARED
+from survey_tools import Codebook, read_export
 from survey_tools.errors import PlanError
 from survey_tools.report.plan import draft_plan, read_plan
 
@@ -127,3 +128,21 @@ def test_a_drafted_plan_reads_and_fits_its_codebook(tmp_path, book):
     plan = read_plan(path).check(book)
     assert plan.indicators and plan.options
     assert all(m.positive for m in plan.options.values())
+
+
+def test_a_plan_drafted_for_a_platform_export_counts_the_questions_not_the_platform(tmp_path):
+    # Qualtrics' own columns (Status, Finished, DistributionChannel, UserLanguage) are no
+    # survey questions; a yes/no question counts "Yes"; a grid's items are worded by item.
+    export = SHARED / "fixtures" / "external" / "qualtrics" / "qualtRics_api_beskar_armor_full.csv"
+    body = yaml.safe_load(draft_plan(Codebook.draft(read_export(export))))
+    counted = {m["variable"]: m["answers"] for m in body["indicators"].values()}
+    assert not set(counted) & {"status", "finished", "distributionchannel", "userlanguage"}
+    assert "userlanguage" not in body["groups"]
+    assert counted["q17"] == ["Yes"]
+    wars = Codebook.from_yaml(ROOT / "data" / "codebooks" / "examples" / "538_starwars.yaml")
+    text = draft_plan(wars)
+    body = yaml.safe_load(text)
+    assert body["options"]["han_solo_support"]["wording"] == "Han Solo"
+    counted = {m["variable"]: m["answers"] for m in body["indicators"].values()}
+    assert counted["have_you_seen_any_of_the_6_films_in_the"] == ["Yes"]
+    assert read_plan(_plan(tmp_path, text)).check(wars).options

@@ -174,17 +174,61 @@ def _check(plan, variables: dict):
     return fitted
 
 
+#: columns survey platforms add to every export (status, channel, language, form status...):
+#: no question of the survey, so never drafted as an indicator or a group
+PLATFORM_COLUMNS = re.compile(
+    r"(?:status|finished|progress|distributionchannel|userlanguage|recipient\w*|"
+    r"externalreference|externaldatareference|location\w*|ipaddress|responseid|"
+    r"collector_?id|respondent_?id|redcap_\w+|\w+_complete|\w+_timestamp)",
+    re.IGNORECASE,
+)
+#: answers a drafted indicator never counts first ("Don't know", "Prefer not to say"...)
+NON_ANSWERS = re.compile(
+    r"don.?t know|not sure|unsure|prefer not|rather not|don.?t understand|n/?a\b|"
+    r"not applicable|other\b|refused",
+    re.IGNORECASE,
+)
+
+
+def _counted(codes: dict) -> str:
+    """The answer a drafted indicator counts: "Yes" where there is one, else the first answer
+    that is not a non-answer."""
+    labels = [str(v) for v in codes.values()]
+    yes = [v for v in labels if re.match(r"yes\b", v, re.IGNORECASE)]
+    real = [v for v in labels if not NON_ANSWERS.search(v)]
+    return (yes or real or labels)[0]
+
+
+def _item_wordings(options: dict, labels: dict) -> dict:
+    """Each option's wording: its grid item ("Han Solo") where several options share the
+    question's stem ("Please state whether you view ... - Han Solo"), else the label."""
+    stems = {}
+    for key, label in labels.items():
+        stem, sep, item = label.rpartition(" - ")
+        if sep and item.strip():
+            stems.setdefault(stem, []).append(key)
+    out = dict(labels)
+    for keys in stems.values():
+        if len(keys) > 1:
+            out |= {k: labels[k].rpartition(" - ")[2].strip() for k in keys}
+    return {key: {**spec, "wording": out[key]} for key, spec in options.items()}
+
+
 def draft_plan(codebook, *, question: str = "What should the guild do?") -> str:
     """A first analysis plan (YAML text) drawn from a codebook, for the analyst to edit.
 
-    Single-choice questions become indicators (their first answer counts: edit ``answers``),
-    ordered agree/disagree-type items become options (their positive side counts), the first
-    categorical variable that looks like a group (role, craft, age...) becomes the main group.
+    Single-choice questions become indicators (counting "Yes", else their first real answer:
+    edit ``answers``), ordered agree/disagree-type items become options (their positive side
+    counts; a grid's items are worded by item), the first categorical variables that look like
+    a group (role, craft, age...) become the groups. The platform's own columns (status,
+    channel, language, REDCap form status) are left out.
     """
     variables = codebook_variables(codebook)
-    groups, indicators, options = {}, {}, {}
+    groups, indicators, options, labels = {}, {}, {}, {}
     for name, spec in variables.items():
         codes = spec.get("codes") or {}
+        if PLATFORM_COLUMNS.fullmatch(name):
+            continue
         if spec.get("type") == "roll" or (
             re.search(r"role|craft|occupation|age|region|gender|class", name) and codes
         ):
@@ -196,14 +240,16 @@ def draft_plan(codebook, *, question: str = "What should the guild do?") -> str:
             if len(codes) < 4:  # yes/no and short choices: indicators, not agreement scales
                 raise ValueError(name)
             orient_scale(name, codes, spec.get("scale") or None)
-            options[f"{name}_support"] = {"variable": name, "wording": spec.get("label") or name}
+            options[f"{name}_support"] = {"variable": name}
+            labels[f"{name}_support"] = str(spec.get("label") or name)
         except Exception:  # not an orientable scale: a yes/no or multiple-choice indicator
-            first = next(iter(codes.values()))
-            indicators[f"{name}_share"] = {
+            answer, label = _counted(codes), spec.get("label") or name
+            indicators[f"{name}_share"] = {  # "78.9% of members answered ... to ..."
                 "variable": name,
-                "answers": [str(first)],
-                "wording": spec.get("label") or name,
+                "answers": [answer],
+                "wording": f"answered \u201c{answer}\u201d to \u201c{label}\u201d",
             }
+    options = _item_wordings(options, labels)
     if indicators:
         next(iter(indicators.values()))["headline"] = True
     body = {
@@ -221,7 +267,8 @@ def draft_plan(codebook, *, question: str = "What should the guild do?") -> str:
     }
     head = (
         "# survey_tools analysis plan, drafted from the codebook: edit it (see\n"
-        "# help(survey_tools.report.plan)). Indicators count their first answer; options\n"
-        "# count the positive side of their scale. Quote computed values as {id.pct}.\n"
+        "# help(survey_tools.report.plan)). Indicators count one answer (Yes, else the\n"
+        "# first real one): edit answers and wording; options count the positive side of\n"
+        "# their scale. Quote computed values as {id.pct}.\n"
     )
     return head + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)

@@ -163,6 +163,11 @@ def screened(
     estimate too unreliable to publish is withheld).
     """
     table = counted(design, design.proportion(col, by=by), col)
+    if level is True and not table["level"].eq(True).any() and table["level"].eq(False).any():
+        none = table[table["level"].eq(False)]  # a plan's measure nobody answered yes to: 0%
+        zero = none.assign(level=True, estimate=0.0, se=0.0, **{COUNT: 0})
+        zero = zero.assign(ci_low=1 - none["ci_high"], ci_high=1 - none["ci_low"])
+        table = pd.concat([zero, table], ignore_index=True)
     _level_row(table, col, level)  # names the answers when ``level`` is not one of them
     rows = screen_estimates(
         table, [by] if by else [], level=level, min_count=min_count, min_base=min_base

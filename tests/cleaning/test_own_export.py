@@ -302,3 +302,17 @@ def test_a_draft_of_each_demo_export_loses_nothing_either(kind, demo_files):
     for var in book.variables.values():
         if var.type == "single":  # a blank cell is no answer, never an empty level
             assert "" not in set(cleaned.data[var.name].cat.categories), var.name
+
+
+def test_a_respondents_own_name_leaves_their_comment_too():
+    # REDCap's demo project: record 4 gives First Name "Trudy" (an identifier, dropped) and
+    # writes "So call up Trudy on the telephone" in the comment box.
+    folder = EXT / "redcap" / "blank-for-gray-status"
+    export = read_export(folder / "data.csv", data_dictionary=folder / "dictionary.csv")
+    assert export.data["comments"].str.contains("Trudy").any()
+    cleaned = clean(export, Codebook.draft(export))
+    comments = cleaned.data["comments"].dropna()
+    assert comments.str.contains(r"call up \[name\]").any()
+    assert not comments.str.contains("Trudy").any() and "name_first" not in cleaned.data
+    log = cleaned.log[cleaned.log["variable"] == "comments"]
+    assert "own name replaced by [name]" in set(log["detail"])

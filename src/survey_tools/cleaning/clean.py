@@ -42,8 +42,8 @@ from .quality import (
     summarise,
     test_responses,
 )
-from .redact import Redactor, hash_values, read_salt
-from .redact_columns import identifier_header
+from .redact import Redactor, hash_values, read_salt, redact_own_names
+from .redact_columns import identifier_header, name_header
 
 __all__ = ["FLAGS", "CleanSurvey", "clean", "read_clean"]
 
@@ -306,6 +306,16 @@ def clean(
                 special[var.name] = done.special
             if done.out_of_range is not None:
                 out_of_range |= done.out_of_range
+    own = [  # the respondent's own name columns: their name leaves their own answers too
+        keys[v.name]
+        for v in book.variables.values()
+        if v.type == "identifier" and v.name in keys and name_header(v.name, v.label, *v.source)
+    ]
+    for var in book.variables.values():
+        if own and var.type == "text" and var.redact and var.name in columns:
+            columns[var.name], n = redact_own_names(columns[var.name], pd.concat(own, axis=1))
+            if n:
+                rows.append(("redact", var.name, "name", "own name replaced by [name]", n))
     for var in book.variables.values():
         if var.derive:
             columns[var.name], derive_rows = _derive(codes[var.derive], var)

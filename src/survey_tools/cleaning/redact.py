@@ -204,6 +204,42 @@ def redact(
     return Redactor(roll=roll, names=names, patterns=patterns).series(series.astype("string"))[0]
 
 
+def redact_own_names(texts: pd.Series, own: pd.DataFrame) -> tuple[pd.Series, int]:
+    """Each answer with its own respondent's name words replaced by ``[name]``.
+
+    ``own`` holds, row by row with ``texts``, the export's name columns (first, last or full
+    name, dropped from the cleaned data): a respondent who writes "call up Trudy" in their own
+    comment names themself. A name word that is also an ordinary word ("Will", "Rose") is
+    removed only where capitalised. Returns the answers and how many were changed.
+
+    Examples
+    --------
+    >>> texts = pd.Series(["So call up Trudy", "I will ask Will", None])
+    >>> own = pd.DataFrame({"first": ["Trudy", "Will", "Ann"]})
+    >>> out, n = redact_own_names(texts, own)
+    >>> out.tolist(), n
+    (['So call up [name]', 'I will ask [name]', <NA>], 2)
+    """
+    from .redact_names import TOKEN, fold, ordinary_words
+
+    words = ordinary_words()
+    out = texts.astype("string").copy()
+    changed = 0
+    names = own.astype("string").fillna("").agg(" ".join, axis=1)
+    for i in np.flatnonzero(out.notna().to_numpy() & (names.str.strip() != "").to_numpy()):
+        found = {m[0] for m in TOKEN.finditer(names.iloc[i]) if len(m[0]) > 1}
+        if not found:
+            continue
+        loose = [re.escape(w) for w in found if fold(w) not in words]
+        exact = [re.escape(w[0].upper() + w[1:]) for w in found if fold(w) in words]
+        parts = ([f"(?i:{'|'.join(loose)})"] if loose else []) + exact
+        rx = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(parts)})(?![^\W\d_])")
+        new, n = rx.subn("[name]", out.iloc[i])
+        if n:
+            out.iloc[i], changed = new, changed + 1
+    return out, changed
+
+
 MIN_SALT_BYTES = 16  # 128 bits: 32 hex characters
 MIN_SALT_DISTINCT = 8  # "aaaa..." or "abab..." is no random salt, however long
 

@@ -21,13 +21,21 @@ from functools import cache, lru_cache
 import pandas as pd
 import phonenumbers
 
-__all__ = ["identifier_content", "identifier_header", "personal_text", "redactor"]
+__all__ = ["identifier_content", "identifier_header", "name_header", "personal_text", "redactor"]
 
 IDENTIFIER_SHARE = 0.8  # a column is an identifier when this share of its answers is one
 SAMPLE = 400  # distinct answers looked at per column
 _PHONE_WORDS = "home|work|mobile|cell|daytime|day time|evening|contact|best|primary|personal"
 _ID_WORDS = "member|membership|union|guild|sag aftra|sag|aftra|wga|equity|iatse|card"
 _PLACES = "home|street|mailing|postal|residential|current|full|physical|billing|shipping"
+NAME_KEYS = "|".join(
+    (
+        r"(?:full |first |last |given |family |legal |member )?names?|surname",
+        r"name (?:first|last|given|family|full)",
+        r"nombre(?: completo| y apellidos?)?|apellidos?|nom(?: complet| de famille)?|prenom",
+        r"vorname|nachname|cognome|nome(?: completo)?|sobrenome",
+    )
+)
 KEYS = "|".join(
     (
         r"e ?mail(?: address| adresse| id)?",
@@ -47,21 +55,27 @@ KEYS = "|".join(
         rf"(?:(?:{_PLACES}) )?address|(?:home|postal|mailing) code",
         r"direccion(?: postal)?|domicilio|adresse(?: postale)?|anschrift|wohnadresse",
         r"indirizzo|endereco|morada",
-        r"(?:full |first |last |given |family |legal |member )?names?|surname",
-        r"nombre(?: completo| y apellidos?)?|apellidos?|nom(?: complet| de famille)?|prenom",
-        r"vorname|nachname|cognome|nome(?: completo)?|sobrenome",
+        NAME_KEYS,
         r"date of birth|dob|birth ?date|birthday|fecha de nacimiento|date de naissance",
         r"geburtsdatum|ip(?: address)?",
     )
 )
-HEADER = re.compile(
-    r"^(?:q\d+[a-z]?\W*)?(?:\(optional\) )?(?:please )?"
-    r"(?:(?:enter|give|provide|share|write|type|leave|add|confirm|list) (?:us )?)?"
-    r"(?:(?:what is|what's|whats) )?"
-    r"(?:your |my |the |member'?s? |respondent'?s? |tu |su |votre |ihre |il tuo |seu |sua )?"
-    rf"(?:{KEYS})"
-    r"(?: (?:here|below|if you wish|if you like|if any|optional|opcional|facultatif))?$"
-)
+
+
+def _request(keys: str) -> re.Pattern:
+    """A header that is nothing but a request for one of ``keys`` ("Your email (optional)")."""
+    return re.compile(
+        r"^(?:q\d+[a-z]?\W*)?(?:\(optional\) )?(?:please )?"
+        r"(?:(?:enter|give|provide|share|write|type|leave|add|confirm|list) (?:us )?)?"
+        r"(?:(?:what is|what's|whats) )?"
+        r"(?:your |my |the |member'?s? |respondent'?s? |tu |su |votre |ihre |il tuo |seu |sua )?"
+        rf"(?:{keys})"
+        r"(?: (?:here|below|if you wish|if you like|if any|optional|opcional|facultatif))?$"
+    )
+
+
+HEADER = _request(KEYS)
+NAME_HEADER = _request(NAME_KEYS)
 OPTIONAL = re.compile(r"\((?:optional|opcional|facultatif|freiwillig)[^)]*\)|\boptional\b")
 # Open-answer headers: their answers are text whatever their counts.
 OPEN_HEADER = re.compile(
@@ -100,6 +114,17 @@ def identifier_header(*headers) -> bool:
     (False, False)
     """
     return any(HEADER.match(fold(h)) for h in headers if h is not None and str(h).strip())
+
+
+def name_header(*headers) -> bool:
+    """Whether a column's name, label or question asks for the respondent's name.
+
+    Examples
+    --------
+    >>> name_header("First Name"), name_header("name_last"), name_header("Your email")
+    (True, True, False)
+    """
+    return any(NAME_HEADER.match(fold(h)) for h in headers if h is not None and str(h).strip())
 
 
 @cache

@@ -49,8 +49,9 @@ class Ranking:
 
     ``table`` has the group column, ``estimate``, ``ci_low`` and ``ci_high`` (simultaneous over
     the shown groups), ``n``, ``difference`` from the top group and its Holm-adjusted
-    ``p_holm``; groups disclosure control withholds are left out (``withheld`` names them).
-    ``tied`` are the groups not clearly below the top one.
+    ``p_holm``; groups disclosure control withholds are left out (``withheld`` names them), and
+    so are groups where none or all answered ``level`` (``unanimous``: a share of 0 or 1 has no
+    interval a comparison could use). ``tied`` are the groups not clearly below the top one.
     """
 
     label: str
@@ -61,6 +62,7 @@ class Ranking:
     tied: tuple
     withheld: tuple = ()
     adjusted_for: tuple = ()
+    unanimous: tuple = ()
 
     @property
     def clear(self) -> bool:
@@ -91,6 +93,10 @@ class Ranking:
         left = (
             f" ({' and '.join(self.withheld)} withheld by disclosure control, so not compared)"
             if self.withheld
+            else ""
+        ) + (
+            f" ({' and '.join(self.unanimous)}: all or none answered alike, so not compared)"
+            if self.unanimous
             else ""
         )
         if self.clear:
@@ -142,6 +148,9 @@ def rank_groups(
     shown = screened(design, col, level, by=by, min_count=min_count, min_base=min_base)
     withheld = tuple(shown.loc[shown["hidden"], by].astype(str))
     shown = shown[~shown["hidden"]]
+    alike = (shown["estimate"] <= 0) | (shown["estimate"] >= 1)
+    unanimous = tuple(shown.loc[alike, by].astype(str))
+    shown = shown[~alike]
     if len(shown) < 2:
         raise ReportError(
             f"Fewer than two groups of {by!r} can be shown after disclosure control, so there "
@@ -180,4 +189,5 @@ def rank_groups(
         tied=tuple(map(str, tied)),
         withheld=withheld,
         adjusted_for=tuple(c.replace("_", " ") for c in covariates),
+        unanimous=unanimous,
     )

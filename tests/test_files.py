@@ -201,3 +201,14 @@ def test_names_from_inputs_never_become_paths_outside(name, tmp_path):
     with pytest.raises(SurveyToolsError, match="outside the output folder"):
         inside(tmp_path, "../x.html")
     assert inside(tmp_path, "figures/a.png") == (tmp_path / "figures" / "a.png").resolve()
+
+
+def test_counts_in_a_mixed_column_are_written_as_integers(tmp_path):
+    # A summary table (item, value) mixes counts and rates: "3823", never "3823.0".
+    frame = pd.DataFrame([("received", 3823), ("rr1", 0.17155), ("note", "=1+1")], dtype=object)
+    write_csv(frame.set_axis(["item", "value"], axis=1), tmp_path / "summary.csv")
+    assert (tmp_path / "summary.csv").read_text().splitlines()[1:] == [
+        "received,3823",
+        "rr1,0.17155",
+        "note,'=1+1",
+    ]

@@ -134,7 +134,7 @@ def run_demo(
         outputs.update({k: v for k, v in memo.paths.items() if k != "figures"})
         since = _since_memo(Path(notebooks), out / "2027", files, codebook)
         say(f"9. the next wave: {since['html']}, with 'Since last year' against 2026")
-        outputs["memo_2027"] = since["html"]
+        outputs.update({f"{k}_2027": v for k, v in since.items() if k != "figures"})
     return DemoRun(generated, rates, cleaned, same, raked.diagnostics, estimates, outputs, memo)
 
 

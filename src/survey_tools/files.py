@@ -410,7 +410,10 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         if isinstance(values.dtype, pd.CategoricalDtype):
             values = values.astype(object)
-        out[col] = values.map(_neutral, na_action="ignore")
+        if pd.api.types.is_object_dtype(values):  # kept as they are: 3823 stays 3823, not 3823.0
+            out[col] = pd.Series([_neutral(v) for v in values], index=values.index, dtype=object)
+        else:
+            out[col] = values.map(_neutral, na_action="ignore")
     out.columns = [_neutral(c) if isinstance(c, str) else c for c in out.columns]
     if out.index.dtype == object:
         out.index = out.index.map(_neutral)

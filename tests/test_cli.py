@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SHARED
 from survey_tools.cli import main
 from survey_tools.synth import DEMO_FILES, WAVE_FILES
 
@@ -180,6 +180,16 @@ def test_memo_checks_its_inputs_before_running(tmp_path, capsys, demo_files):
     assert "role_group" in err and "main group" in err  # the plan's main group is not mapped
     assert err.count("Fix:") == 1
     assert not (tmp_path / "out").exists()  # nothing ran
+
+
+def test_memo_refuses_an_encrypted_export_before_running(tmp_path, capsys):
+    encrypted = SHARED / "fixtures" / "external" / "malformed" / "pspp_hotel-encrypted.sav"
+    book = ROOT / "data" / "codebooks" / "guild_ai_survey_2026.yaml"
+    args = ["memo", str(encrypted), "--codebook", str(book), "--out", str(tmp_path / "out")]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "encrypted with a password" in err and "main group" not in err
+    assert not (tmp_path / "out").exists()  # no notebook ran, no memo-failed.ipynb
 
 
 def _one_error_line(err: str) -> str:

@@ -237,6 +237,25 @@ def _content(path: Path) -> tuple[bytes, str]:
     return content, hashlib.sha256(content).hexdigest()
 
 
+def check_export_format(path: str | os.PathLike) -> str:
+    """The export's format from its first bytes, checked against its name, without reading it.
+
+    What :func:`read_export` refuses first (a missing, empty or encrypted file, an ``.xls``
+    workbook, a file whose name and content disagree) is refused here in a moment, so a long
+    run (``survey-tools memo``) can fail before it starts. Zipped exports are checked when read.
+    """
+    path = Path(path)
+    check_regular_file(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD)
+    except OSError as exc:
+        raise ExportReadError(path, exc.strerror or str(exc)) from None
+    if not head:
+        raise ExportReadError(path, "the file is empty", hint="download the export again")
+    return "zip" if path.suffix.lower() == ".zip" else _sniff(path, path.name, head)
+
+
 def _magic(raw: bytes) -> str | None:
     head = raw[:64]
     if head.startswith((b"$FL2", b"$FL3")):

@@ -163,7 +163,8 @@ def check_memo_inputs(params: dict):
     (``guild``, ``wave``, ``min_count``, ``min_base``, ``scale_rate``). Raises one
     :class:`SurveyToolsError` naming every missing file, or the :class:`PlanError` of the
     plan against the codebook (every variable, answer and key the plan needs that the codebook
-    lacks); returns the checked plan. Takes about a second: the export is not read.
+    lacks); returns the checked plan. Takes about a second: only the export's first bytes are
+    read (an encrypted or misnamed export is refused here, :func:`check_export_format`).
 
     Examples
     --------
@@ -173,6 +174,7 @@ def check_memo_inputs(params: dict):
     survey_tools.errors.SurveyToolsError: The memo's inputs are missing: the survey export ...
     """
     from ..cleaning.codebook import Codebook
+    from ..ingest.read import check_export_format
     from .plan import read_plan
 
     absent = [
@@ -186,6 +188,7 @@ def check_memo_inputs(params: dict):
             hint="give the path of each file (survey-tools memo EXPORT --codebook CODEBOOK "
             "[--plan PLAN --roll ROLL --margins MARGINS --dispositions DISPOSITIONS])",
         )
+    check_export_format(params["export"])  # encrypted, misnamed...: refused before the plan
     plan = read_plan(params.get("plan") or None).override(
         benchmarks={"scale_rate": params.get("scale_rate")} if params.get("scale_rate") else None,
         **{k: params.get(k) for k in ("guild", "wave", "min_count", "min_base")},

@@ -189,11 +189,51 @@ for (dname in names(designs)) {
   }
 }
 
+# --- BRR and Fay conversions for numbers of strata that need each kind of Hadamard matrix ------
+# apistrat's 200 schools dealt into 2n PSUs (row i into PSU 2n - ((i - 1) mod 2n)) and paired
+# into n strata numbered 0..n-1: R orders strata by label as text ("10" before "2") and puts
+# first the PSU that comes first in the data (here the higher-numbered one). n = 6, 14: Sylvester
+# (8, 16); 10, 17: Paley (12, 20); 21, 38: Paley doubled (24, 40); 33: Plackett-Burman (36);
+# 25: R's order-28 matrix from Sloane's library, which survey_tools does not build (32 instead).
+brr_n <- c(6, 10, 14, 17, 21, 25, 33, 38)
+bout <- list()
+addB <- function(case, dname, est, se, level = NA) bout[[length(bout) + 1]] <<-
+  list(design = dname, case = case, level = level, estimate = as.numeric(est), se = as.numeric(se))
+bdesigns <- list()
+for (n in brr_n) {
+  d <- apistrat
+  d$psu <- 2 * n - ((seq_len(nrow(d)) - 1) %% (2 * n))
+  d$pair <- (d$psu - 1) %/% 2
+  lin <- svydesign(id = ~psu, strata = ~pair, weights = ~pw, data = d)
+  bdesigns[[sprintf("brr_%d", n)]] <- as.svrepdesign(lin, type = "BRR")
+  if (n %in% c(17, 33))
+    bdesigns[[sprintf("fay_%d", n)]] <- as.svrepdesign(lin, type = "Fay", fay.rho = 0.5)
+}
+for (dname in names(bdesigns)) {
+  d <- bdesigns[[dname]]
+  s <- svymean(~api00, d); addB("mean", dname, coef(s), SE(s))
+  s <- svytotal(~enroll, d, na.rm = TRUE); addB("total", dname, coef(s), SE(s))
+  r <- svyratio(~api.stu, ~enroll, d, na.rm = TRUE); addB("ratio", dname, coef(r), SE(r))
+  p <- svyciprop(~I(sch.wide == "Yes"), d, method = "logit")
+  addB("proportion", dname, coef(p), SE(p), level = "Yes")
+  q <- svyquantile(~api00, d, quantiles = 0.5, ci = TRUE)$api00
+  addB("median", dname, q[1, "quantile"], q[1, 4])
+  b <- svyby(~api00, ~awards, d, svymean)
+  for (i in seq_len(nrow(b))) addB("mean_by", dname, coef(b)[i], SE(b)[i], as.character(b$awards[i]))
+}
+brr_sizes <- list(n = brr_n, designs = lapply(bdesigns, function(d)
+  list(replicates = ncol(d$repweights$weights), scale = d$scale, degf = degf(d))),
+  results = bout)
+hadamard_n <- c(1, 3, 6, 10, 14, 17, 21, 25, 33, 38, 45, 50, 60, 70, 100)
+hadamards <- setNames(lapply(hadamard_n, function(n) apply(hadamard(n), 1, paste, collapse = "")),
+                      hadamard_n)
+
 writeLines(toJSON(list(r_version = R.version.string,
                        survey_version = as.character(packageVersion("survey")),
                        designs = specs, scales = lapply(designs, function(d) d$scale),
                        rscales = lapply(designs, function(d) d$rscales),
-                       degf = lapply(designs, degf), results = out),
+                       degf = lapply(designs, degf), results = out,
+                       brr_sizes = brr_sizes, hadamard = hadamards),
                   digits = NA, auto_unbox = TRUE, na = "null", pretty = TRUE),
            "tests/golden/r_replicate.json")
 

@@ -5,7 +5,7 @@
 ``crosstab`` and the models call (influence values and domains in; covariance, standard errors
 and degrees of freedom out), ``replicate.py`` the replicate-weight engine with the same
 interface (``SurveyDesign(..., repweights=, type=)``, ``as_replicate``, ``with_replicates``,
-``SurveyDesign.from_acs``),
+``SurveyDesign.from_acs``), ``hadamard.py`` the Hadamard matrices BRR conversions use (R's),
 ``intervals.py`` confidence intervals for proportions, ``columns.py`` category codes and
 the quantile rule, ``weighting.py`` raking, post-
 stratification and calibration as frozen steps, ``crosstab.py`` weighted tables with the

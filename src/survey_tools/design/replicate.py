@@ -2,7 +2,8 @@
 
 What enters: the full-sample weights and one column of full (combined) weights per replicate,
 with R's ``type``, ``scale``, ``rscales`` and ``mse``; or a linearisation design to convert
-(jackknife, BRR or bootstrap factors on its first-stage strata and PSUs). What leaves: a
+(jackknife, BRR, Fay or bootstrap factors on its first-stage strata and PSUs, BRR's with
+the Hadamard matrix R would use, from ``hadamard.py``). What leaves: a
 :class:`ReplicateEngine`, which a replicate :class:`~survey_tools.design.SurveyDesign` holds as
 ``design.engine`` in place of the linearisation engine (``variance.py``) and which offers the same
 interface (``variance``, ``vcov``, ``degf``, ``domain_degf``, ``calibrated``, ``steps``).
@@ -28,6 +29,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import DesignError
+from .hadamard import brr_factors
 
 __all__ = [
     "CONVERSIONS",
@@ -43,7 +45,7 @@ __all__ = [
 ]
 
 REPLICATE_TYPES = ("bootstrap", "jk1", "jkn", "brr", "fay", "sdr", "acs")
-CONVERSIONS = ("bootstrap", "jk1", "jkn", "brr")
+CONVERSIONS = ("bootstrap", "jk1", "jkn", "brr", "fay")
 
 
 def replicate_columns(data: pd.DataFrame, repweights, weights: str | None) -> list[str]:
@@ -403,22 +405,26 @@ def acs_spec(data: pd.DataFrame, weights: str | None) -> dict:
 # --- converting a linearisation design ---------------------------------------------------------
 
 
-def _hadamard(order: int) -> np.ndarray:
-    """A Sylvester Hadamard matrix of the smallest power-of-two order >= ``order``."""
-    h = np.ones((1, 1))
-    while h.shape[0] < order:
-        h = np.block([[h, h], [h, -h]])
-    return h
+def _collate(label: str) -> tuple[str, str]:
+    """A sort key for stratum labels in R's order (ICU: case-insensitive, lower case first)."""
+    return label.casefold(), label.swapcase()
 
 
 def replicate_factors(
-    stage, has_strata: bool, type: str, replicates: int, seed, rho: float | None = None
+    stage,
+    has_strata: bool,
+    type: str,
+    replicates: int,
+    seed,
+    rho: float | None = None,
+    labels: list[str] | None = None,
 ) -> tuple[np.ndarray, float, np.ndarray]:
     """Per row and replicate, the factor multiplying the full weight; with scale and rscales.
 
     ``stage`` is the design's first sampling stage (``variance.Stage``): which PSU each row is
     in, each PSU's stratum, each stratum's PSU count and ``1 - n/N`` (1 without fpc). The rules
-    are R's ``jk1weights``, ``jknweights``, ``brrweights`` and ``bootweights``.
+    are R's ``jk1weights``, ``jknweights``, ``brrweights`` and ``bootweights``; ``labels``
+    (each stratum's value as text) put the strata in R's order for BRR's Hadamard rows.
     """
     psu, stratum = stage.cluster, stage.stratum  # row -> psu, psu -> stratum
     n_psu_h, f_h = stage.n_psu, stage.f
@@ -461,23 +467,31 @@ def replicate_factors(
         h_of = stratum[order]
         rscales = f_h[h_of] * (n_psu_h[h_of] - 1) / n_psu_h[h_of]
         return per_psu[psu], 1.0, rscales
-    if type == "brr":
+    if type in ("brr", "fay"):
         if (n_psu_h != 2).any():
             h = int(np.flatnonzero(n_psu_h != 2)[0])
             raise DesignError(
                 f"BRR needs exactly two PSUs per stratum; {stage.names[h]} has {int(n_psu_h[h])}.",
                 hint='pair the PSUs into strata of two, or use as_replicate("jkn")',
             )
-        n_strata = len(n_psu_h)
-        had = _hadamard(n_strata + 1)[:, 1 : n_strata + 1]  # the all-ones column left out
-        first = np.zeros(n_psu, bool)
-        first[np.unique(stratum, return_index=True)[1]] = True
-        hi, lo = (2.0, 0.0) if rho is None else (2.0 - rho, rho)
-        sign = had[:, stratum].T * np.where(first, 1, -1)[:, None]  # psu x replicate
-        per_psu = np.where(sign > 0, hi, lo)
-        n_rep = had.shape[0]
-        scale = 1 / (n_rep * (1 - (rho or 0.0)) ** 2)
-        return per_psu[psu], scale, np.ones(n_rep)
+        rho = 0.0 if rho is None else float(rho)
+        if not 0 <= rho < 1 or (type == "fay") != (rho > 0):
+            raise DesignError(
+                f"type={type!r} with rho={rho!r}: Fay's BRR takes rho in (0, 1), BRR none.",
+                hint='use as_replicate("fay", rho=0.5) or as_replicate("brr")',
+            )
+        labels = list(stage.names) if labels is None else [str(x) for x in labels]
+        rank = np.empty(len(n_psu_h), dtype=np.int64)  # strata sorted by label, as R's order()
+        rank[sorted(range(len(n_psu_h)), key=lambda h: _collate(labels[h]))] = np.arange(
+            len(n_psu_h)
+        )
+        first_row = np.full(n_psu, len(psu))  # each PSU's first row; the first PSU of each
+        np.minimum.at(first_row, psu, np.arange(len(psu)))  # stratum in the data comes first
+        leader = np.full(len(n_psu_h), len(psu))
+        np.minimum.at(leader, stratum, first_row)
+        per_psu = brr_factors(rank[stratum], first_row == leader[stratum], rho)
+        n_rep = per_psu.shape[1]
+        return per_psu[psu], 1 / (n_rep * (1 - rho) ** 2), np.ones(n_rep)
     if type == "bootstrap":
         rng = np.random.default_rng(seed)
         per_psu = np.zeros((n_psu, replicates))

@@ -55,6 +55,15 @@ def _as_list(cols: str | Sequence[str] | None) -> list[str]:
     return [cols] if isinstance(cols, str) else list(cols)
 
 
+def _r_text(value) -> str:
+    """A value as R's ``as.character`` writes it (whole numbers without a decimal point)."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.15g}"
+    return str(value)
+
+
 class SurveyDesign(Estimators):
     """A survey design: weights, strata, clusters at each stage, finite population corrections.
 
@@ -214,12 +223,19 @@ class SurveyDesign(Estimators):
         return new
 
     def as_replicate(
-        self, type: str | None = None, *, replicates: int = 50, seed=None, mse: bool = False
+        self,
+        type: str | None = None,
+        *,
+        replicates: int = 50,
+        seed=None,
+        mse: bool = False,
+        rho: float | None = None,
     ) -> SurveyDesign:
         """The same design with replicate weights, as R's ``as.svrepdesign``.
 
         ``type``: ``"jk1"`` (unstratified; the default without strata), ``"jkn"`` (the default
-        with strata), ``"brr"`` (two PSUs per stratum) or ``"bootstrap"`` (``replicates``
+        with strata), ``"brr"`` or ``"fay"`` (Fay's BRR with ``rho``; two PSUs per stratum,
+        R's Hadamard matrix, so R's replicates) or ``"bootstrap"`` (``replicates``
         resamples of the PSUs within strata, reproducible by ``seed``). Replicates are built on
         the first stage's strata and PSUs (with its fpc for the jackknives and the bootstrap)
         from the weights before any weighting step; raking, post-stratification and calibration
@@ -242,12 +258,17 @@ class SurveyDesign(Estimators):
         kind = type or ("jkn" if self._spec["strata"] else "jk1")
         if kind not in CONVERSIONS:
             raise DesignError(f"Cannot convert to type {kind!r}.", hint=f"use one of {CONVERSIONS}")
+        stage = self.engine.stages[0]
+        labels = None
+        if self._spec["strata"]:  # each stratum's value as R prints it, for R's order of strata
+            first = np.unique(stage.stratum[stage.cluster], return_index=True)[1]
+            labels = [_r_text(v) for v in self.data[self._spec["strata"][0]].to_numpy()[first]]
         factors, scale, rscales = replicate_factors(
-            self.engine.stages[0], bool(self._spec["strata"]), kind, replicates, seed
+            stage, bool(self._spec["strata"]), kind, replicates, seed, rho, labels
         )
         base = self._base_weights
         engine = ReplicateEngine(
-            np.column_stack([base, base[:, None] * factors]), kind, scale, rscales, mse
+            np.column_stack([base, base[:, None] * factors]), kind, scale, rscales, mse, rho
         )
         weights = base
         for redo in self._replay:  # every weighting step again, on the full sample and replicates

@@ -207,6 +207,8 @@ def test_replicate_design_errors_name_the_fix():
     pairs = SurveyDesign(_data("apiclus2"), strata="pair", psu="dnum", weights="pw")
     with pytest.raises(DesignError, match="Fay's BRR takes rho"):
         pairs.as_replicate("fay")
+    with pytest.raises(DesignError, match="Fay's BRR only"):
+        pairs.as_replicate("jkn", rho=0.5)
     with pytest.raises(DesignError, match="exactly two PSUs"):
         SurveyDesign(data, weights="pw", strata="stype").as_replicate("brr")
     bad = data.assign(boot_3=data["boot_3"].where(data.index != 5))

@@ -258,6 +258,11 @@ class SurveyDesign(Estimators):
         kind = type or ("jkn" if self._spec["strata"] else "jk1")
         if kind not in CONVERSIONS:
             raise DesignError(f"Cannot convert to type {kind!r}.", hint=f"use one of {CONVERSIONS}")
+        if rho is not None and kind != "fay":
+            raise DesignError(
+                f'rho= applies to Fay\'s BRR only, not as_replicate("{kind}").',
+                hint='use as_replicate("fay", rho=...)',
+            )
         stage = self.engine.stages[0]
         labels = None
         if self._spec["strata"]:  # each stratum's value as R prints it, for R's order of strata

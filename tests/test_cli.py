@@ -192,6 +192,14 @@ def test_memo_refuses_an_encrypted_export_before_running(tmp_path, capsys):
     assert not (tmp_path / "out").exists()  # no notebook ran, no memo-failed.ipynb
 
 
+def test_read_warnings_are_one_plain_line_each(tmp_path, capsys):
+    export = SHARED / "fixtures" / "external" / "surveymonkey" / "538_StarWars.csv"
+    assert main(["codebook", "draft", str(export), "-o", str(tmp_path / "book.yaml")]) == 0
+    err = capsys.readouterr().err
+    assert "survey-tools: warning: 538_StarWars.csv: the last line" in err
+    assert "UserWarning" not in err and ".py:" not in err
+
+
 def _one_error_line(err: str) -> str:
     lines = err.strip("\n").split("\n")
     assert len(lines) == 1 and lines[0].startswith("survey-tools: "), err

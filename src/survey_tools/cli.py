@@ -7,6 +7,7 @@ import contextlib
 import errno
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from .errors import OutputError, SurveyToolsError
@@ -368,6 +369,11 @@ def _check_options(args: argparse.Namespace) -> None:
         check_thresholds(args.min_count, args.min_base, STANDARD["dominance"], 1.0)
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning as the command line prints it: what and the fix, not our source line."""
+    print(f"survey-tools: warning: {message}", file=file or sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; every error is one line on stderr (exit 1), Ctrl-C exits 130.
 
@@ -376,8 +382,10 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     try:
-        _check_options(args)
-        return args.run(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            _check_options(args)
+            return args.run(args)
     except KeyboardInterrupt:
         print("survey-tools: interrupted (Ctrl-C).", file=sys.stderr)
         return 130

@@ -200,6 +200,15 @@ def test_read_warnings_are_one_plain_line_each(tmp_path, capsys):
     assert "UserWarning" not in err and ".py:" not in err
 
 
+def test_memo_takes_an_encoding_and_a_redcap_dictionary(tmp_path, capsys, demo_files):
+    book = ROOT / "data" / "codebooks" / "guild_ai_survey_2026.yaml"
+    args = ["memo", str(demo_files["spss"]), "--codebook", str(book), "--encoding", "latin1"]
+    args += ["--dictionary", "no-dictionary.csv", "--out", str(tmp_path / "out")]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "the REDCap data dictionary (--dictionary)" in err and "no-dictionary.csv" in err
+
+
 def _one_error_line(err: str) -> str:
     lines = err.strip("\n").split("\n")
     assert len(lines) == 1 and lines[0].startswith("survey-tools: "), err

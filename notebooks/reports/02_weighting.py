@@ -27,6 +27,8 @@
 # Parameters (papermill): point them at your own export to run the series on a new wave.
 export = "../../data/raw/demo/guild_ai_survey_2026.sav"
 codebook = "../../data/codebooks/guild_ai_survey_2026.yaml"
+encoding = None  # the export's text encoding, when UTF-8 or the declared one is wrong
+dictionary = None  # a REDCap export's data dictionary (CSV)
 plan = "../../data/codebooks/guild_ai_survey_2026.plan.yaml"  # None: the standard plan
 roll = "../../data/raw/demo/roll.csv"  # None: no roll-linked variables
 roll_margins = "../../data/raw/demo/roll_margins.csv"  # None: unweighted

@@ -96,6 +96,7 @@ def _memo(args: argparse.Namespace) -> int:
     paths = (
         "export",
         "codebook",
+        "dictionary",
         "plan",
         "roll",
         "roll_margins",
@@ -112,7 +113,7 @@ def _memo(args: argparse.Namespace) -> int:
     }
     params |= {
         key: getattr(args, key)
-        for key in ("invited", "guild", "wave", "min_count", "min_base", "scale_rate")
+        for key in ("invited", "guild", "wave", "min_count", "min_base", "scale_rate", "encoding")
     }
     plan = check_memo_inputs(params)  # in a second, before the notebook's 15-odd seconds
     print(f"Running {args.notebook} on {args.export} ({plan!r}) ...", flush=True)
@@ -231,6 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     memo.add_argument("export", help="the survey export (.sav, .dta, .csv, .xlsx...)")
     memo.add_argument("--codebook", required=True, help="the YAML codebook")
+    memo.add_argument("--encoding", help="text encoding, when UTF-8 or the declared one is wrong")
+    memo.add_argument("--dictionary", help="REDCap data dictionary (CSV)")
     memo.add_argument("--plan", help="the analysis plan YAML (default: the standard plan)")
     memo.add_argument("--roll", help="membership roll CSV")
     memo.add_argument(

@@ -63,3 +63,20 @@ def test_an_export_outside_a_raw_folder_is_cleaned_without_a_cache(tmp_path):
     assert cache_folder(alone) is None
     cached_clean(alone, book, roll=roll)
     assert not any(p.name == ".cache" for p in tmp_path.rglob("*"))
+
+
+def test_a_redcap_export_is_read_with_its_dictionary_and_cached_apart(tmp_path):
+    from conftest import SHARED
+
+    folder = SHARED / "fixtures" / "external" / "redcap" / "blank-for-gray-status"
+    export = read_export(folder / "data.csv", data_dictionary=folder / "dictionary.csv")
+    book = tmp_path / "redcap.yaml"
+    Codebook.draft(export).to_yaml(book)
+    cached = cached_clean(
+        folder / "data.csv", book, dictionary=folder / "dictionary.csv", cache=tmp_path / "c"
+    )
+    direct = clean(export, Codebook.from_yaml(book))
+    assert cached.data.equals(direct.data)
+    assert cached_clean(
+        folder / "data.csv", book, dictionary=folder / "dictionary.csv", cache=tmp_path / "c"
+    ).data.equals(direct.data)  # read back from the cache

@@ -131,23 +131,29 @@ def cached_clean(
     invited: int | None = None,
     book: Codebook | None = None,
     cache: str | os.PathLike | bool = True,
+    encoding: str | None = None,
+    dictionary: str | os.PathLike | None = None,
 ) -> CleanSurvey:
     """``clean(read_export(export), codebook, roll=roll, invited=invited)``, done once.
 
     ``cache``: True for the folder :func:`cache_folder` gives (none outside a ``raw/``
     folder), a folder, or False to clean every time. ``book`` is the codebook already read
-    from ``codebook``.
+    from ``codebook``; ``encoding`` and ``dictionary`` go to :func:`read_export`.
     """
     book = book if book is not None else Codebook.from_yaml(codebook)
+
+    def read():
+        return read_export(export, encoding=encoding, data_dictionary=dictionary)
+
     folder = cache_folder(export) if cache is True else (Path(cache) if cache else None)
     if folder is None:
-        return clean(read_export(export), book, roll=roll, invited=invited)
+        return clean(read(), book, roll=roll, invited=invited)
     name = re.sub(r"[^\w.-]+", "_", Path(export).stem).strip("._")[:100] or "export"
     name = safe_name(f"{name}.clean")
-    key = _digest(export, codebook, roll, invited)
+    key = _digest(export, codebook, roll, invited, encoding, dictionary)
     found = _read(folder, name, key)
     if found is not None:
         return found
-    cleaned = clean(read_export(export), book, roll=roll, invited=invited)
+    cleaned = clean(read(), book, roll=roll, invited=invited)
     _write(folder, name, key, cleaned)
     return cleaned

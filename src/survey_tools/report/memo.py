@@ -147,6 +147,7 @@ def execute_notebook(
 _MEMO_FILES = {
     "export": "the survey export",
     "codebook": "the YAML codebook",
+    "dictionary": "the REDCap data dictionary (--dictionary)",
     "plan": "the analysis plan (--plan)",
     "roll": "the membership roll (--roll)",
     "roll_margins": "the roll's margins (--margins)",

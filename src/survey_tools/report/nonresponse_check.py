@@ -107,7 +107,7 @@ def link_roll(run, *, export, roll, salt: str | bytes | None = None) -> RollLink
                 hint="name the response id in the codebook (id:), or keep the member id hashed "
                 f"(variables: {key}: action: hash)",
             )
-        raw = read_export(export).data
+        raw = read_export(export, **run.read_options).data
         by_id = dict(zip(raw[_source(book, ident, raw)].astype(str), raw[_source(book, key, raw)]))
         session = secrets.token_hex(16)
         clear = _key_text(data[ident].astype(str).map(by_id))

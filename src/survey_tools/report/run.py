@@ -42,7 +42,8 @@ class SurveyRun:
     the design for the plan's options when they sit on a grid: the same respondents without
     those :func:`~survey_tools.report.findings.grid_exclusions` marks, raked again.
     ``imputed`` counts, per weighting variable, the respondents who lacked it and were given
-    the roll's most common level for weighting only.
+    the roll's most common level for weighting only. ``read_options`` are the
+    :func:`~survey_tools.read_export` options the export was read with.
     """
 
     cleaned: CleanSurvey
@@ -54,6 +55,7 @@ class SurveyRun:
     options: SurveyDesign = field(repr=False)
     grid_excluded: int = 0
     imputed: dict = field(default_factory=dict)
+    read_options: dict = field(default_factory=dict, repr=False)
 
     @property
     def weighted(self) -> bool:
@@ -158,6 +160,8 @@ def prepare_survey(
     invited: int | None = None,
     benchmarks: dict | None = None,
     cache: bool | str | os.PathLike = True,
+    encoding: str | None = None,
+    dictionary: str | os.PathLike | None = None,
     **overrides,
 ) -> SurveyRun:
     """Check the plan against the codebook, clean the export, add the plan's measures, weight.
@@ -185,6 +189,8 @@ def prepare_survey(
         export, codebook and roll; see :mod:`survey_tools.report.cache`): True for
         ``data/clean/<survey>/.cache/`` beside ``data/raw/<survey>/``, a folder, or False to
         clean every time.
+    encoding, dictionary
+        As :func:`~survey_tools.read_export` takes them (``data_dictionary=`` for REDCap).
     overrides
         ``guild``, ``wave``, ``min_count``, ``min_base``: replace the plan's when not None
         (the command line's options).
@@ -195,7 +201,16 @@ def prepare_survey(
     plan = plan.check(book)  # before the export is read: a plan that cannot run fails fast
     if dispositions is not None and invited is None:
         invited = response_rates(pd.read_csv(dispositions))["invited"]
-    cleaned = cached_clean(export, codebook, roll=roll, invited=invited, book=book, cache=cache)
+    cleaned = cached_clean(
+        export,
+        codebook,
+        roll=roll,
+        invited=invited,
+        book=book,
+        cache=cache,
+        encoding=encoding,
+        dictionary=dictionary,
+    )
     rates = survey_rates(cleaned, dispositions)
     data = _pay_readable(plan.add_measures(cleaned.data), plan)
     roll_margins = read_margins(margins) if margins else {}
@@ -215,7 +230,16 @@ def prepare_survey(
             hint="check the codebook's quality rules (exclude:) and the export",
         )
     return SurveyRun(
-        cleaned, plan, rates, roll_margins, design, base, options, int(noise.sum()), imputed
+        cleaned,
+        plan,
+        rates,
+        roll_margins,
+        design,
+        base,
+        options,
+        int(noise.sum()),
+        imputed,
+        read_options={"encoding": encoding, "data_dictionary": dictionary},
     )
 
 
@@ -243,7 +267,8 @@ def notebook_survey(parameters: dict) -> SurveyRun:
 
     The report notebooks share one parameters cell (``export``, ``codebook``, ``plan``,
     ``roll``, ``roll_margins``, ``dispositions``, ``invited``, ``guild``, ``wave``,
-    ``min_count``, ``min_base``, ``scale_rate``); each opens the survey with
+    ``min_count``, ``min_base``, ``scale_rate``; ``encoding`` and ``dictionary`` when
+    papermill injects them); each opens the survey with
     ``run = notebook_survey(globals())``. None keeps the plan's value. A ``cache`` parameter,
     when papermill injects one, is :func:`prepare_survey`'s ``cache``.
     """
@@ -258,5 +283,7 @@ def notebook_survey(parameters: dict) -> SurveyRun:
         invited=get("invited"),
         benchmarks={"scale_rate": get("scale_rate")},
         cache=get("cache", True),
+        encoding=get("encoding"),
+        dictionary=get("dictionary"),
         **{key: get(key) for key in ("guild", "wave", "min_count", "min_base")},
     )

@@ -316,3 +316,7 @@ def test_a_respondents_own_name_leaves_their_comment_too():
     assert not comments.str.contains("Trudy").any() and "name_first" not in cleaned.data
     log = cleaned.log[cleaned.log["variable"] == "comments"]
     assert "own name replaced by [name]" in set(log["detail"])
+    # REDCap's record_id is the record's id (a duplicate key), not a number to analyse.
+    book = Codebook.draft(export)
+    assert book.variables["record_id"].type == "id"
+    assert book.quality.duplicate_key == "record_id"

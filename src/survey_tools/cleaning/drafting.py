@@ -29,7 +29,8 @@ __all__ = [
 
 LABELLED_SHARE = 0.95  # a labelled column is single when this share of its answers is labelled
 GRID_ITEMS = 5  # a drafted grid: at least this many single items on one response scale
-RESPONDENT_IDS = {"responseid", "respondentid"}  # Qualtrics, SurveyMonkey (case, spaces ignored)
+# Qualtrics, SurveyMonkey, REDCap (case, spaces and underscores ignored)
+RESPONDENT_IDS = {"responseid", "respondentid", "recordid"}
 DURATIONS = {"durationinseconds"}  # Qualtrics "Duration (in seconds)", SPSS Duration__in_seconds_
 STARTS = {"startdate"}
 STEM_SEPARATORS = (" - ", " \u2013 ", "-", ": ")
@@ -145,6 +146,8 @@ def draft_column(values: pd.Series, col, meta) -> tuple[str, dict, dict, bool]:
         return "date", {}, missing, False
     if not labels and identifier_content(values):
         return "identifier", {}, {}, False
+    if _key(col) in RESPONDENT_IDS and not labels:  # REDCap's record_id: 1, 2, 3...
+        return "id", {}, {}, False
     present = values.dropna()
     if len(present) and isinstance(present.iloc[0], str):
         present = present[present.str.strip() != ""]

@@ -225,9 +225,9 @@ def redact_own_names(texts: pd.Series, own: pd.DataFrame) -> tuple[pd.Series, in
     words = ordinary_words()
     out = texts.astype("string").copy()
     changed = 0
-    names = own.astype("string").fillna("").agg(" ".join, axis=1)
-    for i in np.flatnonzero(out.notna().to_numpy() & (names.str.strip() != "").to_numpy()):
-        found = {m[0] for m in TOKEN.finditer(names.iloc[i]) if len(m[0]) > 1}
+    names = [" ".join(str(v) for v in row if pd.notna(v)) for row in own.itertuples(index=False)]
+    for i in np.flatnonzero(out.notna().to_numpy()):
+        found = {m[0] for m in TOKEN.finditer(names[i]) if len(m[0]) > 1}
         if not found:
             continue
         loose = [re.escape(w) for w in found if fold(w) not in words]

@@ -20,7 +20,7 @@ from ..cleaning.codebook import Codebook
 from ..design.margins import read_margins
 from ..design.survey_design import SurveyDesign
 from ..errors import SurveyToolsError
-from .cache import cached_clean
+from .cache import _folder, cached_clean
 from .findings import grid_exclusions
 from .plan import Plan, read_plan
 from .tables import pct
@@ -42,7 +42,8 @@ class SurveyRun:
     the design for the plan's options when they sit on a grid: the same respondents without
     those :func:`~survey_tools.report.findings.grid_exclusions` marks, raked again.
     ``imputed`` counts, per weighting variable, the respondents who lacked it and were given
-    the roll's most common level for weighting only.
+    the roll's most common level for weighting only. ``cache_dir`` is where the series keeps
+    the cleaning and later results (:mod:`~survey_tools.report.cache`), None when uncached.
     """
 
     cleaned: CleanSurvey
@@ -54,6 +55,7 @@ class SurveyRun:
     options: SurveyDesign = field(repr=False)
     grid_excluded: int = 0
     imputed: dict = field(default_factory=dict)
+    cache_dir: object = field(default=None, repr=False)
 
     @property
     def weighted(self) -> bool:
@@ -215,7 +217,16 @@ def prepare_survey(
             hint="check the codebook's quality rules (exclude:) and the export",
         )
     return SurveyRun(
-        cleaned, plan, rates, roll_margins, design, base, options, int(noise.sum()), imputed
+        cleaned,
+        plan,
+        rates,
+        roll_margins,
+        design,
+        base,
+        options,
+        int(noise.sum()),
+        imputed,
+        cache_dir=_folder(export, cache),
     )
 
 

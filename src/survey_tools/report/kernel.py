@@ -207,16 +207,12 @@ def execute_notebooks(
     first = prepared[0][0].resolve().parent
     client = _client(prepared[0][1], first, timeout)
     done = []
-    try:
-        with client.setup_kernel(cwd=str(first)):
-            _silently(client, f"exec({_SNAPSHOT!r}, {{}})")
-            for i, (path, nb) in enumerate(prepared):
-                if i:
-                    folder = str(path.resolve().parent)
-                    _silently(client, f"exec({_RESTORE!r}, {{'CWD': {folder!r}}})")
-                client.nb = nb
-                done.append(_run(client, nb, path, None, cleanup_kc=False))
-    finally:
-        if client.km is not None:
-            client._cleanup_kernel()
+    with client.setup_kernel(cwd=str(first)):  # the kernel is shut down when the block ends
+        _silently(client, f"exec({_SNAPSHOT!r}, {{}})")
+        for i, (path, nb) in enumerate(prepared):
+            if i:
+                folder = str(path.resolve().parent)
+                _silently(client, f"exec({_RESTORE!r}, {{'CWD': {folder!r}}})")
+            client.nb = nb
+            done.append(_run(client, nb, path, None, cleanup_kc=False))
     return done

@@ -79,3 +79,31 @@ def test_the_memo_reads_the_comment_tables_notebook_03_computed(demo_params_, tm
     strict = gather_comments(notebook_survey({**demo_params_, "cache": False, "min_count": 20}))
     assert not strict.by_group["hidden"].equals(fresh.by_group["hidden"])  # not the same tables
     pd.testing.assert_frame_equal(stricter.by_group, strict.by_group)
+
+
+def test_the_memos_evidence_is_read_back_equal_and_kept_while_only_its_text_changes(
+    demo_params_, tmp_path, monkeypatch
+):
+    import dataclasses
+
+    from survey_tools.report import evidence
+
+    fresh = evidence.gather(notebook_survey({**demo_params_, "cache": False}))
+    run = notebook_survey({**demo_params_, "cache": str(tmp_path)})
+    evidence.gather(run)
+
+    def computed_again(run):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(evidence, "_gather", computed_again)
+    edited = dataclasses.replace(run, plan=dataclasses.replace(run.plan, recommendation="Act."))
+    found = evidence.gather(edited)  # an edited sentence: read back, not computed
+    for part in ("shares", "conditions", "numbers", "link", "drivers", "pay", "values"):
+        assert getattr(found, part) == getattr(fresh, part), part
+    pd.testing.assert_frame_equal(found.support, fresh.support)
+    for key, ranking in fresh.rankings.items():
+        pd.testing.assert_frame_equal(found.rankings[key].table, ranking.table)
+        assert (found.rankings[key].top, found.rankings[key].tied) == (ranking.top, ranking.tied)
+    stricter = dataclasses.replace(run, plan=dataclasses.replace(run.plan, min_count=20))
+    with pytest.raises(AssertionError, match="computed again"):
+        evidence.gather(stricter)

@@ -255,7 +255,7 @@ def cached_result(
         text = json.dumps({"key": key, "frames": list(frames), "values": values})
     except (TypeError, ValueError, NotImplementedError, ImportError, OSError):
         return frames, values
-    if json.loads(text)["values"] != values:
+    if json.dumps(json.loads(text)["values"]) != json.dumps(values):  # NaN stays NaN
         return frames, values
     try:
         with staged_folder(folder, name=name, wait=5.0) as tmp:

@@ -303,7 +303,7 @@ def gather(run) -> Evidence:
     (:mod:`.evidence_cache`): a memo re-run after its text was edited reads it back."""
     from .evidence_cache import cached_gather
 
-    return _with_values(cached_gather(run, _gather), run)
+    return _with_values(cached_gather(run, _gather, (Evidence, Link, Driver)), run)
 
 
 def _gather(run) -> Evidence:

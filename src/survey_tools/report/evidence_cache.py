@@ -80,9 +80,8 @@ def _plain(value):
     return list(value) if isinstance(value, tuple) else value
 
 
-def _restored(frames: dict, values: dict, plan):
-    from .evidence import Driver, Evidence, Link
-
+def _restored(frames: dict, values: dict, plan, kinds: tuple):
+    Evidence, Link, Driver = kinds  # the classes of evidence.py (no import back into it)
     support = frames["support"].copy()
     support["share"] = [_share(d) for d in values["support"]]
     rankings = {}
@@ -109,8 +108,9 @@ def _restored(frames: dict, values: dict, plan):
     )
 
 
-def cached_gather(run, compute):
-    """``compute(run)`` (the evidence without its values), once per data, plan and code."""
+def cached_gather(run, compute, kinds: tuple):
+    """``compute(run)`` (the evidence without its values), once per data, plan and code;
+    ``kinds`` are the classes ``(Evidence, Link, Driver)`` to rebuild it with."""
     from .cache import cached_result
 
     survey = str((getattr(run.cleaned, "source", None) or {}).get("file") or "survey")
@@ -128,4 +128,4 @@ def cached_gather(run, compute):
         parts,
         lambda: _stored(compute(run)),
     )
-    return _restored(frames, values, run.plan)
+    return _restored(frames, values, run.plan, kinds)

@@ -210,27 +210,27 @@ def demo_params(files: dict, codebook: str | os.PathLike) -> dict:
 def _series(folder: Path, out: Path, params: dict, say: Callable[[str], None]):
     """Run the report notebooks on the demo and render the memo (the last one).
 
-    The notebooks are independent (each starts from the export), so they run two at a time,
-    each in its own kernel; the memo is rendered alongside.
+    The notebooks are independent (each starts from the export), so two kernels run side by
+    side: the memo is rendered in one, and the other notebooks run one after another in the
+    second, which is reset between them (:func:`~survey_tools.report.kernel.execute_notebooks`:
+    the same outputs as fresh kernels, with one kernel start and one set of imports).
     """
     from concurrent.futures import ThreadPoolExecutor
 
     import nbformat
 
-    from .report.memo import execute_notebook, render_memo
+    from .report.kernel import execute_notebooks
+    from .report.memo import render_memo
 
     ran = out / "notebooks"
     series = REPORT_NOTEBOOKS[:-1]
-
-    def run(name: str):
-        return execute_notebook(folder / f"{name}.ipynb", params=params)
-
     with ThreadPoolExecutor(max_workers=2) as pool:
         memo = pool.submit(
             render_memo, folder / f"{REPORT_NOTEBOOKS[-1]}.ipynb", params=params, out_dir=out
         )
-        done = {name: pool.submit(run, name) for name in series}
-        executed = {name: job.result() for name, job in done.items()}
+        notebooks = [folder / f"{name}.ipynb" for name in series]
+        job = pool.submit(execute_notebooks, notebooks, params=params)
+        executed = dict(zip(series, job.result()))
         files = memo.result()  # the memo set is swapped in before the notebooks are written
     with staged_folder(ran, name="notebooks") as staging:
         for name, nb in executed.items():

@@ -14,17 +14,26 @@ cleaned every time, as before (``cache=`` names a folder to use instead).
 What enters: the paths ``prepare_survey`` was given. What leaves: the ``CleanSurvey`` that
 ``clean(read_export(export), Codebook.from_yaml(codebook), roll=roll, invited=invited)``
 returns, equal in every frame and field.
+
+:func:`cached_result` keeps a later step's result (tables and plain values) in the same folder,
+keyed on a hash of what it was computed from (the data itself, the plan's settings) and of the
+whole package's code and data files, so that the notebooks of a series, and the next run,
+compute it once. A result is cached only when its tables come back from Parquet exactly as
+they were and its values from JSON.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..cleaning.clean import CleanSurvey, clean
@@ -33,7 +42,7 @@ from ..errors import SurveyToolsError
 from ..files import read_set, safe_name, staged_folder
 from ..ingest.read import read_export
 
-__all__ = ["cache_folder", "cached_clean"]
+__all__ = ["cache_folder", "cached_clean", "cached_result"]
 
 CACHE_FORMAT = 1
 _CODE = ("cleaning", "ingest")  # the code whose change makes a cached cleaning stale
@@ -57,6 +66,11 @@ def cache_folder(export: str | os.PathLike) -> Path | None:
             sub = path.parent.relative_to(folder) if i else Path()
             return folder.parent / "clean" / sub / ".cache"
     return None
+
+
+def _folder(export, cache) -> Path | None:
+    """The cache folder ``cache=`` names for ``export`` (see :func:`cached_clean`)."""
+    return cache_folder(export) if cache is True else (Path(cache) if cache else None)
 
 
 def _digest(*parts) -> str:
@@ -145,7 +159,7 @@ def cached_clean(
     def read():
         return read_export(export, encoding=encoding, data_dictionary=dictionary)
 
-    folder = cache_folder(export) if cache is True else (Path(cache) if cache else None)
+    folder = _folder(export, cache)
     if folder is None:
         return clean(read(), book, roll=roll, invited=invited)
     name = re.sub(r"[^\w.-]+", "_", Path(export).stem).strip("._")[:100] or "export"
@@ -157,3 +171,103 @@ def cached_clean(
     cleaned = clean(read(), book, roll=roll, invited=invited)
     _write(folder, name, key, cleaned)
     return cleaned
+
+
+@functools.cache
+def _package_digest() -> bytes:
+    """sha256 of every code and data file of the package (any change makes results stale)."""
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for source in sorted(package.rglob("*")):
+        if source.suffix in {".py", ".yaml", ".yml", ".json", ".csv", ".txt"}:
+            h.update(source.relative_to(package).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(source.read_bytes()).digest())
+    return h.digest()
+
+
+def _part_bytes(part) -> bytes:
+    if isinstance(part, pd.DataFrame):
+        hashed = pd.util.hash_pandas_object(part, index=True).to_numpy()
+        return repr((list(part.columns), [str(t) for t in part.dtypes])).encode() + hashed.tobytes()
+    if isinstance(part, np.ndarray):
+        return repr((part.dtype.str, part.shape)).encode() + np.ascontiguousarray(part).tobytes()
+    if isinstance(part, str | os.PathLike) and part and Path(part).is_file():
+        return hashlib.sha256(Path(part).read_bytes()).digest()
+    return repr(part).encode()
+
+
+def _result_key(name: str, parts) -> str:
+    h = hashlib.sha256(f"survey_tools result cache {CACHE_FORMAT} {name}".encode())
+    h.update(_package_digest())
+    for part in parts:
+        h.update(hashlib.sha256(_part_bytes(part)).digest())
+    return h.hexdigest()
+
+
+def _parquet(frame: pd.DataFrame) -> bytes:
+    out = io.BytesIO()
+    frame.to_parquet(out, index=None)  # a RangeIndex is kept as one (as metadata)
+    return out.getvalue()
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    try:
+        pd.testing.assert_frame_equal(a, b, check_exact=True, check_index_type=True)
+    except AssertionError:
+        return False
+    return type(a.index) is type(b.index)
+
+
+def cached_result(
+    folder: str | os.PathLike | None,
+    name: str,
+    parts,
+    compute: Callable[[], tuple[dict, dict]],
+) -> tuple[dict, dict]:
+    """``compute()`` (``({name: DataFrame}, {name: JSON value})``), once per ``parts``.
+
+    ``parts`` are what the result is computed from: DataFrames and arrays (hashed by content),
+    paths of files (hashed by their bytes) and other values (by ``repr``). The result is kept
+    in ``folder`` (the series' cache folder; None computes every time) as the set ``name``
+    (one per survey and step, e.g. ``<export>.comments``: a new key replaces the old result),
+    written atomically and read back only when its manifest and key match; a result whose
+    tables do not come back from Parquet exactly (values, dtypes, index) or whose values do
+    not come back from JSON is not kept.
+    """
+    if folder is None:
+        return compute()
+    name = re.sub(r"[^\w.-]+", "_", name).strip("._")[:120] or "result"
+    folder, name = Path(folder), safe_name(f"{name}.result")
+    try:
+        key = _result_key(name, parts)
+    except (TypeError, ValueError):  # a part that cannot be hashed: no caching
+        return compute()
+    try:
+        files = read_set(folder, name=name)
+        meta = json.loads(files[f"{name}.meta.json"])
+        if meta.get("key") == key:
+            frames = {
+                part: pd.read_parquet(io.BytesIO(files[f"{name}.{part}.parquet"]))
+                for part in meta["frames"]
+            }
+            return frames, meta["values"]
+    except (SurveyToolsError, OSError, KeyError, ValueError):
+        pass
+    frames, values = compute()
+    try:
+        stored = {part: _parquet(frame) for part, frame in frames.items()}
+        if not all(_same(pd.read_parquet(io.BytesIO(stored[p])), f) for p, f in frames.items()):
+            return frames, values
+        text = json.dumps({"key": key, "frames": list(frames), "values": values})
+    except (TypeError, ValueError, NotImplementedError, ImportError, OSError):
+        return frames, values
+    if json.dumps(json.loads(text)["values"]) != json.dumps(values):  # NaN stays NaN
+        return frames, values
+    try:
+        with staged_folder(folder, name=name, wait=5.0) as tmp:
+            for part, data in stored.items():
+                (tmp / f"{name}.{part}.parquet").write_bytes(data)
+            (tmp / f"{name}.meta.json").write_text(text, encoding="utf-8")
+    except (SurveyToolsError, OSError):
+        pass  # another notebook is writing the same set, or the folder is read-only
+    return frames, values

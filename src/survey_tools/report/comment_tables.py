@@ -48,20 +48,48 @@ class CommentFindings:
 
 def gather_comments(run, *, k: int = 3) -> CommentFindings | None:
     """Code and estimate the plan's open comment for a prepared survey (``run``); None when the
-    plan declares no ``comments:`` or the survey lacks its variable."""
+    plan declares no ``comments:`` or the survey lacks its variable. The tables are computed
+    once per data, plan settings and code (:func:`~survey_tools.report.cache.cached_result` in
+    the run's cache folder), so the notebooks of a series share them."""
+    from .cache import cached_result
+
     spec = run.plan.comments
     design = run.design
     if spec is None or spec.variable not in design.data:
         return None
     themes = read_themes(spec.themes)
+    by = spec.by or run.plan.group
+    limits = {"min_count": run.plan.min_count, "min_base": run.plan.min_base}
+    rules = (themes.window, tuple(themes.themes.values()))  # every theme's rules, by repr
+    parts = (design.data, design.weights, run.margins, spec, by, limits, k, rules)
+    survey = str((getattr(run.cleaned, "source", None) or {}).get("file") or "survey")
+    frames, counts = cached_result(
+        getattr(run, "cache_dir", None),
+        f"{survey.rsplit('.', 1)[0]}.comments",
+        parts,
+        lambda: _comment_tables(design, spec, themes, by, limits, k),
+    )
+    return CommentFindings(
+        themes=themes,
+        by=by,
+        commenters=counts["commenters"],
+        asked=counts["asked"],
+        commenting=frames["commenting"].iloc[0],
+        overall=frames["overall"],
+        by_group=frames["by_group"],
+        quotes=frames["quotes"],
+        proposed=frames["proposed"],
+    )
+
+
+def _comment_tables(design, spec, themes, by, limits, k) -> tuple[dict, dict]:
+    """What :func:`gather_comments` computes: its tables and its two counts."""
     texts = design.data[spec.variable]
     coded = code_comments(texts, themes)
     wrote = commented(texts)
     asked = None
     if spec.reached and spec.reached in design.data:
         asked = design.data[spec.reached].notna() | wrote
-    by = spec.by or run.plan.group
-    limits = {"min_count": run.plan.min_count, "min_base": run.plan.min_base}
     tables = {}
     for base in ("commenters", "members"):
         for grouped in (False, True):
@@ -73,7 +101,7 @@ def gather_comments(run, *, k: int = 3) -> CommentFindings | None:
     commenting = theme_shares(
         design, pd.DataFrame({"commented": wrote}), commented=everyone,
         asked=asked if asked is not None else everyone, base="members", **limits,
-    ).iloc[0]  # fmt: skip
+    ).iloc[[0]]  # fmt: skip
     approved, proposed = [], []
     for theme in themes.ids:
         found = quote_candidates(texts, coded, theme, data=design.data, by=by, themes=themes)
@@ -87,17 +115,18 @@ def gather_comments(run, *, k: int = 3) -> CommentFindings | None:
             {"theme": theme, "label": themes.themes[theme].label, "quote": q, by: g}
             for q, g in zip(ok["quote"], ok[by])
         ]
-    return CommentFindings(
-        themes=themes,
-        by=by,
-        commenters=int(wrote.sum()),
-        asked=int(asked.sum()) if asked is not None else len(wrote),
-        commenting=commenting,
-        overall=pd.concat([tables["commenters", False], tables["members", False]]),
-        by_group=pd.concat([tables["commenters", True], tables["members", True]]),
-        quotes=pd.DataFrame(approved, columns=["theme", "label", "quote", by]),
-        proposed=pd.concat(proposed, ignore_index=True),
-    )
+    frames = {
+        "commenting": commenting,
+        "overall": pd.concat([tables["commenters", False], tables["members", False]]),
+        "by_group": pd.concat([tables["commenters", True], tables["members", True]]),
+        "quotes": pd.DataFrame(approved, columns=["theme", "label", "quote", by]),
+        "proposed": pd.concat(proposed, ignore_index=True),
+    }
+    counts = {
+        "commenters": int(wrote.sum()),
+        "asked": int(asked.sum()) if asked is not None else len(wrote),
+    }
+    return frames, counts
 
 
 def _cell(row, compact: bool = False) -> str:

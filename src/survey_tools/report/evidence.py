@@ -301,7 +301,16 @@ def _pay(run) -> dict:
 
 
 def gather(run) -> Evidence:
-    """Compute the memo's evidence for ``run`` (a prepared survey with its checked plan)."""
+    """Compute the memo's evidence for ``run`` (a prepared survey with its checked plan).
+
+    Computed once per data, plan settings and code and kept in the run's cache folder
+    (:mod:`.evidence_cache`): a memo re-run after its text was edited reads it back."""
+    from .evidence_cache import cached_gather
+
+    return _with_values(cached_gather(run, _gather, (Evidence, Link, Driver)), run)
+
+
+def _gather(run) -> Evidence:
     plan = run.plan
     shares = {key: _share(run, key) for key in plan.indicators}
     conditions = {}
@@ -339,7 +348,7 @@ def gather(run) -> Evidence:
         drivers=_drivers(run),
         pay=_pay(run),
     )
-    return _with_values(evidence, run)
+    return evidence
 
 
 def _with_values(evidence: Evidence, run) -> Evidence:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from ..disclosure.thresholds import BELOW_STANDARD_NOTE
 from ..errors import SurveyToolsError
 from ..files import read_set, staged_folder
+from .kernel import execute_notebook
 
 if TYPE_CHECKING:  # nbformat, the pages and Word writers load when a memo runs, not at import
     import nbformat
@@ -46,102 +47,6 @@ class MemoFiles:
         return pd.DataFrame(
             {"kind": list(self.paths), "path": [str(p) for p in self.paths.values()]}
         )
-
-
-def _failed_section(nb: nbformat.NotebookNode) -> str:
-    """The heading above the cell that failed (markdown cells and markdown outputs)."""
-    section = "the start"
-    for cell in nb.cells:
-        texts = [cell.source] if cell.cell_type == "markdown" else []
-        texts += [out.get("data", {}).get("text/markdown", "") for out in cell.get("outputs", [])]
-        for text in texts:
-            for found in re.findall(r"^#{1,3} (.+)$", "".join(text), re.MULTILINE):
-                section = found.strip()
-        if any(out.get("output_type") == "error" for out in cell.get("outputs", [])):
-            return section
-    return section
-
-
-def execute_notebook(
-    notebook: str | os.PathLike,
-    *,
-    params: dict | None = None,
-    timeout: int = 600,
-    failed_copy: str | os.PathLike | None = None,
-) -> nbformat.NotebookNode:
-    """Run a notebook top to bottom in a fresh kernel, with papermill's parameters injected.
-
-    The kernel starts in the notebook's folder (so its relative default paths work) with the
-    current interpreter; no timing metadata is recorded, so the result is deterministic. A
-    notebook given as a ``.py`` (jupytext percent) file is read with jupytext. When a cell
-    fails, the error names the section it sits in and the cause, and with ``failed_copy`` the
-    executed notebook (outputs up to the error) is written there to open in JupyterLab.
-    """
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-    from papermill.parameterize import parameterize_notebook
-
-    path = Path(notebook)
-    if not path.exists():
-        raise SurveyToolsError(
-            f"Report notebook {path} not found.", hint="give the path of a notebooks/reports file"
-        )
-    if path.suffix == ".py":
-        import jupytext
-
-        nb = jupytext.read(path)
-        for i, cell in enumerate(nb.cells):  # jupytext draws random ids: fix them
-            cell.id = f"cell-{i}"
-    else:
-        nb = nbformat.read(path, as_version=4)
-    if params:
-        for cell in nb.cells:
-            cell.metadata.setdefault("tags", [])
-        nb.metadata.setdefault("papermill", {})
-        nb = parameterize_notebook(nb, dict(params))
-        for cell in nb.cells:
-            if "injected-parameters" in cell.metadata.get("tags", []):
-                cell.id = "injected-parameters"  # papermill draws a random id
-            if not cell.metadata.get("tags"):
-                cell.metadata.pop("tags", None)
-        nb.metadata.pop("papermill", None)
-    nb.metadata["kernelspec"] = {
-        "display_name": "Python 3",
-        "language": "python",
-        "name": "python3",
-    }
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        record_timing=False,
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no transport warnings on stderr
-        resources={"metadata": {"path": str(path.resolve().parent)}},
-    )
-    try:
-        client.execute()
-    except CellExecutionError as exc:
-        cause = re.sub(r"\x1b\[[0-9;]*m", "", str(exc).strip().splitlines()[-1])
-        kept = ""
-        if failed_copy is not None:
-            Path(failed_copy).parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(nb, failed_copy)
-            kept = f" The executed notebook is kept in {failed_copy}."
-        hint = (
-            None  # the notebook's error already says how to fix it
-            if " Fix: " in cause
-            else "open the executed notebook in JupyterLab, run it with the same parameters and "
-            "read the traceback"
-        )
-        raise SurveyToolsError(
-            f"Report notebook {path} failed in its section {_failed_section(nb)!r}: {cause}{kept}",
-            hint=hint,
-        ) from exc
-    for cell in nb.cells:
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-    return nb
 
 
 _MEMO_FILES = {

@@ -20,7 +20,7 @@ from ..cleaning.codebook import Codebook
 from ..design.margins import read_margins
 from ..design.survey_design import SurveyDesign
 from ..errors import SurveyToolsError
-from .cache import cached_clean
+from .cache import _folder, cached_clean
 from .findings import grid_exclusions
 from .plan import Plan, read_plan
 from .tables import pct
@@ -43,7 +43,9 @@ class SurveyRun:
     those :func:`~survey_tools.report.findings.grid_exclusions` marks, raked again.
     ``imputed`` counts, per weighting variable, the respondents who lacked it and were given
     the roll's most common level for weighting only. ``read_options`` are the
-    :func:`~survey_tools.read_export` options the export was read with.
+    :func:`~survey_tools.read_export` options the export was read with. ``cache_dir`` is where
+    the series keeps the cleaning and later results (:mod:`~survey_tools.report.cache`), None
+    when uncached.
     """
 
     cleaned: CleanSurvey
@@ -56,6 +58,7 @@ class SurveyRun:
     grid_excluded: int = 0
     imputed: dict = field(default_factory=dict)
     read_options: dict = field(default_factory=dict, repr=False)
+    cache_dir: object = field(default=None, repr=False)
 
     @property
     def weighted(self) -> bool:
@@ -240,6 +243,7 @@ def prepare_survey(
         int(noise.sum()),
         imputed,
         read_options={"encoding": encoding, "data_dictionary": dictionary},
+        cache_dir=_folder(export, cache),
     )
 
 

@@ -17,36 +17,47 @@ def update_notebooks(folder: str | os.PathLike = "notebooks/reports", *, progres
     """Execute every numbered report notebook in ``folder`` in place, with its default parameters.
 
     Each notebook's code is taken from its paired jupytext ``.py:percent`` file when there is
-    one (the reviewed source), its metadata from the ``.ipynb``; it runs top to bottom in a fresh
-    kernel (see :func:`~survey_tools.report.memo.execute_notebook`), and both files are written
-    back, all of them at once and only when every notebook ran (an interrupted or failed run
-    leaves the committed notebooks as they were). Returns the notebooks written.
+    one (the reviewed source), its metadata from the ``.ipynb``. The last notebook (the memo,
+    the longest) runs in a kernel of its own and the others one after another in a second
+    kernel beside it, reset between them, so each gives the outputs a fresh kernel gives (see
+    :func:`~survey_tools.report.kernel.execute_notebooks`). Both files are written back, all
+    of them at once and only when every notebook ran (an interrupted or failed run leaves the
+    committed notebooks as they were). Returns the notebooks written.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     import jupytext
     import nbformat
     from jupytext.combine import combine_inputs_with_outputs
 
     from ..files import staged_folder
-    from .memo import execute_notebook
+    from .kernel import execute_notebooks
 
     folder = Path(folder)
-    executed = {}
-    for path in sorted(folder.glob("[0-9]*.ipynb")):
-        if progress:
-            progress(f"running {path.name} ...")
-        nb = nbformat.read(path, as_version=4)
-        pair = path.with_suffix(".py")
-        if pair.exists():
-            nb = combine_inputs_with_outputs(jupytext.read(pair), nb)
-        draft = folder / f".{path.stem}.running.ipynb"  # beside it: relative paths still work
-        try:
+    paths = sorted(folder.glob("[0-9]*.ipynb"))
+    drafts = {path: folder / f".{path.stem}.running.ipynb" for path in paths}  # relative paths work
+    try:
+        for path, draft in drafts.items():
+            nb = nbformat.read(path, as_version=4)
+            pair = path.with_suffix(".py")
+            if pair.exists():
+                nb = combine_inputs_with_outputs(jupytext.read(pair), nb)
             nbformat.write(nb, draft)
-            executed[path] = execute_notebook(draft)
-        finally:
+        if progress:
+            progress(f"running {', '.join(path.name for path in paths)} ...")
+        groups = [paths[:-1], paths[-1:]] if len(paths) > 1 else [paths]
+        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+            jobs = [
+                pool.submit(execute_notebooks, [drafts[path] for path in group]) for group in groups
+            ]
+            ran = [nb for job in jobs for nb in job.result()]
+        executed = dict(zip([path for group in groups for path in group], ran))
+    finally:
+        for draft in drafts.values():
             draft.unlink(missing_ok=True)
     # Every notebook ran: write them (and their pairs) as one set, or nothing on failure.
     with staged_folder(folder, name="notebooks") as staging:
-        for path, ran in executed.items():
-            nbformat.write(ran, staging / path.name)
-            jupytext.write(ran, staging / path.with_suffix(".py").name, fmt="py:percent")
+        for path, nb in executed.items():
+            nbformat.write(nb, staging / path.name)
+            jupytext.write(nb, staging / path.with_suffix(".py").name, fmt="py:percent")
     return list(executed)

@@ -1,0 +1,61 @@
+"""Notebooks run one after another in one kernel (the report series, ``survey-tools notebooks``)
+give what fresh kernels give: nothing of one notebook reaches the next."""
+
+import nbformat
+import pytest
+
+from survey_tools.errors import SurveyToolsError
+from survey_tools.report.kernel import execute_notebook, execute_notebooks
+
+FIRST = [
+    "import helper\nhelper.warn()",  # a library's warning, shown once per place by default
+    "x = 41\nimport os\nos.environ['SURVEY_TOOLS_KERNEL_TEST'] = 'set'\nos.chdir('/')",
+    "import pandas as pd\npd.set_option('display.precision', 1)\npd.Series([1.23456])",
+    "import matplotlib\nmatplotlib.rcParams['font.size'] = 3.0\nx + 1",
+]
+SECOND = [
+    "import helper\nhelper.warn()",
+    "'x' in dir(), __import__('os').environ.get('SURVEY_TOOLS_KERNEL_TEST')",
+    "import os, pathlib\npathlib.Path(os.getcwd()) == pathlib.Path(helper.__file__).parent",
+    "import pandas as pd\npd.Series([1.23456])",
+    "import matplotlib\nmatplotlib.rcParams['font.size']",
+]
+
+
+def _notebook(folder, name, cells):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"
+    nbformat.write(nb, folder / name)
+    return folder / name
+
+
+def test_notebooks_sharing_a_kernel_give_what_fresh_kernels_give(tmp_path):
+    (tmp_path / "helper.py").write_text(
+        "import warnings\n\ndef warn():\n    warnings.warn('check the roll', UserWarning)\n",
+        encoding="utf-8",
+    )
+    paths = [_notebook(tmp_path, "01_a.ipynb", FIRST), _notebook(tmp_path, "02_b.ipynb", SECOND)]
+    shared = execute_notebooks(paths)
+    fresh = [execute_notebook(path) for path in paths]
+    assert [nbformat.writes(nb) for nb in shared] == [nbformat.writes(nb) for nb in fresh]
+    second = shared[1].cells
+    assert second[0].execution_count == 1  # counted from 1 again
+    assert "check the roll" in second[0].outputs[0]["text"]  # the warning shows again
+    assert second[1].outputs[0]["data"]["text/plain"] == "(False, None)"
+    assert second[2].outputs[0]["data"]["text/plain"] == "True"  # in the notebook's folder
+    assert "1.23456" in second[3].outputs[0]["data"]["text/plain"]  # pandas' own precision
+    assert second[4].outputs[0]["data"]["text/plain"] != "3.0"
+
+
+def test_a_failing_notebook_in_a_shared_kernel_is_named_with_its_section(tmp_path):
+    good = _notebook(tmp_path, "01_a.ipynb", ["1 + 1"])
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("## Weighting"),
+        nbformat.v4.new_code_cell("raise ValueError('no margins')"),
+    ]
+    nbformat.write(nb, tmp_path / "02_b.ipynb")
+    with pytest.raises(SurveyToolsError, match=r"02_b\.ipynb failed in its section 'Weighting'"):
+        execute_notebooks([good, tmp_path / "02_b.ipynb"])

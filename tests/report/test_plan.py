@@ -133,7 +133,8 @@ def test_a_drafted_plan_reads_and_fits_its_codebook(tmp_path, book):
 def test_a_plan_drafted_for_a_platform_export_counts_the_questions_not_the_platform(tmp_path):
     # Qualtrics' own columns (Status, Finished, DistributionChannel, UserLanguage) are no
     # survey questions; a yes/no question counts "Yes"; a grid's items are worded by item.
-    export = SHARED / "fixtures" / "external" / "qualtrics" / "qualtRics_api_beskar_armor_full.csv"
+    external = SHARED / "fixtures" / "external"
+    export = external / "qualtrics" / "qualtRics_api_beskar_armor_full.csv"
     body = yaml.safe_load(draft_plan(Codebook.draft(read_export(export))))
     counted = {m["variable"]: m["answers"] for m in body["indicators"].values()}
     assert not set(counted) & {"status", "finished", "distributionchannel", "userlanguage"}
@@ -146,3 +147,10 @@ def test_a_plan_drafted_for_a_platform_export_counts_the_questions_not_the_platf
     counted = {m["variable"]: m["answers"] for m in body["indicators"].values()}
     assert counted["have_you_seen_any_of_the_6_films_in_the"] == ["Yes"]
     assert read_plan(_plan(tmp_path, text)).check(wars).options
+    # REDCap: no form status as an indicator, sex as the group, a checkbox counts "True".
+    redcap = external / "redcap" / "blank-for-gray-status"
+    export = read_export(redcap / "data.csv", data_dictionary=redcap / "dictionary.csv")
+    body = yaml.safe_load(draft_plan(Codebook.draft(export)))
+    counted = {m["variable"]: m["answers"] for m in body["indicators"].values()}
+    assert "sex" in body["groups"] and not any(v.endswith("_complete") for v in counted)
+    assert counted["interpreter_needed"] == ["True"]

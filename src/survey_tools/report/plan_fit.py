@@ -191,10 +191,10 @@ NON_ANSWERS = re.compile(
 
 
 def _counted(codes: dict) -> str:
-    """The answer a drafted indicator counts: "Yes" where there is one, else the first answer
-    that is not a non-answer."""
+    """The answer a drafted indicator counts: "Yes" (or "True") where there is one, else the
+    first answer that is not a non-answer."""
     labels = [str(v) for v in codes.values()]
-    yes = [v for v in labels if re.match(r"yes\b", v, re.IGNORECASE)]
+    yes = [v for v in labels if re.match(r"(?:yes|true)\b", v, re.IGNORECASE)]
     real = [v for v in labels if not NON_ANSWERS.search(v)]
     return (yes or real or labels)[0]
 
@@ -230,7 +230,7 @@ def draft_plan(codebook, *, question: str = "What should the guild do?") -> str:
         if PLATFORM_COLUMNS.fullmatch(name):
             continue
         if spec.get("type") == "roll" or (
-            re.search(r"role|craft|occupation|age|region|gender|class", name) and codes
+            re.search(r"role|craft|occupation|age|region|gender|sex|class", name) and codes
         ):
             groups.setdefault(name, name.replace("_", " "))
             continue

@@ -243,8 +243,8 @@ memo_figure(
         by=group,
         level=True,
         overall=None if lead.withheld else lead.estimate,
-        title=f"{fig_no}. Members who {head.wording}, by {group_word} (intervals allow for "
-        "comparing all groups)",
+        title=f"{fig_no}. Members who {head.wording}, by {group_word}"
+        + (" (intervals allow for comparing all groups)" if rank else ""),
         **limits,
     ),
     "headline_by_group",

@@ -166,9 +166,10 @@ role_models.margins_figure(
 # "certainty" says how well a role fits its code.
 
 # %%
-exposure = st.role_exposure_table(design, "role_primary", "ai_lost_work", level="Yes")
+head = p.headline  # the plan's headline measure (True where its answers were given)
+exposure = st.role_exposure_table(design, "role_primary", head.id, level=True)
 safe, shown = role_models.exposure_table(
-    design, exposure, "ai_lost_work", "Yes", role="role_primary", **limits
+    design, exposure, head.id, True, role="role_primary", **limits
 )
 shown
 
@@ -176,7 +177,7 @@ shown
 st.fig_exposure(
     exposure,
     "eloundou_human_beta",
-    title="Knowingly lost work to AI by role, against the occupation's exposure index",
+    title=f"Members who {head.wording}, by role, against the occupation's exposure index",
     xlabel="Eloundou et al. human-rated exposure (beta) of the role's occupation",
     **limits,
 )

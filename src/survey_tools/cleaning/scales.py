@@ -18,18 +18,18 @@ from dataclasses import dataclass
 
 from ..errors import CodebookError
 
-__all__ = ["Scale", "nonsubstantive", "orient_scale"]
+__all__ = ["Scale", "nonsubstantive", "orient_scale", "polarity"]
 
 _POSITIVE = (
     r"agree|accord|acuerdo|concord|zustimm|einverstanden|satisf|zufrieden|likely|probabl|"
     r"wahrscheinlich|stimme?\b.*\bzu\b|favou?rab|favorable|approv|support|important|comfortable|confident|"
     r"often|always|frequent|usually|souvent|toujours|siempre|menudo|immer|oft\b|sempre|"
-    r"good|excellent|bien\b|bueno|gut\b|yes\b|oui\b|si\b|ja\b"
+    r"good|excellent|bien\b|bueno|gut\b|yes\b|oui\b|si\b|ja\b|true\b"
 )
 _NEGATIVE = (
     r"\bdis|\bun(?!d\b|der)|\binsatisf|\bimprob|\bunwahr|\bnot\b|\bno\b|\bnever|\brarely|\bseldom|"
     r"\bhardly|\bpas\b|\bjamais|\bnunca|\bnie\b|\bnicht|\bdes(?=acuerdo|satis)|\bdesacuerdo|"
-    r"\boppose|\bpoor|\bbad\b|\bmal\b|\bschlecht|\bnao\b|\bnon\b|\bdiscord|\bpeu\b"
+    r"\boppose|\bpoor|\bbad\b|\bmal\b|\bschlecht|\bnao\b|\bnon\b|\bdiscord|\bpeu\b|\bfalse\b"
 )
 _NEUTRAL = (
     r"neither|\bneutral|\bneutre|\bni\b.*\bni\b|\bweder\b|\bnem\b.*\bnem\b|\bsometimes|"
@@ -38,7 +38,7 @@ _NEUTRAL = (
 _WEAK = r"slight|a little|a bit|barely|somewhat|low"
 _NONSUBSTANTIVE = (
     r"don.?t know|not sure|no opinion|not applicable|\bn/?a\b|prefer not|refus|ne sais pas|"
-    r"no s[eé]|wei(ss|ß) nicht|keine angabe|no basis|can.?t say|unfamiliar"
+    r"no s[eé]|wei(ss|ß) nicht|keine angabe|no basis|can.?t say|unfamiliar|don.?t understand"
 )
 
 
@@ -56,8 +56,12 @@ def nonsubstantive(label: object) -> bool:
     return bool(re.search(_NONSUBSTANTIVE, _plain(label)))
 
 
-def _polarity(label: object) -> int | None:
-    """+1 positive, -1 negative, 0 neutral, None when the words do not say."""
+def polarity(label: object) -> int | None:
+    """+1 positive, -1 negative, 0 neutral, None when the words do not say.
+
+    >>> polarity("Yes"), polarity("Somewhat disagree"), polarity("Neutral"), polarity("Han")
+    (1, -1, 0, None)
+    """
     text = _plain(label)
     if re.search(_NEUTRAL, text):
         return 0
@@ -141,7 +145,7 @@ def orient_scale(name: str, codes: dict, scale: dict | None = None) -> Scale:
         raise _refuse(name, labels, "fewer than two ordered answers")
     if scale:
         return _declared(name, ladder, other, scale)
-    signs = [_polarity(lab) for lab in labels]
+    signs = [polarity(lab) for lab in labels]
     first, last = signs[0], signs[-1]
     if {first, last} != {1, -1}:
         raise _refuse(name, labels, "the end answers' words do not say which is favourable")

@@ -42,7 +42,7 @@ from ..errors import SurveyToolsError
 from ..files import read_set, safe_name, staged_folder
 from ..ingest.read import read_export
 
-__all__ = ["cache_folder", "cached_clean", "cached_result"]
+__all__ = ["cache_folder", "cache_location", "cached_clean", "cached_result"]
 
 CACHE_FORMAT = 1
 _CODE = ("cleaning", "ingest")  # the code whose change makes a cached cleaning stale
@@ -68,7 +68,7 @@ def cache_folder(export: str | os.PathLike) -> Path | None:
     return None
 
 
-def _folder(export, cache) -> Path | None:
+def cache_location(export, cache) -> Path | None:
     """The cache folder ``cache=`` names for ``export`` (see :func:`cached_clean`)."""
     return cache_folder(export) if cache is True else (Path(cache) if cache else None)
 
@@ -159,7 +159,7 @@ def cached_clean(
     def read():
         return read_export(export, encoding=encoding, data_dictionary=dictionary)
 
-    folder = _folder(export, cache)
+    folder = cache_location(export, cache)
     if folder is None:
         return clean(read(), book, roll=roll, invited=invited)
     name = re.sub(r"[^\w.-]+", "_", Path(export).stem).strip("._")[:100] or "export"

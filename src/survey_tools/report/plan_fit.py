@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import yaml
 
-from ..cleaning.scales import orient_scale
+from ..cleaning.scales import nonsubstantive, orient_scale, polarity
 from ..errors import PlanError
 
 __all__ = ["codebook_variables", "draft_plan", "fit_plan"]
@@ -182,21 +182,16 @@ PLATFORM_COLUMNS = re.compile(
     r"collector_?id|respondent_?id|redcap_\w+|\w+_complete|\w+_timestamp)",
     re.IGNORECASE,
 )
-#: answers a drafted indicator never counts first ("Don't know", "Prefer not to say"...)
-NON_ANSWERS = re.compile(
-    r"don.?t know|not sure|unsure|prefer not|rather not|don.?t understand|n/?a\b|"
-    r"not applicable|other\b|refused",
-    re.IGNORECASE,
-)
 
 
 def _counted(codes: dict) -> str:
-    """The answer a drafted indicator counts: "Yes" (or "True") where there is one, else the
-    first answer that is not a non-answer."""
+    """The answer a drafted indicator counts: the first on the positive side by the answer
+    scales' own reading (:func:`~survey_tools.cleaning.scales.polarity`: "Yes", "True"...),
+    else the first substantive answer (never "Don't know", "Prefer not to say"...)."""
     labels = [str(v) for v in codes.values()]
-    yes = [v for v in labels if re.match(r"(?:yes|true)\b", v, re.IGNORECASE)]
-    real = [v for v in labels if not NON_ANSWERS.search(v)]
-    return (yes or real or labels)[0]
+    positive = [v for v in labels if polarity(v) == 1]
+    real = [v for v in labels if not nonsubstantive(v)]
+    return (positive or real or labels)[0]
 
 
 def _item_wordings(options: dict, labels: dict) -> dict:
@@ -217,11 +212,11 @@ def _item_wordings(options: dict, labels: dict) -> dict:
 def draft_plan(codebook, *, question: str = "What should the guild do?") -> str:
     """A first analysis plan (YAML text) drawn from a codebook, for the analyst to edit.
 
-    Single-choice questions become indicators (counting "Yes", else their first real answer:
-    edit ``answers``), ordered agree/disagree-type items become options (their positive side
-    counts; a grid's items are worded by item), the first categorical variables that look like
-    a group (role, craft, age...) become the groups. The platform's own columns (status,
-    channel, language, REDCap form status) are left out.
+    Single-choice questions become indicators (counting their first positive answer, else
+    their first substantive one: edit ``answers``), ordered agree/disagree-type items become
+    options (their positive side counts; a grid's items are worded by item), the first
+    categorical variables that look like a group (role, craft, age...) become the groups. The
+    platform's own columns (status, channel, language, REDCap form status) are left out.
     """
     variables = codebook_variables(codebook)
     groups, indicators, options, labels = {}, {}, {}, {}
@@ -267,8 +262,8 @@ def draft_plan(codebook, *, question: str = "What should the guild do?") -> str:
     }
     head = (
         "# survey_tools analysis plan, drafted from the codebook: edit it (see\n"
-        "# help(survey_tools.report.plan)). Indicators count one answer (Yes, else the\n"
-        "# first real one): edit answers and wording; options count the positive side of\n"
-        "# their scale. Quote computed values as {id.pct}.\n"
+        "# help(survey_tools.report.plan)). Indicators count one answer (the first positive\n"
+        "# one, else the first substantive one): edit answers and wording; options count the\n"
+        "# positive side of their scale. Quote computed values as {id.pct}.\n"
     )
     return head + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)

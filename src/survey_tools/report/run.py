@@ -20,7 +20,7 @@ from ..cleaning.codebook import Codebook
 from ..design.margins import read_margins
 from ..design.survey_design import SurveyDesign
 from ..errors import SurveyToolsError
-from .cache import _folder, cached_clean
+from .cache import cache_location, cached_clean
 from .findings import grid_exclusions
 from .plan import Plan, read_plan
 from .tables import pct
@@ -243,7 +243,7 @@ def prepare_survey(
         int(noise.sum()),
         imputed,
         read_options={"encoding": encoding, "data_dictionary": dictionary},
-        cache_dir=_folder(export, cache),
+        cache_dir=cache_location(export, cache),
     )
 
 

@@ -100,12 +100,12 @@ def _pts(v: float) -> str:
     return ("+" if v > 0 else "\u2212" if v < 0 else "") + f"{abs(v) * 100:.1f}"
 
 
-def _table(rows: pd.DataFrame, group: str, waves, hidden: set, min_count: int, min_base: int):
+def _table(rows: pd.DataFrame, group: str, waves, hidden: set, min_count: int):
     wa, wb = waves
     out, withheld = [], []
     for r in rows.itertuples(index=False):
         g = str(getattr(r, group))
-        small = g in hidden or min(r.n_a, r.n_b) < min_base
+        small = g in hidden  # bases under min_base are withheld there too (unreliable)
         if small:
             withheld.append(g)
         show = not small
@@ -166,7 +166,7 @@ def since_last_year(
         # the change would give away what that wave's complementary suppression protects.
         hidden = _hidden(before.design, m.id, p.group, min_count, min_base)
         hidden |= _hidden(run.design, m.id, p.group, min_count, min_base)
-        table, withheld = _table(by, p.group, (wa, wb), hidden, min_count, min_base)
+        table, withheld = _table(by, p.group, (wa, wb), hidden, min_count)
         shown = by[~by[p.group].astype(str).isin(withheld)]
         clear = tuple(
             f"{r[p.group]}: {describe_change(r)}"

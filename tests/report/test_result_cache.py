@@ -3,6 +3,7 @@ reads them back equal in every part; other data, other thresholds or a damaged c
 them anew."""
 
 import json
+import os
 
 import pandas as pd
 import pytest
@@ -107,3 +108,26 @@ def test_the_memos_evidence_is_read_back_equal_and_kept_while_only_its_text_chan
     stricter = dataclasses.replace(run, plan=dataclasses.replace(run.plan, min_count=20))
     with pytest.raises(AssertionError, match="computed again"):
         evidence.gather(stricter)
+
+
+def test_the_memos_evidence_is_read_back_by_the_next_run_of_the_memo(demo_params_, tmp_path):
+    """The key is the same in every process (Python salts its string hashes per process)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from survey_tools.report import evidence; "
+        "from survey_tools.report.run import notebook_survey; "
+        f"run = notebook_survey({{**{demo_params_!r}, 'cache': {str(tmp_path)!r}}}); "
+        "fail = lambda run: sys.exit('computed again'); "
+        "evidence._gather = fail if sys.argv[1] == 'again' else evidence._gather; "
+        "evidence.gather(run)"
+    )
+    for seed, step in (("1", "first"), ("4", "again")):
+        done = subprocess.run(
+            [sys.executable, "-c", script, step],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr[-800:]

@@ -322,7 +322,8 @@ def _specs(body, kind: str, problems: list, **defaults) -> dict:
         if spec.get("stat", "mean") not in ("mean", "median"):
             problems.append(f"{where}.stat: write mean or median")
         out[str(key)] = defaults | {
-            k: _text(spec.get(k, defaults.get(k)), f"{where}.{k}", problems) for k in _KEYS[kind]
+            k: _text(spec.get(k, defaults.get(k)), f"{where}.{k}", problems)
+            for k in sorted(_KEYS[kind])
         }
         out[str(key)]["wording"] = out[str(key)]["wording"] or str(key)
         if not out[str(key)]["variable"]:

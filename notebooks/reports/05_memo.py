@@ -34,6 +34,7 @@ min_count = None
 min_base = None
 scale_rate = None
 figures_dir = None  # where to save memo figures (render_memo sets it)
+figure_formats = None  # the files saved per figure (None: png, svg, pdf)
 previous = None  # the previous wave's export: adds "Since last year" (needs SURVEY_TOOLS_SALT)
 previous_codebook = None  # its codebook (None: this wave's)
 previous_roll = None  # its membership roll
@@ -251,6 +252,7 @@ memo_figure(
     alt=f"{fig_no}: share of members who {head.wording} by {group_word}"
     + ("." if lead.withheld else f"; overall {lead.pct}."),
     figures_dir=figures_dir,
+    formats=figure_formats,
 )
 
 # %%
@@ -339,6 +341,7 @@ if focus and focus.pay:
             else "."
         ),
         figures_dir=figures_dir,
+        formats=figure_formats,
     )
 
 # %%
@@ -418,6 +421,7 @@ if p.options:
         alt=f"{fig_no}: {'weighted' if run.weighted else 'unweighted'} answers to the "
         f"statements behind the {len(items)} options.",
         figures_dir=figures_dir,
+        formats=figure_formats,
     )
 
 # %%
@@ -706,6 +710,7 @@ if run.weighted:
         "weighting_effect",
         alt=f"{fig_no}: unweighted against weighted share who {head.wording} by {group_word}.",
         figures_dir=figures_dir,
+        formats=figure_formats,
     )
 
 # %% [markdown]

@@ -29,3 +29,15 @@ def test_an_unchanged_memo_is_not_rendered_again_and_a_changed_one_is(
     with pytest.raises(AssertionError, match="rendered again"):
         render_memo(MEMO, params={**params, "wave": "Wave 2"}, out_dir=tmp_path)
     assert {k: again[k].read_bytes() for k in rendered} == rendered  # the old set is kept
+
+
+def test_an_html_draft_is_the_memos_own_page_with_its_figures_saved_as_svg(demo_files, tmp_path):
+    params = demo_params(demo_files, BOOK)
+    full = render_memo(MEMO, params=params, out_dir=tmp_path / "full", formats=("html", "docx"))
+    draft = render_memo(MEMO, params=params, out_dir=tmp_path / "draft", formats=("html",))
+    assert draft["html"].read_bytes() == full["html"].read_bytes()
+    assert {p.suffix for p in full["figures"].iterdir()} == {".png", ".svg", ".txt"}
+    assert {p.suffix for p in draft["figures"].iterdir()} == {".svg", ".txt"}
+    assert {p.name for p in draft["figures"].glob("*.svg")} == {
+        p.name for p in full["figures"].glob("*.svg")
+    }

@@ -78,14 +78,16 @@ def setup_notebook(*, seed: int = 2026) -> None:
     _inline_figures()
 
 
-def memo_figure(fig, stem: str, *, alt: str, figures_dir=None) -> None:
+def memo_figure(fig, stem: str, *, alt: str, figures_dir=None, formats=None) -> None:
     """Show a memo figure with its alt text, first saving it when ``figures_dir`` is set.
 
     The figure is displayed with ``alt`` in the output's metadata, which the rendered memo uses
     as the image's alternative text. With ``figures_dir`` (``render_memo`` passes
     ``<out_dir>/figures``), it is also written by :func:`~survey_tools.report.save_figure` as
-    ``<stem>.png``, ``.svg``, ``.pdf`` and ``.alt.txt``; without it (the notebook's default),
-    nothing is written.
+    ``<stem>.png``, ``.svg``, ``.pdf`` (or the ``formats`` given) and ``.alt.txt``; without it
+    (the notebook's default), nothing is written. The figure is shown as SVG, and as PNG too
+    unless ``formats`` leaves PNG out (the Word memo is the one rendering that needs it; an
+    HTML draft is rendered without drawing it).
 
     Examples
     --------
@@ -95,10 +97,13 @@ def memo_figure(fig, stem: str, *, alt: str, figures_dir=None) -> None:
     """
     from IPython.display import display
 
+    formats = tuple(formats or ("png", "svg", "pdf"))
+    # Shown before it is saved: the shown SVG then comes from the figure's first drawing, the
+    # same whatever files are saved after it, so a draft's page is the final memo's.
+    display(fig, metadata={"alt": alt}, exclude=[] if "png" in formats else ["image/png"])
     if figures_dir is not None:
         from pathlib import Path
 
         from .save import save_figure
 
-        save_figure(fig, Path(figures_dir) / stem, alt=alt)
-    display(fig, metadata={"alt": alt})
+        save_figure(fig, Path(figures_dir) / stem, alt=alt, formats=formats)

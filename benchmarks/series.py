@@ -12,7 +12,8 @@ them), into a temporary folder:
   tables not yet;
 - ``warm``: everything an earlier run cached (the cleaning, the comment tables), as an analyst
   re-running the series after editing a notebook sees it;
-- ``memo --formats html``: the memo alone, HTML only, warm (drafting a sentence);
+- ``survey-tools memo --formats html``: the command an analyst drafting a sentence runs, in a
+  process of its own (its imports included), warm;
 - ``prepare_survey``: one notebook's opening call, cold and warm, in this process.
 
 Each step is timed on the wall clock and in CPU time (user + system of this process and of
@@ -29,13 +30,14 @@ import argparse
 import os
 import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from survey_tools.demo import _series, demo_params
 from survey_tools.report.cache import cache_folder
-from survey_tools.report.memo import render_memo
 from survey_tools.report.run import prepare_survey
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,9 +81,15 @@ def main() -> None:
     def quiet(_: str) -> None:
         pass
 
+    draft = [str(Path(sys.executable).parent / "survey-tools"), "memo", params["export"]]
+    for option, key in (("--codebook", "codebook"), ("--plan", "plan"), ("--roll", "roll")):
+        draft += [option, params[key]]
+    draft += ["--margins", params["roll_margins"], "--dispositions", params["dispositions"]]
+    draft += ["--formats", "html", "--out", ""]  # the folder is set below
     load = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
+        draft[-1] = str(out / "draft")
         for _ in range(args.repeat):
             shutil.rmtree(cache_folder(FILES["spss"]), ignore_errors=True)
             note(
@@ -100,14 +108,8 @@ def main() -> None:
             )
             note("series + memo, warm", timed(_series, NOTEBOOKS, out, params, quiet))
             note(
-                "memo --formats html, warm",
-                timed(
-                    render_memo,
-                    NOTEBOOKS / "05_memo.ipynb",
-                    params=params,
-                    out_dir=out / "memo",
-                    formats=("html",),
-                ),
+                "survey-tools memo --formats html",
+                timed(subprocess.run, draft, check=True, capture_output=True),
             )
     after = os.getloadavg()
     print(

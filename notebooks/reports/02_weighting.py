@@ -92,7 +92,7 @@ say(
 
 # %%
 check = (
-    nr.check_nonresponse(run, export=export, roll=roll, reminders=reminders)
+    nr.check_nonresponse(run, export=export, roll=roll, reminders=reminders, cache=True)
     if run.weighted and roll
     else None
 )

@@ -592,14 +592,15 @@ if run.weighted:
         f"Figure {numbered['figure'] + 1}). "
     )
     check = (
-        nr.check_nonresponse(run, export=export, roll=roll, reminders=reminders) if roll else None
+        nr.check_nonresponse(run, export=export, roll=roll, reminders=reminders, cache=True)
+        if roll
+        else None
     )
     if check:
-        rep, cut = check.report, check.designs["adjusted, raked and trimmed"].weighting[-1]
+        rep, classes = check.report, check.classes
         adj_w = check.weights["propensity-adjusted and raked"]
         gaps = nr.roll_table(check, min_count=p.min_count)
         gap = gaps.loc[(gaps["respondents %"] - gaps["roll %"]).abs().idxmax()]
-        classes = len(check.designs["propensity-adjusted and raked"].weighting[0].table)
         cross = " and ".join(" by ".join(pair).replace("_", " ") for pair in check.interactions)
         weighting += (
             f"**Respondents against the whole roll.** {rep.n_respondents:,} of the "
@@ -617,7 +618,7 @@ if run.weighted:
                 "a model fitted on the whole roll, then raked: "
             )
             + f"ratio {adj_w.ratio:.1f}, Kish design effect {adj_w.deff_kish:.2f}; trimming "
-            f"them at {check.trim_rule} cut {cut.trimmed} weights. "
+            f"them at {check.trim_rule} cut {check.trimmed} weights. "
             f"{nr.bias_direction(check, head.id)} Table {numbered['table'] + 2} gives the "
             "headline figures under each weighting; the figures in this memo use raking alone."
         )

@@ -12,6 +12,11 @@ from pathlib import Path
 
 from .errors import OutputError, SurveyToolsError
 
+# jsonschema imports rfc3987-syntax when it is installed (jupyter-events asks for it) and
+# compiles 39 grammars as it does: a second at every command that reads a notebook, for IRI
+# checks nbformat never makes. The command line runs without it.
+sys.modules.setdefault("rfc3987_syntax", None)
+
 DEMO_HELP = """\
 Run the main job on the bundled synthetic guild member survey.
 
@@ -117,7 +122,9 @@ def _memo(args: argparse.Namespace) -> int:
     }
     plan = check_memo_inputs(params)  # in a second, before the notebook's 15-odd seconds
     print(f"Running {args.notebook} on {args.export} ({plan!r}) ...", flush=True)
-    files = render_memo(args.notebook, params=params, out_dir=args.out, formats=formats)
+    files = render_memo(
+        args.notebook, params=params, out_dir=args.out, formats=formats, in_process=True
+    )
     for kind, path in files.paths.items():
         print(f"   {kind}: {path}")
     print(f"Memo: {files['html'] if 'html' in files.paths else args.out}")

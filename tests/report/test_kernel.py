@@ -59,3 +59,47 @@ def test_a_failing_notebook_in_a_shared_kernel_is_named_with_its_section(tmp_pat
     nbformat.write(nb, tmp_path / "02_b.ipynb")
     with pytest.raises(SurveyToolsError, match=r"02_b\.ipynb failed in its section 'Weighting'"):
         execute_notebooks([good, tmp_path / "02_b.ipynb"])
+
+
+HERE = [
+    "import helper\nprint('read', end=' ')\nprint('the roll')",
+    "from IPython.display import Markdown, display\ndisplay(Markdown('**42%** lost work'))",
+    "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.bar(['a', 'b'], [1, 2])\nfig",
+    "import os\nos.environ['SURVEY_TOOLS_KERNEL_TEST'] = 'set'\nos.chdir('/')",
+    "import pandas as pd\npd.set_option('display.precision', 1)\npd.Series([1.23456])",
+    "import matplotlib\nmatplotlib.rcParams['font.size'] = 3.0\nhelper.__name__",
+]
+
+
+def test_a_notebook_run_in_this_process_gives_what_a_fresh_kernel_gives(tmp_path):
+    import os
+
+    import matplotlib
+    import pandas as pd
+
+    (tmp_path / "helper.py").write_text("", encoding="utf-8")
+    path = _notebook(tmp_path, "05_memo.ipynb", HERE)
+    with matplotlib.rc_context({"font.size": 7.0}):  # this process's own (a themed session)
+        before = (os.getcwd(), matplotlib.get_backend(), matplotlib.rcParams["font.size"])
+        here = execute_notebook(path, in_process=True)
+        assert (os.getcwd(), matplotlib.get_backend(), matplotlib.rcParams["font.size"]) == before
+    assert pd.get_option("display.precision") == 6
+    assert "SURVEY_TOOLS_KERNEL_TEST" not in os.environ
+    assert nbformat.writes(here) == nbformat.writes(execute_notebook(path))
+    assert here.cells[0].outputs[0]["text"] == "read the roll\n"
+    assert "image/png" in here.cells[2].outputs[0]["data"]
+
+
+def test_a_failing_notebook_in_this_process_is_named_with_its_section(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("## Weighting"),
+        nbformat.v4.new_code_cell("raise ValueError('no margins')"),
+    ]
+    nbformat.write(nb, tmp_path / "05_memo.ipynb")
+    kept = tmp_path / "memo-failed.ipynb"
+    with pytest.raises(SurveyToolsError, match=r"section 'Weighting': ValueError: no margins"):
+        execute_notebook(tmp_path / "05_memo.ipynb", in_process=True, failed_copy=kept)
+    assert nbformat.read(kept, as_version=4).cells[1].outputs[0]["ename"] == "ValueError"
+    again = execute_notebook(_notebook(tmp_path, "ok.ipynb", ["1 + 1"]), in_process=True)
+    assert again.cells[0].outputs[0]["data"]["text/plain"] == "2"  # the failure left no trace

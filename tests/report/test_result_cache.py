@@ -131,3 +131,38 @@ def test_the_memos_evidence_is_read_back_by_the_next_run_of_the_memo(demo_params
             text=True,
         )
         assert done.returncode == 0, done.stderr[-800:]
+
+
+def test_the_roll_check_is_made_once_for_the_series_and_read_back_equal(
+    demo_params_, tmp_path, monkeypatch
+):
+    from survey_tools.report import nonresponse_check as nr
+
+    run = notebook_survey({**demo_params_, "cache": str(tmp_path)})
+    files = {"export": demo_params_["export"], "roll": demo_params_["roll"]}
+    fresh = nr.check_nonresponse(run, **files)
+    first = nr.check_nonresponse(run, **files, cache=True)
+
+    def linked_again(*args, **kwargs):
+        raise AssertionError("checked again")
+
+    monkeypatch.setattr(nr, "link_roll", linked_again)
+    again = nr.check_nonresponse(run, **files, cache=True)
+    assert again.designs is None and again.link is None  # the tables, not the designs
+    for found in (first, again):
+        for part in ("table", "tests", "estimates", "partial"):
+            pd.testing.assert_frame_equal(getattr(found.report, part), getattr(fresh.report, part))
+        pd.testing.assert_frame_equal(found.sensitivity, fresh.sensitivity)
+        pd.testing.assert_frame_equal(found.effort, fresh.effort)
+        assert repr(found.report) == repr(fresh.report)
+        assert found.weights == fresh.weights
+        assert (found.classes, found.trimmed, found.interactions, found.model) == (
+            fresh.classes,
+            fresh.trimmed,
+            fresh.interactions,
+            fresh.model,
+        )
+        assert nr.bias_direction(found, "lost_work") == nr.bias_direction(fresh, "lost_work")
+        pd.testing.assert_frame_equal(nr.roll_table(found), nr.roll_table(fresh))
+    with pytest.raises(AssertionError, match="checked again"):  # other settings: made anew
+        nr.check_nonresponse(run, **files, cache=True, trim_upper=4.0)

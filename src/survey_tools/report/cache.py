@@ -191,8 +191,12 @@ def _part_bytes(part) -> bytes:
         return repr((list(part.columns), [str(t) for t in part.dtypes])).encode() + hashed.tobytes()
     if isinstance(part, np.ndarray):
         return repr((part.dtype.str, part.shape)).encode() + np.ascontiguousarray(part).tobytes()
-    if isinstance(part, str | os.PathLike) and part and Path(part).is_file():
-        return hashlib.sha256(Path(part).read_bytes()).digest()
+    if isinstance(part, str | os.PathLike) and part:
+        try:
+            if Path(part).is_file():
+                return hashlib.sha256(Path(part).read_bytes()).digest()
+        except OSError:  # a text too long to be a path: a value
+            pass
     return repr(part).encode()
 
 

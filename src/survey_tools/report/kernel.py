@@ -1,6 +1,7 @@
 """Executing report notebooks: a notebook (and papermill parameters) in, the executed notebook out.
 
-:func:`execute_notebook` runs one notebook in a fresh kernel. :func:`execute_notebooks` runs
+:func:`execute_notebook` runs one notebook in a fresh kernel, or in a kernel inside this process
+(the command line's memo). :func:`execute_notebooks` runs
 several one after another in one kernel, each as if in a fresh one: between two notebooks the
 kernel forgets the first one's names, history and execution count, closes its figures and puts
 matplotlib's settings, warning filters and registries, pandas' options, the environment,
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -127,35 +129,145 @@ def _client(nb, folder: Path, timeout: int):
     )
 
 
+def _failed(nb, path: Path, failed_copy, cause: str) -> SurveyToolsError:
+    """The error for a notebook whose cell failed with ``cause`` (the executed notebook kept in
+    ``failed_copy`` when given)."""
+    import nbformat
+
+    cause = re.sub(r"\x1b\[[0-9;]*m", "", cause)
+    kept = ""
+    if failed_copy is not None:
+        Path(failed_copy).parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, failed_copy)
+        kept = f" The executed notebook is kept in {failed_copy}."
+    hint = (
+        None  # the notebook's error already says how to fix it
+        if " Fix: " in cause
+        else "open the executed notebook in JupyterLab, run it with the same parameters and "
+        "read the traceback"
+    )
+    return SurveyToolsError(
+        f"Report notebook {path} failed in its section {_failed_section(nb)!r}: {cause}{kept}",
+        hint=hint,
+    )
+
+
+def _tidied(nb):
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return nb
+
+
 def _run(client, nb, path: Path, failed_copy, **options):
     """Execute ``nb`` with ``client``; a failing cell becomes a SurveyToolsError naming its
     section (the executed notebook kept in ``failed_copy`` when given)."""
-    import nbformat
     from nbclient.exceptions import CellExecutionError
 
     try:
         client.execute(**options)
     except CellExecutionError as exc:
-        cause = re.sub(r"\x1b\[[0-9;]*m", "", str(exc).strip().splitlines()[-1])
-        kept = ""
-        if failed_copy is not None:
-            Path(failed_copy).parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(nb, failed_copy)
-            kept = f" The executed notebook is kept in {failed_copy}."
-        hint = (
-            None  # the notebook's error already says how to fix it
-            if " Fix: " in cause
-            else "open the executed notebook in JupyterLab, run it with the same parameters and "
-            "read the traceback"
-        )
-        raise SurveyToolsError(
-            f"Report notebook {path} failed in its section {_failed_section(nb)!r}: {cause}{kept}",
-            hint=hint,
-        ) from exc
-    for cell in nb.cells:
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-    return nb
+        raise _failed(nb, path, failed_copy, str(exc).strip().splitlines()[-1]) from exc
+    return _tidied(nb)
+
+
+def _outputs(messages) -> list:
+    """A cell's outputs from its kernel messages, as nbclient records them (one stream output
+    for consecutive text on the same stream, cleared by ``clear_output``)."""
+    from nbformat.v4 import output_from_msg
+
+    outputs: list = []
+    for msg in messages:
+        kind = msg["msg_type"]
+        if kind == "clear_output":
+            outputs.clear()
+        elif kind == "stream" and outputs and outputs[-1].get("name") == msg["content"]["name"]:
+            outputs[-1].text += msg["content"]["text"]
+        elif kind in ("stream", "display_data", "execute_result", "error"):
+            outputs.append(output_from_msg(msg))
+    return outputs
+
+
+def _published(client, msg_id: str, timeout: float = 60) -> list:
+    """What an in-process kernel published for the request ``msg_id``, up to its return to
+    idle (its output reaches the channel from the kernel's IOPub thread, after the reply).
+    Requests run one at a time, so everything before that is the request's: its printed text
+    comes with an empty parent header."""
+    messages = []
+    while True:
+        msg = client.iopub_channel.get_msg(timeout=timeout)
+        mine = msg["parent_header"].get("msg_id") == msg_id
+        if mine and msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return messages
+        messages.append(msg)
+
+
+def _shut_down(manager) -> None:
+    """Shut an in-process kernel down, its IOPub thread's housekeeping task cancelled first in
+    that thread's loop (ipykernel 7 cancels it after the loop stops, and the task is reported
+    at exit as "Task was destroyed but it is pending!")."""
+    import time
+
+    thread = manager.kernel.iopub_thread
+    task = getattr(thread, "_event_pipe_gc_task", None)
+    if task is not None:
+        thread.io_loop.add_callback(task.cancel)
+        deadline = time.monotonic() + 5
+        while not task.done() and time.monotonic() < deadline:
+            time.sleep(0.002)
+    manager.shutdown_kernel()
+
+
+def _run_here(nb, path: Path, failed_copy):
+    """Execute ``nb`` in an IPython kernel inside this process, in the notebook's folder.
+
+    The outputs are those a kernel of its own gives (the same kernel code, messages and
+    formatters), without starting a process or importing the package a second time. The
+    notebook starts as in a fresh kernel (names, matplotlib's settings as loaded and its inline
+    backend, pandas' default options, the notebook's folder as working folder), whatever this
+    process had set; afterwards this process's matplotlib settings and backend, warning
+    filters, environment, ``sys.path`` and working folder are put back, and pandas' options
+    to their defaults. What the notebook imported stays imported.
+    """
+    quiet = "PYDEVD_DISABLE_FILE_VALIDATION" not in os.environ  # debugpy's frozen-modules note
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    import matplotlib
+    from ipykernel.inprocess.manager import InProcessKernelManager
+
+    backend, here, folder = matplotlib.get_backend(), os.getcwd(), str(path.resolve().parent)
+    manager = InProcessKernelManager()
+    manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    client.kernel_info()
+    nb.metadata["language_info"] = client.get_shell_msg()["content"]["language_info"]
+    with matplotlib.rc_context():  # this process's settings come back when the block ends
+        _silently(client, f"exec({_SNAPSHOT!r}, {{}})")
+        _silently(client, f"exec({_RESTORE!r}, {{'CWD': {folder!r}}})")  # as a fresh kernel
+        _silently(client, "get_ipython().run_line_magic('matplotlib', 'inline')")
+        sys.path.insert(0, "")  # as in a kernel: modules beside the notebook can be imported
+        try:
+            for cell in nb.cells:
+                if cell.cell_type != "code" or "skip-execution" in cell.metadata.get("tags", []):
+                    continue
+                msg_id = client.execute(cell.source)
+                reply = client.get_shell_msg()["content"]
+                cell.outputs = _outputs(_published(client, msg_id))
+                cell.execution_count = reply.get("execution_count")
+                if reply.get("ename") == "KeyboardInterrupt":  # Ctrl-C stops the command
+                    raise KeyboardInterrupt
+                if reply["status"] != "ok":
+                    cause = f"{reply.get('ename', 'Error')}: {reply.get('evalue', '')}"
+                    raise _failed(nb, path, failed_copy, cause)
+        finally:
+            _silently(client, f"exec({_RESTORE!r}, {{'CWD': {here!r}}})")
+            client.stop_channels()
+            _shut_down(manager)
+            if quiet:
+                os.environ.pop("PYDEVD_DISABLE_FILE_VALIDATION", None)
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].switch_backend(backend)
+    return _tidied(nb)
 
 
 def execute_notebook(
@@ -164,6 +276,7 @@ def execute_notebook(
     params: dict | None = None,
     timeout: int = 600,
     failed_copy: str | os.PathLike | None = None,
+    in_process: bool = False,
 ) -> nbformat.NotebookNode:
     """Run a notebook top to bottom in a fresh kernel, with papermill's parameters injected.
 
@@ -172,18 +285,32 @@ def execute_notebook(
     notebook given as a ``.py`` (jupytext percent) file is read with jupytext. When a cell
     fails, the error names the section it sits in and the cause, and with ``failed_copy`` the
     executed notebook (outputs up to the error) is written there to open in JupyterLab.
+
+    With ``in_process``, the notebook runs in a kernel inside this process instead: the same
+    outputs a few seconds sooner (no process to start, the package already imported), no
+    ``timeout``, and what the notebook changes in the process undone afterwards (see
+    ``_run_here``). ``survey-tools memo`` runs it so; a notebook that must not share this
+    process's imported modules runs in a kernel of its own.
     """
     path, nb = _prepared(notebook, params)
+    if in_process:
+        return _run_here(nb, path, failed_copy)
     return _run(_client(nb, path.resolve().parent, timeout), nb, path, failed_copy)
 
 
 def _silently(client, code: str) -> None:
-    """Run ``code`` in the client's kernel without history or outputs; fail loudly."""
-    reply = client.wait_for_reply(client.kc.execute(code, silent=True, store_history=False))
+    """Run ``code`` in the kernel of ``client`` (nbclient's, or an in-process kernel's) without
+    history or outputs; fail loudly."""
+    if hasattr(client, "kc"):
+        reply = client.wait_for_reply(client.kc.execute(code, silent=True, store_history=False))
+    else:
+        msg_id = client.execute(code, silent=True, store_history=False)
+        reply = client.get_shell_msg()
+        _published(client, msg_id)
     if reply is None or reply["content"].get("status") != "ok":
         content = (reply or {}).get("content", {})
         raise SurveyToolsError(
-            "The report kernel could not be reset between two notebooks: "
+            "The report kernel could not be set up or reset between two notebooks: "
             f"{content.get('ename', 'no reply')}: {content.get('evalue', '')}",
             hint="run the notebooks one at a time (survey-tools notebooks)",
         )

@@ -274,6 +274,7 @@ def render_memo(
     params: dict | None = None,
     out_dir: str | os.PathLike = "reports/memo",
     formats=FORMATS,
+    in_process: bool = False,
 ) -> MemoFiles:
     """Execute a memo notebook with ``params`` and write it as HTML, PDF and DOCX, offline.
 
@@ -299,6 +300,10 @@ def render_memo(
         Folder to write to (created).
     formats
         Any of ``"html"``, ``"pdf"``, ``"docx"``.
+    in_process
+        Run the notebook in a kernel inside this process (the same memo, a few seconds
+        sooner; :func:`~survey_tools.report.kernel.execute_notebook`), as ``survey-tools memo``
+        does; by default it runs in a fresh kernel.
     """
     unknown = set(formats) - set(FORMATS)
     if unknown:
@@ -318,7 +323,12 @@ def render_memo(
     with staged_folder(out, name="memo") as staging:
         if params["figures_dir"] == final_figures:  # saved with the set, swapped in with it
             params["figures_dir"] = str((staging / "figures").resolve())
-        nb = execute_notebook(notebook, params=params, failed_copy=out / "memo-failed.ipynb")
+        nb = execute_notebook(
+            notebook,
+            params=params,
+            failed_copy=out / "memo-failed.ipynb",
+            in_process=in_process,
+        )
         written = _write_memo(nb, notebook, params, staging, formats, previous=out)
     (out / "memo-failed.ipynb").unlink(missing_ok=True)
     paths = {kind: out / Path(path).relative_to(staging) for kind, path in written.items()}

@@ -30,7 +30,7 @@ from ..design.nonresponse import NonresponseReport, nonresponse
 from ..design.propensity import categorical_columns
 from ..design.sensitivity import sensitivity
 from ..design.survey_design import SurveyDesign
-from ..design.trimming import weight_summary
+from ..design.trimming import WeightSummary, weight_summary
 from ..errors import DesignError
 from ..ingest.read import read_export
 from .tables import pct
@@ -122,10 +122,11 @@ def link_roll(run, *, export, roll, salt: str | bytes | None = None) -> RollLink
 
 @dataclass(frozen=True, repr=False)
 class NonresponseCheck:
-    """What :func:`check_nonresponse` found (designs over the linked respondents)."""
+    """What :func:`check_nonresponse` found: its tables and numbers, and the designs over the
+    linked respondents and the link (``designs``, ``link``; with ``report.fit``, None when the
+    check was read back from the series' cache)."""
 
     report: NonresponseReport
-    designs: dict
     model: str
     interactions: tuple
     sensitivity: pd.DataFrame
@@ -133,7 +134,10 @@ class NonresponseCheck:
     weights: dict
     trim_rule: str
     wave_basis: str
-    link: RollLink = field(repr=False)
+    classes: int  # response-propensity classes of the adjustment
+    trimmed: int  # weights the trimming cut
+    designs: dict | None = field(default=None, repr=False)
+    link: RollLink | None = field(default=None, repr=False)
 
     def weights_table(self) -> pd.DataFrame:
         """Weight diagnostics of every weighting, one row each."""
@@ -144,7 +148,7 @@ class NonresponseCheck:
     def __repr__(self) -> str:
         return (
             f"NonresponseCheck(R-indicator {self.report.r_indicator:.3f}; propensity model "
-            f"{self.model}; {len(self.designs)} weightings compared)"
+            f"{self.model}; {len(self.weights)} weightings compared)"
         )
 
 
@@ -169,6 +173,7 @@ def check_nonresponse(
     trim_upper: float = 3.0,
     trim_scale: str = "median",
     salt: str | bytes | None = None,
+    cache: bool = False,
 ) -> NonresponseCheck:
     """The roll against the respondents, propensity adjustment, trimming and sensitivity.
 
@@ -178,6 +183,11 @@ def check_nonresponse(
     response falls in one wave, early and late are the halves before and after the median
     response date. Trimming caps the adjusted-and-raked weights at ``trim_upper`` times their
     ``trim_scale`` (median or mean), as :meth:`SurveyDesign.trim`.
+
+    With ``cache``, a check of the same data, roll and settings made before (by another
+    notebook of the series, or an earlier run) is read back from the run's cache folder: its
+    tables and numbers, without the designs, the link and the fitted model (the report
+    notebooks show only the former).
     """
     if not run.weighted:
         raise DesignError(
@@ -185,6 +195,20 @@ def check_nonresponse(
             hint="give the roll's margins (roll_margins=)",
         )
     reminders = list(run.plan.reminders if reminders is None else reminders)
+    if cache and getattr(run, "cache_dir", None) is not None:
+        return _cached_check(
+            run,
+            export=export,
+            roll=roll,
+            options=dict(
+                reminders=reminders,
+                classes=classes,
+                pairs_p=pairs_p,
+                trim_upper=trim_upper,
+                trim_scale=trim_scale,
+                salt=salt,
+            ),
+        )
     link = link_roll(run, export=export, roll=roll, salt=salt)
     margins = {m: t for m, t in run.margins.items() if m in link.roll}
     data = link.data
@@ -226,7 +250,6 @@ def check_nonresponse(
     effort = level_of_effort(raked, indicators, wave=WAVE) if WAVE in data else None
     return NonresponseCheck(
         report=report,
-        designs=designs,
         model=model,
         interactions=pairs,
         sensitivity=table,
@@ -234,7 +257,69 @@ def check_nonresponse(
         weights={label: weight_summary(d) for label, d in designs.items()},
         trim_rule=f"{trim_upper:g} times the {trim_scale} weight",
         wave_basis=basis,
+        classes=len(adjusted.weighting[0].table),
+        trimmed=int(trimmed.weighting[-1].trimmed),
+        designs=designs,
         link=link,
+    )
+
+
+_REPORT_VALUES = ("variables", "n_roll", "n_respondents", "r_indicator", "r_indicator_se", "cv")
+_REPORT_VALUES += ("cv_se", "se_method", "notes")
+_CHECK_VALUES = ("model", "interactions", "trim_rule", "wave_basis", "classes", "trimmed")
+
+
+def _plain(value):
+    """A JSON value of a check's number, text or tuple (NumPy scalars as Python's)."""
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value.item() if hasattr(value, "item") else value
+
+
+def _cached_check(run, *, export, roll, options: dict) -> NonresponseCheck:
+    """:func:`check_nonresponse` once per data, roll and settings, through the run's cache."""
+    from .cache import cached_result
+
+    def compute():
+        check = check_nonresponse(run, export=export, roll=roll, **options)
+        r = check.report
+        frames = {"table": r.table, "tests": r.tests, "estimates": r.estimates}
+        frames |= {"partial": r.partial, "sensitivity": check.sensitivity}
+        if check.effort is not None:
+            frames["effort"] = check.effort
+        values = {k: _plain(getattr(check, k)) for k in _CHECK_VALUES}
+        values["report"] = {k: _plain(getattr(r, k)) for k in _REPORT_VALUES}
+        values["weights"] = {
+            label: {k: _plain(v) for k, v in s.__dict__.items()}
+            for label, s in check.weights.items()
+        }
+        return frames, values
+
+    book = run.cleaned.codebook
+    parts = (run.design.data, run.design.weights, repr(run.margins), export, roll)
+    parts += (repr({k: book.get(k) for k in ("roll", "quality")}), list(run.plan.indicators))
+    parts += (repr({k: v for k, v in options.items() if k != "salt"}),)
+    survey = str((getattr(run.cleaned, "source", None) or {}).get("file") or "survey")
+    name = f"{survey.rsplit('.', 1)[0]}.nonresponse"
+    frames, values = cached_result(getattr(run, "cache_dir", None), name, parts, compute)
+    report = values["report"]
+    report = NonresponseReport(
+        table=frames["table"],
+        tests=frames["tests"],
+        estimates=frames["estimates"],
+        partial=frames["partial"],
+        fit=None,
+        **{**report, "variables": tuple(report["variables"]), "notes": tuple(report["notes"])},
+    )
+    return NonresponseCheck(
+        report=report,
+        sensitivity=frames["sensitivity"],
+        effort=frames.get("effort"),
+        weights={label: WeightSummary(**w) for label, w in values["weights"].items()},
+        **{
+            **{k: values[k] for k in _CHECK_VALUES},
+            "interactions": tuple(tuple(pair) for pair in values["interactions"]),
+        },
     )
 
 

@@ -76,6 +76,7 @@ def test_a_notebook_run_in_this_process_gives_what_a_fresh_kernel_gives(tmp_path
 
     import matplotlib
     import pandas as pd
+    from IPython import get_ipython
 
     (tmp_path / "helper.py").write_text("", encoding="utf-8")
     path = _notebook(tmp_path, "05_memo.ipynb", HERE)
@@ -85,6 +86,7 @@ def test_a_notebook_run_in_this_process_gives_what_a_fresh_kernel_gives(tmp_path
         assert (os.getcwd(), matplotlib.get_backend(), matplotlib.rcParams["font.size"]) == before
     assert pd.get_option("display.precision") == 6
     assert "SURVEY_TOOLS_KERNEL_TEST" not in os.environ
+    assert get_ipython() is None  # display() prints again, as in any script
     assert nbformat.writes(here) == nbformat.writes(execute_notebook(path))
     assert here.cells[0].outputs[0]["text"] == "read the roll\n"
     assert "image/png" in here.cells[2].outputs[0]["data"]

@@ -218,6 +218,13 @@ def _shut_down(manager) -> None:
     manager.shutdown_kernel()
 
 
+def _in_ipython() -> bool:
+    """Whether this process is itself an IPython session (a notebook's kernel, a console)."""
+    from IPython import get_ipython
+
+    return get_ipython() is not None
+
+
 def _run_here(nb, path: Path, failed_copy):
     """Execute ``nb`` in an IPython kernel inside this process, in the notebook's folder.
 
@@ -237,6 +244,7 @@ def _run_here(nb, path: Path, failed_copy):
     backend, here, folder = matplotlib.get_backend(), os.getcwd(), str(path.resolve().parent)
     manager = InProcessKernelManager()
     manager.start_kernel()
+    shell = type(manager.kernel.shell)
     client = manager.client()
     client.start_channels()
     client.kernel_info()
@@ -263,6 +271,7 @@ def _run_here(nb, path: Path, failed_copy):
             _silently(client, f"exec({_RESTORE!r}, {{'CWD': {here!r}}})")
             client.stop_channels()
             _shut_down(manager)
+            shell.clear_instance()  # no IPython shell is left in this process
             if quiet:
                 os.environ.pop("PYDEVD_DISABLE_FILE_VALIDATION", None)
     if "matplotlib.pyplot" in sys.modules:
@@ -289,11 +298,11 @@ def execute_notebook(
     With ``in_process``, the notebook runs in a kernel inside this process instead: the same
     outputs a few seconds sooner (no process to start, the package already imported), no
     ``timeout``, and what the notebook changes in the process undone afterwards (see
-    ``_run_here``). ``survey-tools memo`` runs it so; a notebook that must not share this
-    process's imported modules runs in a kernel of its own.
+    ``_run_here``). ``survey-tools memo`` runs it so. Called from an IPython session (a
+    notebook, a console), which can hold only one shell, it runs in a fresh kernel after all.
     """
     path, nb = _prepared(notebook, params)
-    if in_process:
+    if in_process and not _in_ipython():
         return _run_here(nb, path, failed_copy)
     return _run(_client(nb, path.resolve().parent, timeout), nb, path, failed_copy)
 

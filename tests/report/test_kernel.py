@@ -80,6 +80,8 @@ def test_a_notebook_run_in_this_process_gives_what_a_fresh_kernel_gives(tmp_path
 
     (tmp_path / "helper.py").write_text("", encoding="utf-8")
     path = _notebook(tmp_path, "05_memo.ipynb", HERE)
+    svg = "from matplotlib_inline.backend_inline import set_matplotlib_formats as formats"
+    execute_notebook(_notebook(tmp_path, "svg.ipynb", [f"{svg}\nformats('svg')"]), in_process=True)
     with matplotlib.rc_context({"font.size": 7.0}):  # this process's own (a themed session)
         before = (os.getcwd(), matplotlib.get_backend(), matplotlib.rcParams["font.size"])
         here = execute_notebook(path, in_process=True)

@@ -218,6 +218,15 @@ def _shut_down(manager) -> None:
     manager.shutdown_kernel()
 
 
+def _forget_inline_backend() -> None:
+    """Forget that matplotlib-inline set figure formats up for a shell: it does it once per
+    process (``configure_inline_support.current_backend``), and the next in-process kernel's
+    shell would otherwise show figures without their PNG."""
+    from matplotlib_inline import backend_inline
+
+    vars(backend_inline.configure_inline_support).pop("current_backend", None)
+
+
 def _in_ipython() -> bool:
     """Whether this process is itself an IPython session (a notebook's kernel, a console)."""
     from IPython import get_ipython
@@ -271,7 +280,8 @@ def _run_here(nb, path: Path, failed_copy):
             _silently(client, f"exec({_RESTORE!r}, {{'CWD': {here!r}}})")
             client.stop_channels()
             _shut_down(manager)
-            shell.clear_instance()  # no IPython shell is left in this process
+            shell.clear_instance()  # no IPython shell is left in this process, and no inline
+            _forget_inline_backend()  # figure formats set up for it (the next shell's own)
             if quiet:
                 os.environ.pop("PYDEVD_DISABLE_FILE_VALIDATION", None)
     if "matplotlib.pyplot" in sys.modules:

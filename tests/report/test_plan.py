@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, SHARED
-from survey_tools import Codebook, read_export
+from survey_tools import Codebook, clean, read_export
 from survey_tools.errors import PlanError
 from survey_tools.report.plan import draft_plan, read_plan
 
@@ -154,3 +154,25 @@ def test_a_plan_drafted_for_a_platform_export_counts_the_questions_not_the_platf
     counted = {m["variable"]: m["answers"] for m in body["indicators"].values()}
     assert "sex" in body["groups"] and not any(v.endswith("_complete") for v in counted)
     assert counted["interpreter_needed"] == ["True"]
+
+
+def test_each_checklist_option_is_drafted_as_the_share_who_chose_it(tmp_path):
+    # A REDCap export of checkboxes only: every option becomes an indicator counting True
+    # (chosen) among those asked, worded by option and question.
+    redcap = SHARED / "fixtures" / "external" / "redcap" / "checkboxes-1"
+    export = read_export(redcap / "data.csv", data_dictionary=redcap / "dictionary.csv")
+    book = Codebook.draft(export)
+    text = draft_plan(book)
+    indicators = yaml.safe_load(text)["indicators"]
+    assert indicators["check_two_b_share"] == {
+        "variable": "check_two_b",
+        "answers": [True],
+        "wording": "chose \u201cB\u201d at \u201ccheck two\u201d",
+    }
+    assert len(indicators) == 9 and indicators["check_one_1_share"]["headline"]
+    text = text.replace("EDIT_ME: group", "form_1_complete: form status")  # the analyst's edit
+    plan = read_plan(_plan(tmp_path, text)).check(book)
+    data = clean(export, book).data
+    counted = plan.add_measures(data)
+    for option in ("check_one_1", "check_two_b"):
+        assert counted[f"{option}_share"].tolist() == data[option].tolist()

@@ -23,11 +23,13 @@ __all__ = ["codebook_variables", "draft_plan", "fit_plan"]
 
 def codebook_variables(codebook) -> dict:
     """``{name: {"type", "codes", "scale", "label", "options"}}`` from a Codebook or its dict,
-    with the roll's columns as variables of unknown answers."""
+    with the roll's columns as variables of unknown answers and each checklist option as a
+    variable of its own (type ``option``, True when chosen; ``question`` names the checklist)."""
     if hasattr(codebook, "variables") and not isinstance(codebook, dict):
         out = {
             name: {"type": v.type, "codes": dict(v.codes), "scale": dict(v.scale),
-                   "label": v.label, "options": dict(v.options)}
+                   "label": v.label,
+                   "options": {k: {"label": label} for k, (_, label) in v.options.items()}}
             for name, v in codebook.variables.items()
         }  # fmt: skip
         roll = codebook.roll or {}
@@ -36,6 +38,11 @@ def codebook_variables(codebook) -> dict:
         roll = codebook.get("roll") or {}
     for name in roll.get("columns") or {}:
         out.setdefault(name, {"type": "roll", "codes": {}})
+    checklists = {name: spec for name, spec in out.items() if spec.get("type") == "multi"}
+    for name, spec in checklists.items():  # each option: chosen (True) or not (False)
+        for key, option in (spec.get("options") or {}).items():
+            label = (option or {}).get("label") or key
+            out.setdefault(key, {"type": "option", "codes": {}, "question": name, "label": label})
     return out
 
 
@@ -213,7 +220,8 @@ def draft_plan(codebook, *, question: str = "What should the guild do?") -> str:
     """A first analysis plan (YAML text) drawn from a codebook, for the analyst to edit.
 
     Single-choice questions become indicators (counting their first positive answer, else
-    their first substantive one: edit ``answers``), ordered agree/disagree-type items become
+    their first substantive one: edit ``answers``), and so does each option of a checklist
+    (counting those who chose it among those asked), ordered agree/disagree-type items become
     options (their positive side counts; a grid's items are worded by item), the first
     categorical variables that look like a group (role, craft, age...) become the groups. The
     platform's own columns (status, channel, language, REDCap form status) are left out.
@@ -228,6 +236,14 @@ def draft_plan(codebook, *, question: str = "What should the guild do?") -> str:
             re.search(r"role|craft|occupation|age|region|gender|sex|class", name) and codes
         ):
             groups.setdefault(name, name.replace("_", " "))
+            continue
+        if spec.get("type") == "option":  # "chose Mercor at 'Through which platforms?'"
+            asked = variables[spec["question"]].get("label") or spec["question"]
+            indicators[f"{name}_share"] = {
+                "variable": name,
+                "answers": [True],
+                "wording": f"chose \u201c{spec.get('label') or name}\u201d at \u201c{asked}\u201d",
+            }
             continue
         if spec.get("type") not in ("single", "likert") or not codes:
             continue
@@ -263,7 +279,8 @@ def draft_plan(codebook, *, question: str = "What should the guild do?") -> str:
     head = (
         "# survey_tools analysis plan, drafted from the codebook: edit it (see\n"
         "# help(survey_tools.report.plan)). Indicators count one answer (the first positive\n"
-        "# one, else the first substantive one): edit answers and wording; options count the\n"
-        "# positive side of their scale. Quote computed values as {id.pct}.\n"
+        "# one, else the first substantive one; a checklist option: chosen, true): edit answers\n"
+        "# and wording; options count the positive side of their scale. Quote computed values\n"
+        "# as {id.pct}.\n"
     )
     return head + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)

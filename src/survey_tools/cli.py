@@ -52,7 +52,8 @@ MEMO_HELP = """\
 Run the memo notebook on your own export and render the memo, offline, to OUT:
 memo.html (self-contained), memo.pdf (A4), memo-letter.pdf (US Letter), memo.docx, figures/
 (PNG, SVG, PDF and alt text) and memo.ipynb (the executed notebook). Numbers are computed from
-the export; tables and figures go through disclosure control (--min-count, --min-base).
+the export; tables and figures go through disclosure control (--min-count, --min-base). While
+drafting the wording, --formats html writes the page alone in a few seconds (figures as SVG).
 
 What the memo reports comes from the survey's analysis plan (--plan; `survey-tools plan draft`
 drafts one from a codebook). Without --plan the standard guild questionnaire's plan is used, so
@@ -120,7 +121,7 @@ def _memo(args: argparse.Namespace) -> int:
         key: getattr(args, key)
         for key in ("invited", "guild", "wave", "min_count", "min_base", "scale_rate", "encoding")
     }
-    plan = check_memo_inputs(params)  # in a second, before the notebook's 15-odd seconds
+    plan = check_memo_inputs(params)  # in a second, before the notebook runs
     print(f"Running {args.notebook} on {args.export} ({plan!r}) ...", flush=True)
     files = render_memo(
         args.notebook, params=params, out_dir=args.out, formats=formats, in_process=True

@@ -214,3 +214,18 @@ def test_a_salt_from_the_environment_is_refused_while_the_salt_file_sits_in_a_re
         read_salt()
     monkeypatch.setenv("SURVEY_TOOLS_SALT_FILE", str(tmp_path / "elsewhere"))  # not in a repo
     assert read_salt() == SALT.encode()
+
+
+def test_the_work_words_of_an_all_lower_case_comment_are_not_taken_for_names():
+    # "red" is a given name, but "red-teaming" is the work the survey asks about; a hyphenated
+    # given name has a given name in every part.
+    texts = pd.Series(
+        [
+            "had a panic attack after a red-teaming batch about self-harm. just saying",
+            "my coworker quit after a week of red-teaming violent content",
+            "ask anne-marie dubois at the agency, she knows",
+        ]
+    )
+    out = redact(texts).tolist()
+    assert out[0] == texts[0] and out[1] == texts[1]
+    assert "anne-marie" not in out[2] and "dubois" not in out[2]

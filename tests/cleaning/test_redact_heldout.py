@@ -63,4 +63,5 @@ def test_at_most_one_percent_of_clean_words_is_lost(scored):
     clean_words, lost, clean_in_clean_comments, lost_in_clean_comments = scored[3]
     assert clean_words > 18000 and clean_in_clean_comments > 8000
     assert lost / clean_words <= 0.01, scored[4].most_common(10)
+    assert "red-teaming" not in scored[4]  # the work the survey asks about, never a name
     assert lost_in_clean_comments / clean_in_clean_comments <= 0.01

@@ -394,8 +394,10 @@ class OtherNames:
             parts = keys[k].split("-")
             return any(p in lasts or p.rpartition("'")[2] in lasts for p in parts)
 
-        def given(k: int) -> bool:
-            return k < len(toks) and (keys[k] in firsts or keys[k].split("-")[0] in firsts)
+        def given(k: int) -> bool:  # "Anne-Marie" (every part a given name), not "red-teaming"
+            return k < len(toks) and (
+                keys[k] in firsts or all(p in firsts for p in keys[k].split("-"))
+            )
 
         def usable(k: int) -> bool:
             return k < len(can) and can[k]

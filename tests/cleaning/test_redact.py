@@ -229,3 +229,16 @@ def test_the_work_words_of_an_all_lower_case_comment_are_not_taken_for_names():
     out = redact(texts).tolist()
     assert out[0] == texts[0] and out[1] == texts[1]
     assert "anne-marie" not in out[2] and "dubois" not in out[2]
+
+
+def test_an_address_whose_house_number_is_a_members_number_is_removed_whole():
+    roll = pd.DataFrame(
+        {
+            "member_id": ["M17962", "M20001"],
+            "first_name": ["Ana", "Bo"],
+            "last_name": ["Silva", "Lund"],
+        }
+    )
+    text = "I moved, the new address is 17962 Cahuenga St #236, Glendale CA 91283. Member 20001."
+    out = redact(pd.Series([text]), roll=roll).tolist()
+    assert out == ["I moved, the new address is [address]. Member [member_id]."]

@@ -125,7 +125,11 @@ class Redactor:
         found.sort(key=lambda s: (self.order.get(s[2], len(self.order)), s[0] - s[1]))
         taken: list[tuple[int, int, str]] = []
         for a, b, kind in found:
-            if all(b <= x or a >= y for x, y, _ in taken):
+            overlaps = [s for s in taken if not (b <= s[0] or a >= s[1])]
+            if kind == "address" and all(a <= x and y <= b for x, y, _ in overlaps):
+                overlaps = []  # its house number or ZIP read as an ID: the address holds them
+                taken = [s for s in taken if not (a <= s[0] and s[1] <= b)]
+            if not overlaps:
                 taken.append((a, b, kind))
         return sorted(taken)
 

@@ -242,3 +242,19 @@ def test_an_address_whose_house_number_is_a_members_number_is_removed_whole():
     text = "I moved, the new address is 17962 Cahuenga St #236, Glendale CA 91283. Member 20001."
     out = redact(pd.Series([text]), roll=roll).tolist()
     assert out == ["I moved, the new address is [address]. Member [member_id]."]
+
+
+def test_a_handle_after_follow_is_removed_without_a_platform_named():
+    texts = pd.Series(
+        [
+            "They cloned my voice. follow brian.murphy.voice for the receipts",
+            "Find me at ngoc_reads_39, I post the contracts there.",
+            "We follow e.g. the union's guidance and follow up.",
+        ]
+    )
+    out = redact(texts).tolist()
+    assert out[:2] == [
+        "They cloned my voice. follow [handle] for the receipts",
+        "Find me at [handle], I post the contracts there.",
+    ]
+    assert out[2] == texts[2]

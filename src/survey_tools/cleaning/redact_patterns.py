@@ -83,6 +83,9 @@ HANDLE_NEAR = re.compile(
     rf"|(?<![\w@.]){_SHAPED}\s+on\s+(?:{PLATFORMS}|x)\b",
     re.I,
 )
+HANDLE_CUED = re.compile(  # "follow brian.murphy.voice", "find me at ngoc_reads_39"
+    rf"\b(?:follow(?:\s+me)?|find\s+me)(?:\s+(?:at|on|as))?\s+{_SHAPED}(?![\w@])", re.I
+)
 PLATFORM_HINT = re.compile(rf"(?i:{PLATFORMS})|\bx\b|handle|user ?name|screen ?name", re.I)
 DOT_WORD = re.compile(r"[^\W_]\.[^\W\d_]{2}")
 PROFILE_PATH = re.compile(r"/(?:in|pub|user|u|name|@|people|profile|channel|c)\b|/@|/[\w.-]{3,}")
@@ -245,15 +248,16 @@ def urls(text: str) -> list[Span]:
 
 def handles(text: str) -> list[Span]:
     """``@handles``, handles written after a platform's name ("IG: jane.doe.voice"), and
-    handle-shaped words (dots or underscores) next to "on <platform>"."""
+    handle-shaped words (dots or underscores) next to "on <platform>" or after
+    "follow" or "find me"."""
     out = [(m.start(), m.end(), "handle") for m in HANDLE.finditer(text)]
-    if not PLATFORM_HINT.search(text):
-        return out
-    for rx in (LABELLED_HANDLE, HANDLE_ON, HANDLE_NEAR):
+    cues = (LABELLED_HANDLE, HANDLE_ON, HANDLE_NEAR) if PLATFORM_HINT.search(text) else ()
+    for rx in (*cues, HANDLE_CUED):
         for m in rx.finditer(text):
             g = next(i for i in range(1, (m.lastindex or 0) + 1) if m[i])
             word = m[g]
-            if rx is HANDLE_NEAR and max(map(len, re.split(r"[._]", word))) < 3:
+            shaped = rx is HANDLE_NEAR or rx is HANDLE_CUED
+            if shaped and max(map(len, re.split(r"[._]", word))) < 3:
                 continue  # "e.g", "a.m": no handle
             if fold_word(word) in gazetteer()[2] or word.casefold() in NOT_PEOPLE:
                 continue

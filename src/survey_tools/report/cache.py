@@ -101,8 +101,7 @@ def _read(folder: Path, name: str, key: str) -> CleanSurvey | None:
         if meta.get("key") != key:
             return None
         frames = {
-            part: pd.read_parquet(io.BytesIO(files[f"{name}.{part}.parquet"]))
-            for part in ("data", "flags", "log")
+            part: _frame(files[f"{name}.{part}.parquet"]) for part in ("data", "flags", "log")
         }
     except (SurveyToolsError, OSError, KeyError, ValueError):
         return None
@@ -214,6 +213,12 @@ def _parquet(frame: pd.DataFrame) -> bytes:
     return out.getvalue()
 
 
+def _frame(data: bytes) -> pd.DataFrame:
+    """A stored table read back on this thread: Arrow's reader threads can still be alive at
+    interpreter exit and abort the process after its work is done (apache/arrow#34314)."""
+    return pd.read_parquet(io.BytesIO(data), use_threads=False)
+
+
 def _same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
     try:
         pd.testing.assert_frame_equal(a, b, check_exact=True, check_index_type=True)
@@ -250,17 +255,14 @@ def cached_result(
         files = read_set(folder, name=name)
         meta = json.loads(files[f"{name}.meta.json"])
         if meta.get("key") == key:
-            frames = {
-                part: pd.read_parquet(io.BytesIO(files[f"{name}.{part}.parquet"]))
-                for part in meta["frames"]
-            }
+            frames = {part: _frame(files[f"{name}.{part}.parquet"]) for part in meta["frames"]}
             return frames, meta["values"]
     except (SurveyToolsError, OSError, KeyError, ValueError):
         pass
     frames, values = compute()
     try:
         stored = {part: _parquet(frame) for part, frame in frames.items()}
-        if not all(_same(pd.read_parquet(io.BytesIO(stored[p])), f) for p, f in frames.items()):
+        if not all(_same(_frame(stored[p]), f) for p, f in frames.items()):
             return frames, values
         text = json.dumps({"key": key, "frames": list(frames), "values": values})
     except (TypeError, ValueError, NotImplementedError, ImportError, OSError):
